@@ -1,0 +1,66 @@
+package pager
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// Chunk is one page of a list whose pages are chained by a token: an offset
+// (offset-envelope lists), an exclusive start key (key-value store keys) or
+// a cursor (request-queue requests).
+type Chunk[T any, K comparable] struct {
+	Items []T
+	Next  K    // token of the following page
+	More  bool // whether there is a following page
+}
+
+// TokenFetch returns the page at token. remaining is the number of items
+// still wanted (0 means no cap), so the last request can ask for fewer.
+type TokenFetch[T any, K comparable] func(ctx context.Context, token K, remaining int) (Chunk[T, K], error)
+
+// Tokens iterates over a token-chained list from token first, yielding at
+// most limit items (0 means all). It stops when a page reports no more, when
+// the limit is reached, or after yielding an error once. Every range starts
+// afresh from first.
+func Tokens[T any, K comparable](ctx context.Context, first K, limit int, fetch TokenFetch[T, K]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if limit < 0 {
+			yield(zero, fmt.Errorf("limit %d is negative (0 means no limit)", limit))
+			return
+		}
+		token, yielded := first, 0
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			remaining := 0
+			if limit > 0 {
+				remaining = limit - yielded
+			}
+			c, err := fetch(ctx, token, remaining)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range c.Items {
+				if !yield(it, nil) {
+					return
+				}
+				if yielded++; limit > 0 && yielded >= limit {
+					return
+				}
+			}
+			if !c.More {
+				return
+			}
+			if c.Next == token {
+				yield(zero, fmt.Errorf("the API returned the page token %v again; stopping instead of looping", token))
+				return
+			}
+			token = c.Next
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package apify
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+)
+
+// Environment variables read by the explicit From-Env options (and only by
+// them: NewClient itself never looks at the environment).
+const (
+	// EnvToken is the variable [WithTokenFromEnv] reads.
+	EnvToken = "APIFY_TOKEN"
+	// EnvBaseURL is the variable [WithBaseURLFromEnv] reads.
+	EnvBaseURL = "APIFY_API_BASE_URL"
+)
+
+// DefaultBaseURL is the Apify API the client talks to unless [WithBaseURL]
+// says otherwise. It has no /v2 suffix: operation paths start with /v2.
+const DefaultBaseURL = "https://api.apify.com"
+
+// Option configures a [Client] in [NewClient]. Options validate their input:
+// a bad value makes NewClient return an error naming the option.
+type Option func(*config) error
+
+// config collects the options. It holds the token, so it is never printed;
+// Client keeps only a pointer to it.
+type config struct {
+	token         string
+	baseURL       *url.URL
+	httpClient    *http.Client
+	userAgentTail string
+	retry         RetryPolicy
+	timeout       time.Duration
+	logger        *slog.Logger
+	newTimer      func() backoff.Timer // tests inject a fake; nil = real timers
+}
+
+func defaultConfig() *config {
+	u, _ := url.Parse(DefaultBaseURL)
+	return &config{
+		baseURL: u,
+		retry:   DefaultRetryPolicy(),
+		timeout: DefaultTimeout,
+		logger:  slog.New(slog.DiscardHandler),
+	}
+}
+
+// WithToken sets the API token sent as "Authorization: Bearer <token>" (find
+// it at https://console.apify.com/settings/integrations). The token is sent
+// only to the base URL's host and never appears in errors, logs or printed
+// values. Without a token the client can still read public resources.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if err := checkToken(token); err != nil {
+			return fmt.Errorf("WithToken: %w", err)
+		}
+		c.token = token
+		return nil
+	}
+}
+
+// WithTokenFromEnv sets the API token from the APIFY_TOKEN environment
+// variable; it fails when the variable is unset or empty.
+func WithTokenFromEnv() Option {
+	return func(c *config) error {
+		token := os.Getenv(EnvToken)
+		if token == "" {
+			return fmt.Errorf("WithTokenFromEnv: %s is not set; export it or use WithToken", EnvToken)
+		}
+		if err := checkToken(token); err != nil {
+			return fmt.Errorf("WithTokenFromEnv: %s: %w", EnvToken, err)
+		}
+		c.token = token
+		return nil
+	}
+}
+
+func checkToken(token string) error {
+	if token == "" {
+		return errors.New("token is empty; omit the option to call the API without a token")
+	}
+	for _, r := range token {
+		if r <= ' ' || r == 0x7f {
+			return errors.New("token contains whitespace or control characters; check how it was copied")
+		}
+	}
+	return nil
+}
+
+// WithBaseURL sets the API root, e.g. a proxy or a local fake server. It must
+// be an absolute http(s) URL without query, fragment or credentials, and
+// without the /v2 suffix (operation paths start with /v2). A path prefix is
+// kept: "https://proxy.example/apify" sends requests to
+// https://proxy.example/apify/v2/...
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(rawURL)
+		if err != nil {
+			return fmt.Errorf("WithBaseURL: %w", err)
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithBaseURLFromEnv sets the API root from the APIFY_API_BASE_URL
+// environment variable (set inside Apify Actors), with the same rules as
+// [WithBaseURL]. When the variable is unset or empty the base URL is left
+// unchanged.
+func WithBaseURLFromEnv() Option {
+	return func(c *config) error {
+		raw := os.Getenv(EnvBaseURL)
+		if raw == "" {
+			return nil
+		}
+		u, err := parseBaseURL(raw)
+		if err != nil {
+			return fmt.Errorf("WithBaseURLFromEnv: %s: %w", EnvBaseURL, err)
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("base URL is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q does not parse: %w", raw, err)
+	}
+	shown := redactURL(u)
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("base URL %q must start with https:// or http://", shown)
+	case u.Host == "":
+		return nil, fmt.Errorf("base URL %q has no host", shown)
+	case u.User != nil:
+		return nil, fmt.Errorf("base URL %q must not contain credentials; use WithToken", shown)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("base URL %q must not have a query or fragment", shown)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	if u.Path == "/v2" || strings.HasSuffix(u.Path, "/v2") {
+		return nil, fmt.Errorf("base URL %q must not end in /v2: operation paths already start with /v2 (use %q)",
+			shown, strings.TrimSuffix(redactURL(u), "/v2"))
+	}
+	return u, nil
+}
+
+// WithHTTPClient makes the client send requests through a copy of hc: its
+// Transport (http.DefaultTransport when nil), Jar, Timeout and CheckRedirect
+// are kept, and the client's own chain (auth, User-Agent, retries, per-attempt
+// timeout) is wrapped around the Transport. hc itself is not modified. Note
+// that a non-zero hc.Timeout bounds a whole call, retries included.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: client is nil; omit the option to use the default")
+		}
+		cp := *hc
+		c.httpClient = &cp
+		return nil
+	}
+}
+
+// WithUserAgent appends suffix to the User-Agent header, e.g. "my-app/1.2".
+// It must be printable ASCII.
+func WithUserAgent(suffix string) Option {
+	return func(c *config) error {
+		suffix = strings.TrimSpace(suffix)
+		if suffix == "" {
+			return errors.New("WithUserAgent: suffix is empty")
+		}
+		for _, r := range suffix {
+			if r < ' ' || r > '~' {
+				return fmt.Errorf("WithUserAgent: suffix %q must be printable ASCII", suffix)
+			}
+		}
+		c.userAgentTail = suffix
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request is retried after the
+// first attempt (default 8; 0 turns retries off; at most 100). The other
+// retry settings keep their values; see [WithRetryPolicy].
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		p := c.retry
+		p.MaxRetries = n
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("WithMaxRetries: %w", err)
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the whole retry policy. Start from
+// [DefaultRetryPolicy] and change the fields you need.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("WithRetryPolicy: %w", err)
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a request — connecting, sending and
+// reading the whole response body — to d (default 360 s; 0 means no
+// per-attempt limit). An attempt that times out is retried like a network
+// error. Use the ctx of a call to bound the call as a whole, retries included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("WithTimeout: %v is negative; use 0 for no per-attempt limit", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithLogger sends the client's log records to l. Each retry is logged at
+// debug level with the method, the URL (credentials redacted), the attempt
+// that failed, why, and the delay before the next one. By default nothing is
+// logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger: logger is nil; omit the option to log nothing")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// withTimer makes retries wait on timers from newTimer; tests use it to
+// observe delays without sleeping.
+func withTimer(newTimer func() backoff.Timer) Option {
+	return func(c *config) error {
+		c.newTimer = newTimer
+		return nil
+	}
+}

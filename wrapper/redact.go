@@ -1,0 +1,72 @@
+package apify
+
+import (
+	"net/url"
+	"strings"
+)
+
+// redacted replaces secrets in printed URLs and messages.
+const redacted = "REDACTED"
+
+// sensitiveQueryParam reports whether a query parameter may carry a
+// credential: Apify accepts ?token=, and signed storage URLs carry
+// ?signature=.
+func sensitiveQueryParam(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "token") || strings.Contains(n, "signature") ||
+		strings.Contains(n, "secret") || strings.Contains(n, "password")
+}
+
+// redactURL renders u for errors and logs: the password of any user info and
+// the values of credential-like query parameters are replaced.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	cp := *u
+	if cp.User != nil {
+		if _, has := cp.User.Password(); has {
+			cp.User = url.UserPassword(cp.User.Username(), redacted)
+		} else {
+			cp.User = url.User(redacted)
+		}
+	}
+	if cp.RawQuery != "" {
+		q, err := url.ParseQuery(cp.RawQuery)
+		if err != nil {
+			cp.RawQuery = redacted
+		} else {
+			changed := false
+			for name, vals := range q {
+				if sensitiveQueryParam(name) {
+					for i := range vals {
+						vals[i] = redacted
+					}
+					changed = true
+				}
+			}
+			if changed {
+				cp.RawQuery = q.Encode()
+			}
+		}
+	}
+	return cp.String()
+}
+
+// redactString parses s as a URL and redacts it; a string that does not parse
+// is returned with only the token scrubbed.
+func redactString(s, token string) string {
+	if u, err := url.Parse(s); err == nil {
+		s = redactURL(u)
+	}
+	return scrub(s, token)
+}
+
+// scrub removes every occurrence of token from s; a last line of defence for
+// text the server or a transport produced.
+func scrub(s, token string) string {
+	if token == "" || !strings.Contains(s, token) {
+		return s
+	}
+	return strings.ReplaceAll(s, token, redacted)
+}

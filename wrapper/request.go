@@ -1,0 +1,178 @@
+package apify
+
+// The request path every hand-written method uses (iterators, helpers).
+//
+// Contract for code in this package (stable; ask before changing it):
+//
+//   - c.newRequest(ctx, method, path, query, body, contentType) builds a
+//     request to the base URL joined with path. path starts with "/v2/" and
+//     its segments are already escaped by the caller (url.PathEscape); it
+//     must not contain '?' or '#'. query may be nil. body may be nil; a
+//     *bytes.Reader, *bytes.Buffer or *strings.Reader gets GetBody and is
+//     replayed on retries, other readers are buffered up to 10 MiB (larger
+//     ones are sent once, never retried). contentType is set when non-empty.
+//
+//   - c.do(req) sends req through the same chain as API(): auth,
+//     User-Agent, retries per the method-aware policy, per-attempt timeout,
+//     debug logging. A 2xx answer is returned with its body open and
+//     streaming (the caller closes it). A non-2xx answer becomes
+//     (nil, *APIError) with the body read (≤ 1 MiB) and closed, Attempt set.
+//     A request with no answer becomes (nil, err) where err names the
+//     request (URL redacted) and unwraps to the cause (ctx errors,
+//     ErrTimeout for a per-attempt timeout, *net.OpError, ...).
+//
+//   - doJSON[T](c, req) is do plus decoding: the 2xx body is read inside the
+//     retry loop (a truncated or invalid JSON body is retried for idempotent
+//     requests), {"data": ...} is unwrapped once, and an empty, null or
+//     undecodable body is an error matching ErrUnexpectedResponse.
+//
+// Per-call settings travel in ctx (see callctx.go):
+//
+//   - AllowUnsafeRetries(ctx) (exported): the caller opts one call in to
+//     retrying POST/PATCH after 5xx and cut connections.
+//   - markIdempotent(ctx): internal code declares a POST/PATCH safe to repeat
+//     (request-queue add by uniqueKey, get-or-create by name). A request with
+//     an Idempotency-Key header (charge) is treated the same way.
+//   - withAttemptTimeout(ctx, d): override the per-attempt timeout for one
+//     call; 0 disables it (long log streams).
+//   - withBufferedBody(ctx): read the 2xx body inside the attempt (doJSON and
+//     API() set it; streaming callers must not).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+)
+
+// newRequest builds a request for path (starting with "/v2/", segments
+// already escaped) under the client's base URL. See the contract above.
+func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body io.Reader, contentType string) (*http.Request, error) {
+	if ctx == nil {
+		return nil, errors.New("apify: nil context; pass context.Background() or a request context")
+	}
+	if !strings.HasPrefix(path, "/v2/") && path != "/v2" {
+		return nil, fmt.Errorf("apify: request path %q must start with /v2/", path)
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("apify: request path %q must not contain '?' or '#'; pass query parameters separately", path)
+	}
+	raw := c.cfg.baseURL.String() + path
+	if len(query) > 0 {
+		raw += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, raw, body)
+	if err != nil {
+		return nil, fmt.Errorf("apify: building %s request: %w", method, scrubbedError{err: err, token: c.cfg.token})
+	}
+	if contentType != "" && body != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
+}
+
+// do sends req through the client's chain. See the contract above.
+func (c *Client) do(req *http.Request) (*http.Response, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, clientError(req, err, c.cfg.token)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newAPIError(resp, readErrorBody(resp.Body))
+	}
+	return resp, nil
+}
+
+// doJSON sends req and decodes its JSON answer into a new T, unwrapping
+// {"data": ...} once. See the contract above.
+func doJSON[T any](c *Client, req *http.Request) (*T, error) {
+	req = req.WithContext(withBufferedBody(req.Context()))
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body) // already in memory
+	resp.Body.Close()
+	if err != nil {
+		return nil, responseError(resp, err)
+	}
+	v, err := decodeData[T](body)
+	if err != nil {
+		return nil, responseError(resp, err)
+	}
+	return v, nil
+}
+
+// responseError reports a 2xx answer that could not be used.
+func responseError(resp *http.Response, err error) error {
+	err = fmt.Errorf("%w: %s: %w", ErrUnexpectedResponse, resp.Status, err)
+	req := resp.Request
+	if req == nil {
+		return fmt.Errorf("apify: %w", err)
+	}
+	return newRequestError(req, attemptOf(req.Context()), err, "", tokenOf(req.Context()))
+}
+
+// decodeData decodes a success body into a new T. When the body is Apify's
+// envelope — an object whose only key is "data" — the value of "data" is
+// decoded, unless T itself has a top-level "data" field (a generated
+// envelope type such as gen.RunResponse), in which case the whole body is.
+// An empty body, a null payload or a JSON error is an error.
+func decodeData[T any](body []byte) (*T, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, errors.New("empty body, expected JSON")
+	}
+	payload := trimmed
+	if trimmed[0] == '{' && !hasDataField(reflect.TypeFor[T]()) {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(trimmed, &top); err != nil {
+			return nil, fmt.Errorf("decoding JSON: %w", err)
+		}
+		if data, ok := top["data"]; ok && len(top) == 1 {
+			payload = bytes.TrimSpace(data)
+		}
+	}
+	if bytes.Equal(payload, []byte("null")) {
+		return nil, errors.New(`the answer has no data (null)`)
+	}
+	v := new(T)
+	if err := json.Unmarshal(payload, v); err != nil {
+		return nil, fmt.Errorf("decoding JSON into %T: %w", v, err)
+	}
+	return v, nil
+}
+
+// hasDataField reports whether t (or *t) is a struct with a top-level JSON
+// field named "data".
+func hasDataField(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if strings.EqualFold(name, "data") {
+			return true
+		}
+	}
+	return false
+}
