@@ -9,4 +9,4 @@
 package api
 
 //go:generate go run ../spec/cmd/apify-spec -lock ../spec/apify.lock -out ../build/openapi.json
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml ../build/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -o ../gen/gen.go ../build/openapi.json

@@ -12,5 +12,6 @@
 // Raw data endpoints (dataset items, key-value records, logs, run-sync
 // results) return their body as bytes in Body, with the
 // X-Apify-Pagination-* headers parsed into integers where the API sends them.
-// Error answers decode into JSONDefault (*ErrorResponse).
+// 4xx error answers decode into JSON4XX (*ErrorResponse); the wrapper turns
+// every error answer into a typed error.
 package gen

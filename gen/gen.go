@@ -48611,8 +48611,8 @@ type ActorBuildsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfBuildsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48620,9 +48620,9 @@ func (r ActorBuildsGetResponse) GetJSON200() *ListOfBuildsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48657,13 +48657,13 @@ func (r ActorBuildsGetResponse) ContentType() string {
 type ActorBuildDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48700,8 +48700,8 @@ type ActorBuildGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48709,9 +48709,9 @@ func (r ActorBuildGetResponse) GetJSON200() *BuildResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48748,8 +48748,8 @@ type ActorBuildAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48757,9 +48757,9 @@ func (r ActorBuildAbortPostResponse) GetJSON200() *BuildResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48794,13 +48794,13 @@ func (r ActorBuildAbortPostResponse) ContentType() string {
 type ActorBuildLogGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildLogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildLogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48837,8 +48837,8 @@ type ActorBuildOpenAPIJSONGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48846,9 +48846,9 @@ func (r ActorBuildOpenAPIJSONGetResponse) GetJSON200() *interface{} {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildOpenAPIJSONGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildOpenAPIJSONGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48885,8 +48885,8 @@ type ActorRunsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRunsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48894,9 +48894,9 @@ func (r ActorRunsGetResponse) GetJSON200() *ListOfRunsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48931,13 +48931,13 @@ func (r ActorRunsGetResponse) ContentType() string {
 type ActorRunDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -48974,8 +48974,8 @@ type ActorRunGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -48983,9 +48983,9 @@ func (r ActorRunGetResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49022,8 +49022,8 @@ type ActorRunPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49031,9 +49031,9 @@ func (r ActorRunPutResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49070,8 +49070,8 @@ type ActorRunAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49079,9 +49079,9 @@ func (r ActorRunAbortPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49118,8 +49118,8 @@ type PostChargeRunResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -49127,9 +49127,9 @@ func (r PostChargeRunResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PostChargeRunResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r PostChargeRunResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49164,13 +49164,13 @@ func (r PostChargeRunResponse) ContentType() string {
 type ActorRunDatasetDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49207,8 +49207,8 @@ type ActorRunDatasetGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49216,9 +49216,9 @@ func (r ActorRunDatasetGetResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49255,8 +49255,8 @@ type ActorRunDatasetPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49264,9 +49264,9 @@ func (r ActorRunDatasetPutResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49309,15 +49309,15 @@ type ActorRunDatasetItemsGetResponse200Headers struct {
 type ActorRunDatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ActorRunDatasetItemsGetResponse200Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49361,8 +49361,8 @@ type ActorRunDatasetItemsPostResponse struct {
 	JSON201 *interface{}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ActorRunDatasetItemsPost400JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunDatasetItemsPostResponse201Headers
 }
@@ -49377,9 +49377,9 @@ func (r ActorRunDatasetItemsPostResponse) GetJSON400() *ActorRunDatasetItemsPost
 	return r.JSON400
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49416,8 +49416,8 @@ type ActorRunDatasetStatisticsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetStatisticsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49425,9 +49425,9 @@ func (r ActorRunDatasetStatisticsGetResponse) GetJSON200() *DatasetStatisticsRes
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunDatasetStatisticsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunDatasetStatisticsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49462,13 +49462,13 @@ func (r ActorRunDatasetStatisticsGetResponse) ContentType() string {
 type ActorRunKeyValueStoreDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49505,8 +49505,8 @@ type ActorRunKeyValueStoreGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49514,9 +49514,9 @@ func (r ActorRunKeyValueStoreGetResponse) GetJSON200() *KeyValueStoreResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49553,8 +49553,8 @@ type ActorRunKeyValueStorePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49562,9 +49562,9 @@ func (r ActorRunKeyValueStorePutResponse) GetJSON200() *KeyValueStoreResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStorePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStorePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49601,8 +49601,8 @@ type ActorRunKeyValueStoreKeysGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfKeysResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49610,9 +49610,9 @@ func (r ActorRunKeyValueStoreKeysGetResponse) GetJSON200() *ListOfKeysResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreKeysGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreKeysGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49647,13 +49647,13 @@ func (r ActorRunKeyValueStoreKeysGetResponse) ContentType() string {
 type ActorRunKeyValueStoreRecordsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreRecordsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreRecordsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49688,13 +49688,13 @@ func (r ActorRunKeyValueStoreRecordsGetResponse) ContentType() string {
 type ActorRunKeyValueStoreRecordDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreRecordDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreRecordDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49734,15 +49734,15 @@ type ActorRunKeyValueStoreRecordGetResponse302Headers struct {
 type ActorRunKeyValueStoreRecordGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers302 the parsed response headers for an HTTP 302 response
 	Headers302 *ActorRunKeyValueStoreRecordGetResponse302Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreRecordGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreRecordGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49784,8 +49784,8 @@ type ActorRunKeyValueStoreRecordPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunKeyValueStoreRecordPostResponse201Headers
 }
@@ -49795,9 +49795,9 @@ func (r ActorRunKeyValueStoreRecordPostResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreRecordPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreRecordPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49839,8 +49839,8 @@ type ActorRunKeyValueStoreRecordPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunKeyValueStoreRecordPutResponse201Headers
 }
@@ -49850,9 +49850,9 @@ func (r ActorRunKeyValueStoreRecordPutResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunKeyValueStoreRecordPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunKeyValueStoreRecordPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49887,13 +49887,13 @@ func (r ActorRunKeyValueStoreRecordPutResponse) ContentType() string {
 type ActorRunLogGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunLogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunLogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49930,8 +49930,8 @@ type ActorRunMetamorphPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49939,9 +49939,9 @@ func (r ActorRunMetamorphPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunMetamorphPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunMetamorphPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -49978,8 +49978,8 @@ type ActorRunRebootPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -49987,9 +49987,9 @@ func (r ActorRunRebootPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRebootPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRebootPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50024,13 +50024,13 @@ func (r ActorRunRebootPostResponse) ContentType() string {
 type ActorRunRequestQueueDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50067,8 +50067,8 @@ type ActorRunRequestQueueGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50076,9 +50076,9 @@ func (r ActorRunRequestQueueGetResponse) GetJSON200() *RequestQueueResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50115,8 +50115,8 @@ type ActorRunRequestQueuePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50124,9 +50124,9 @@ func (r ActorRunRequestQueuePutResponse) GetJSON200() *RequestQueueResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueuePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueuePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50163,8 +50163,8 @@ type ActorRunRequestQueueHeadGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HeadResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50172,9 +50172,9 @@ func (r ActorRunRequestQueueHeadGetResponse) GetJSON200() *HeadResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueHeadGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueHeadGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50211,8 +50211,8 @@ type ActorRunRequestQueueHeadLockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *HeadAndLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -50220,9 +50220,9 @@ func (r ActorRunRequestQueueHeadLockPostResponse) GetJSON201() *HeadAndLockRespo
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueHeadLockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueHeadLockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50259,8 +50259,8 @@ type ActorRunRequestQueueRequestsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50268,9 +50268,9 @@ func (r ActorRunRequestQueueRequestsGetResponse) GetJSON200() *ListOfRequestsRes
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50307,8 +50307,8 @@ type ActorRunRequestQueueRequestsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *AddRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -50316,9 +50316,9 @@ func (r ActorRunRequestQueueRequestsPostResponse) GetJSON201() *AddRequestRespon
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50355,8 +50355,8 @@ type ActorRunRequestQueueRequestsBatchDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchDeleteResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50364,9 +50364,9 @@ func (r ActorRunRequestQueueRequestsBatchDeleteResponse) GetJSON200() *BatchDele
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestsBatchDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestsBatchDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50403,8 +50403,8 @@ type ActorRunRequestQueueRequestsBatchPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BatchAddResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -50412,9 +50412,9 @@ func (r ActorRunRequestQueueRequestsBatchPostResponse) GetJSON201() *BatchAddRes
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestsBatchPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestsBatchPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50451,8 +50451,8 @@ type ActorRunRequestQueueRequestsUnlockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UnlockRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50460,9 +50460,9 @@ func (r ActorRunRequestQueueRequestsUnlockPostResponse) GetJSON200() *UnlockRequ
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestsUnlockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestsUnlockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50497,13 +50497,13 @@ func (r ActorRunRequestQueueRequestsUnlockPostResponse) ContentType() string {
 type ActorRunRequestQueueRequestDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50540,8 +50540,8 @@ type ActorRunRequestQueueRequestGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50549,9 +50549,9 @@ func (r ActorRunRequestQueueRequestGetResponse) GetJSON200() *RequestResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50588,8 +50588,8 @@ type ActorRunRequestQueueRequestPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UpdateRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50597,9 +50597,9 @@ func (r ActorRunRequestQueueRequestPutResponse) GetJSON200() *UpdateRequestRespo
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50634,13 +50634,13 @@ func (r ActorRunRequestQueueRequestPutResponse) ContentType() string {
 type ActorRunRequestQueueRequestLockDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestLockDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestLockDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50677,8 +50677,8 @@ type ActorRunRequestQueueRequestLockPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProlongRequestLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50686,9 +50686,9 @@ func (r ActorRunRequestQueueRequestLockPutResponse) GetJSON200() *ProlongRequest
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunRequestQueueRequestLockPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunRequestQueueRequestLockPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50725,8 +50725,8 @@ type PostResurrectRunResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50734,9 +50734,9 @@ func (r PostResurrectRunResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PostResurrectRunResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r PostResurrectRunResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50773,8 +50773,8 @@ type ActorTasksGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfTasksResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50782,9 +50782,9 @@ func (r ActorTasksGetResponse) GetJSON200() *ListOfTasksResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTasksGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTasksGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50826,8 +50826,8 @@ type ActorTasksPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *TaskResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTasksPostResponse201Headers
 }
@@ -50837,9 +50837,9 @@ func (r ActorTasksPostResponse) GetJSON201() *TaskResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTasksPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTasksPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50876,8 +50876,8 @@ type ActorTaskDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -50885,9 +50885,9 @@ func (r ActorTaskDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50924,8 +50924,8 @@ type ActorTaskGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorTaskGet200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50933,9 +50933,9 @@ func (r ActorTaskGetResponse) GetJSON200() *ActorTaskGet200JSONResponseBody {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -50972,8 +50972,8 @@ type ActorTaskPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorTaskPut200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -50981,9 +50981,9 @@ func (r ActorTaskPutResponse) GetJSON200() *ActorTaskPut200JSONResponseBody {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51020,8 +51020,8 @@ type ActorTaskInputGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51029,9 +51029,9 @@ func (r ActorTaskInputGetResponse) GetJSON200() *interface{} {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskInputGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskInputGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51068,8 +51068,8 @@ type ActorTaskInputPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51077,9 +51077,9 @@ func (r ActorTaskInputPutResponse) GetJSON200() *interface{} {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskInputPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskInputPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51116,8 +51116,8 @@ type ActorTaskRunSyncGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -51125,9 +51125,9 @@ func (r ActorTaskRunSyncGetResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunSyncGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunSyncGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51164,8 +51164,8 @@ type ActorTaskRunSyncPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -51173,9 +51173,9 @@ func (r ActorTaskRunSyncPostResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunSyncPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunSyncPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51218,15 +51218,15 @@ type ActorTaskRunSyncGetDatasetItemsGetResponse201Headers struct {
 type ActorTaskRunSyncGetDatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunSyncGetDatasetItemsGetResponse201Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunSyncGetDatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunSyncGetDatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51269,15 +51269,15 @@ type ActorTaskRunSyncGetDatasetItemsPostResponse201Headers struct {
 type ActorTaskRunSyncGetDatasetItemsPostResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunSyncGetDatasetItemsPostResponse201Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunSyncGetDatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunSyncGetDatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51314,8 +51314,8 @@ type ActorTaskRunsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorTaskRunsGet200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51323,9 +51323,9 @@ func (r ActorTaskRunsGetResponse) GetJSON200() *ActorTaskRunsGet200JSONResponseB
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51367,8 +51367,8 @@ type ActorTaskRunsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *ActorTaskRunsPost201JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunsPostResponse201Headers
 }
@@ -51378,9 +51378,9 @@ func (r ActorTaskRunsPostResponse) GetJSON201() *ActorTaskRunsPost201JSONRespons
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51417,8 +51417,8 @@ type ActorTaskRunsLastGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorTaskRunsLastGet200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51426,9 +51426,9 @@ func (r ActorTaskRunsLastGetResponse) GetJSON200() *ActorTaskRunsLastGet200JSONR
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51465,8 +51465,8 @@ type ActorTaskRunsLastAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51474,9 +51474,9 @@ func (r ActorTaskRunsLastAbortPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51511,13 +51511,13 @@ func (r ActorTaskRunsLastAbortPostResponse) ContentType() string {
 type ActorTaskRunsLastDatasetDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51554,8 +51554,8 @@ type ActorTaskRunsLastDatasetGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51563,9 +51563,9 @@ func (r ActorTaskRunsLastDatasetGetResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51602,8 +51602,8 @@ type ActorTaskRunsLastDatasetPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51611,9 +51611,9 @@ func (r ActorTaskRunsLastDatasetPutResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51656,15 +51656,15 @@ type ActorTaskRunsLastDatasetItemsGetResponse200Headers struct {
 type ActorTaskRunsLastDatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ActorTaskRunsLastDatasetItemsGetResponse200Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51708,8 +51708,8 @@ type ActorTaskRunsLastDatasetItemsPostResponse struct {
 	JSON201 *interface{}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ActorTaskRunsLastDatasetItemsPost400JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunsLastDatasetItemsPostResponse201Headers
 }
@@ -51724,9 +51724,9 @@ func (r ActorTaskRunsLastDatasetItemsPostResponse) GetJSON400() *ActorTaskRunsLa
 	return r.JSON400
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51763,8 +51763,8 @@ type ActorTaskRunsLastDatasetStatisticsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetStatisticsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51772,9 +51772,9 @@ func (r ActorTaskRunsLastDatasetStatisticsGetResponse) GetJSON200() *DatasetStat
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastDatasetStatisticsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastDatasetStatisticsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51809,13 +51809,13 @@ func (r ActorTaskRunsLastDatasetStatisticsGetResponse) ContentType() string {
 type ActorTaskRunsLastKeyValueStoreDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51852,8 +51852,8 @@ type ActorTaskRunsLastKeyValueStoreGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51861,9 +51861,9 @@ func (r ActorTaskRunsLastKeyValueStoreGetResponse) GetJSON200() *KeyValueStoreRe
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51900,8 +51900,8 @@ type ActorTaskRunsLastKeyValueStorePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51909,9 +51909,9 @@ func (r ActorTaskRunsLastKeyValueStorePutResponse) GetJSON200() *KeyValueStoreRe
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStorePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStorePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51948,8 +51948,8 @@ type ActorTaskRunsLastKeyValueStoreKeysGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfKeysResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -51957,9 +51957,9 @@ func (r ActorTaskRunsLastKeyValueStoreKeysGetResponse) GetJSON200() *ListOfKeysR
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreKeysGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreKeysGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -51994,13 +51994,13 @@ func (r ActorTaskRunsLastKeyValueStoreKeysGetResponse) ContentType() string {
 type ActorTaskRunsLastKeyValueStoreRecordsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreRecordsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreRecordsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52035,13 +52035,13 @@ func (r ActorTaskRunsLastKeyValueStoreRecordsGetResponse) ContentType() string {
 type ActorTaskRunsLastKeyValueStoreRecordDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreRecordDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreRecordDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52081,15 +52081,15 @@ type ActorTaskRunsLastKeyValueStoreRecordGetResponse302Headers struct {
 type ActorTaskRunsLastKeyValueStoreRecordGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers302 the parsed response headers for an HTTP 302 response
 	Headers302 *ActorTaskRunsLastKeyValueStoreRecordGetResponse302Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreRecordGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreRecordGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52131,8 +52131,8 @@ type ActorTaskRunsLastKeyValueStoreRecordPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunsLastKeyValueStoreRecordPostResponse201Headers
 }
@@ -52142,9 +52142,9 @@ func (r ActorTaskRunsLastKeyValueStoreRecordPostResponse) GetJSON201() *interfac
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreRecordPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreRecordPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52186,8 +52186,8 @@ type ActorTaskRunsLastKeyValueStoreRecordPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorTaskRunsLastKeyValueStoreRecordPutResponse201Headers
 }
@@ -52197,9 +52197,9 @@ func (r ActorTaskRunsLastKeyValueStoreRecordPutResponse) GetJSON201() *interface
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastKeyValueStoreRecordPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastKeyValueStoreRecordPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52234,13 +52234,13 @@ func (r ActorTaskRunsLastKeyValueStoreRecordPutResponse) ContentType() string {
 type ActorTaskLastLogGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskLastLogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskLastLogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52277,8 +52277,8 @@ type ActorTaskRunsLastMetamorphPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52286,9 +52286,9 @@ func (r ActorTaskRunsLastMetamorphPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastMetamorphPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastMetamorphPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52325,8 +52325,8 @@ type ActorTaskRunsLastRebootPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52334,9 +52334,9 @@ func (r ActorTaskRunsLastRebootPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRebootPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRebootPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52371,13 +52371,13 @@ func (r ActorTaskRunsLastRebootPostResponse) ContentType() string {
 type ActorTaskRunsLastRequestQueueDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52414,8 +52414,8 @@ type ActorTaskRunsLastRequestQueueGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52423,9 +52423,9 @@ func (r ActorTaskRunsLastRequestQueueGetResponse) GetJSON200() *RequestQueueResp
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52462,8 +52462,8 @@ type ActorTaskRunsLastRequestQueuePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52471,9 +52471,9 @@ func (r ActorTaskRunsLastRequestQueuePutResponse) GetJSON200() *RequestQueueResp
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueuePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueuePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52510,8 +52510,8 @@ type ActorTaskRunsLastRequestQueueHeadGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HeadResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52519,9 +52519,9 @@ func (r ActorTaskRunsLastRequestQueueHeadGetResponse) GetJSON200() *HeadResponse
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueHeadGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueHeadGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52558,8 +52558,8 @@ type ActorTaskRunsLastRequestQueueHeadLockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *HeadAndLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -52567,9 +52567,9 @@ func (r ActorTaskRunsLastRequestQueueHeadLockPostResponse) GetJSON201() *HeadAnd
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueHeadLockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueHeadLockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52606,8 +52606,8 @@ type ActorTaskRunsLastRequestQueueRequestsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52615,9 +52615,9 @@ func (r ActorTaskRunsLastRequestQueueRequestsGetResponse) GetJSON200() *ListOfRe
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52654,8 +52654,8 @@ type ActorTaskRunsLastRequestQueueRequestsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *AddRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -52663,9 +52663,9 @@ func (r ActorTaskRunsLastRequestQueueRequestsPostResponse) GetJSON201() *AddRequ
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52702,8 +52702,8 @@ type ActorTaskRunsLastRequestQueueRequestsBatchDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchDeleteResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52711,9 +52711,9 @@ func (r ActorTaskRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSON200() *
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52750,8 +52750,8 @@ type ActorTaskRunsLastRequestQueueRequestsBatchPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BatchAddResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -52759,9 +52759,9 @@ func (r ActorTaskRunsLastRequestQueueRequestsBatchPostResponse) GetJSON201() *Ba
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestsBatchPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestsBatchPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52798,8 +52798,8 @@ type ActorTaskRunsLastRequestQueueRequestsUnlockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UnlockRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52807,9 +52807,9 @@ func (r ActorTaskRunsLastRequestQueueRequestsUnlockPostResponse) GetJSON200() *U
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestsUnlockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestsUnlockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52844,13 +52844,13 @@ func (r ActorTaskRunsLastRequestQueueRequestsUnlockPostResponse) ContentType() s
 type ActorTaskRunsLastRequestQueueRequestDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52887,8 +52887,8 @@ type ActorTaskRunsLastRequestQueueRequestGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52896,9 +52896,9 @@ func (r ActorTaskRunsLastRequestQueueRequestGetResponse) GetJSON200() *RequestRe
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52935,8 +52935,8 @@ type ActorTaskRunsLastRequestQueueRequestPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UpdateRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -52944,9 +52944,9 @@ func (r ActorTaskRunsLastRequestQueueRequestPutResponse) GetJSON200() *UpdateReq
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -52981,13 +52981,13 @@ func (r ActorTaskRunsLastRequestQueueRequestPutResponse) ContentType() string {
 type ActorTaskRunsLastRequestQueueRequestLockDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestLockDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestLockDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53024,8 +53024,8 @@ type ActorTaskRunsLastRequestQueueRequestLockPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProlongRequestLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53033,9 +53033,9 @@ func (r ActorTaskRunsLastRequestQueueRequestLockPutResponse) GetJSON200() *Prolo
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskRunsLastRequestQueueRequestLockPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskRunsLastRequestQueueRequestLockPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53072,8 +53072,8 @@ type ActorTaskWebhooksGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorTaskWebhooksGet200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53081,9 +53081,9 @@ func (r ActorTaskWebhooksGetResponse) GetJSON200() *ActorTaskWebhooksGet200JSONR
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorTaskWebhooksGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorTaskWebhooksGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53120,8 +53120,8 @@ type ActorsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfActorsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53129,9 +53129,9 @@ func (r ActorsGetResponse) GetJSON200() *ListOfActorsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53173,8 +53173,8 @@ type ActorsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *ActorResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorsPostResponse201Headers
 }
@@ -53184,9 +53184,9 @@ func (r ActorsPostResponse) GetJSON201() *ActorResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53223,8 +53223,8 @@ type ActorDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -53232,9 +53232,9 @@ func (r ActorDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53271,8 +53271,8 @@ type ActorGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53280,9 +53280,9 @@ func (r ActorGetResponse) GetJSON200() *ActorResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53319,8 +53319,8 @@ type ActorPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53328,9 +53328,9 @@ func (r ActorPutResponse) GetJSON200() *ActorResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53367,8 +53367,8 @@ type ActorsBuildsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfBuildsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53376,9 +53376,9 @@ func (r ActorsBuildsGetResponse) GetJSON200() *ListOfBuildsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsBuildsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsBuildsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53420,8 +53420,8 @@ type ActorsBuildsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorsBuildsPostResponse201Headers
 }
@@ -53431,9 +53431,9 @@ func (r ActorsBuildsPostResponse) GetJSON201() *BuildResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsBuildsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsBuildsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53470,8 +53470,8 @@ type ActorBuildDefaultGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53479,9 +53479,9 @@ func (r ActorBuildDefaultGetResponse) GetJSON200() *BuildResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorBuildDefaultGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorBuildDefaultGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53518,8 +53518,8 @@ type ActorsBuildGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53527,9 +53527,9 @@ func (r ActorsBuildGetResponse) GetJSON200() *BuildResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsBuildGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsBuildGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53566,8 +53566,8 @@ type ActorsBuildAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BuildResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53575,9 +53575,9 @@ func (r ActorsBuildAbortPostResponse) GetJSON200() *BuildResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsBuildAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsBuildAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53614,8 +53614,8 @@ type ActorOpenAPIJSONGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53623,9 +53623,9 @@ func (r ActorOpenAPIJSONGetResponse) GetJSON200() *interface{} {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorOpenAPIJSONGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorOpenAPIJSONGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53662,8 +53662,8 @@ type ActorRunSyncGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -53671,9 +53671,9 @@ func (r ActorRunSyncGetResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunSyncGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunSyncGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53710,8 +53710,8 @@ type ActorRunSyncPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -53719,9 +53719,9 @@ func (r ActorRunSyncPostResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunSyncPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunSyncPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53764,15 +53764,15 @@ type ActorRunSyncGetDatasetItemsGetResponse201Headers struct {
 type ActorRunSyncGetDatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunSyncGetDatasetItemsGetResponse201Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunSyncGetDatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunSyncGetDatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53815,15 +53815,15 @@ type ActorRunSyncGetDatasetItemsPostResponse201Headers struct {
 type ActorRunSyncGetDatasetItemsPostResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunSyncGetDatasetItemsPostResponse201Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunSyncGetDatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunSyncGetDatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53860,8 +53860,8 @@ type ActorsRunsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRunsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53869,9 +53869,9 @@ func (r ActorsRunsGetResponse) GetJSON200() *ListOfRunsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsRunsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsRunsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53913,8 +53913,8 @@ type ActorsRunsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorsRunsPostResponse201Headers
 }
@@ -53924,9 +53924,9 @@ func (r ActorsRunsPostResponse) GetJSON201() *RunResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsRunsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsRunsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -53963,8 +53963,8 @@ type ActorRunsLastGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -53972,9 +53972,9 @@ func (r ActorRunsLastGetResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54011,8 +54011,8 @@ type ActorRunsLastAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54020,9 +54020,9 @@ func (r ActorRunsLastAbortPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54057,13 +54057,13 @@ func (r ActorRunsLastAbortPostResponse) ContentType() string {
 type ActorRunsLastDatasetDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54100,8 +54100,8 @@ type ActorRunsLastDatasetGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54109,9 +54109,9 @@ func (r ActorRunsLastDatasetGetResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54148,8 +54148,8 @@ type ActorRunsLastDatasetPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54157,9 +54157,9 @@ func (r ActorRunsLastDatasetPutResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54202,15 +54202,15 @@ type ActorRunsLastDatasetItemsGetResponse200Headers struct {
 type ActorRunsLastDatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ActorRunsLastDatasetItemsGetResponse200Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54254,8 +54254,8 @@ type ActorRunsLastDatasetItemsPostResponse struct {
 	JSON201 *interface{}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ActorRunsLastDatasetItemsPost400JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunsLastDatasetItemsPostResponse201Headers
 }
@@ -54270,9 +54270,9 @@ func (r ActorRunsLastDatasetItemsPostResponse) GetJSON400() *ActorRunsLastDatase
 	return r.JSON400
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54309,8 +54309,8 @@ type ActorRunsLastDatasetStatisticsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetStatisticsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54318,9 +54318,9 @@ func (r ActorRunsLastDatasetStatisticsGetResponse) GetJSON200() *DatasetStatisti
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastDatasetStatisticsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastDatasetStatisticsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54355,13 +54355,13 @@ func (r ActorRunsLastDatasetStatisticsGetResponse) ContentType() string {
 type ActorRunsLastKeyValueStoreDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54398,8 +54398,8 @@ type ActorRunsLastKeyValueStoreGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54407,9 +54407,9 @@ func (r ActorRunsLastKeyValueStoreGetResponse) GetJSON200() *KeyValueStoreRespon
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54446,8 +54446,8 @@ type ActorRunsLastKeyValueStorePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54455,9 +54455,9 @@ func (r ActorRunsLastKeyValueStorePutResponse) GetJSON200() *KeyValueStoreRespon
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStorePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStorePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54494,8 +54494,8 @@ type ActorRunsLastKeyValueStoreKeysGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfKeysResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54503,9 +54503,9 @@ func (r ActorRunsLastKeyValueStoreKeysGetResponse) GetJSON200() *ListOfKeysRespo
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreKeysGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreKeysGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54540,13 +54540,13 @@ func (r ActorRunsLastKeyValueStoreKeysGetResponse) ContentType() string {
 type ActorRunsLastKeyValueStoreRecordsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreRecordsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreRecordsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54581,13 +54581,13 @@ func (r ActorRunsLastKeyValueStoreRecordsGetResponse) ContentType() string {
 type ActorRunsLastKeyValueStoreRecordDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreRecordDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreRecordDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54627,15 +54627,15 @@ type ActorRunsLastKeyValueStoreRecordGetResponse302Headers struct {
 type ActorRunsLastKeyValueStoreRecordGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers302 the parsed response headers for an HTTP 302 response
 	Headers302 *ActorRunsLastKeyValueStoreRecordGetResponse302Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreRecordGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreRecordGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54677,8 +54677,8 @@ type ActorRunsLastKeyValueStoreRecordPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunsLastKeyValueStoreRecordPostResponse201Headers
 }
@@ -54688,9 +54688,9 @@ func (r ActorRunsLastKeyValueStoreRecordPostResponse) GetJSON201() *interface{} 
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreRecordPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreRecordPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54732,8 +54732,8 @@ type ActorRunsLastKeyValueStoreRecordPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorRunsLastKeyValueStoreRecordPutResponse201Headers
 }
@@ -54743,9 +54743,9 @@ func (r ActorRunsLastKeyValueStoreRecordPutResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastKeyValueStoreRecordPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastKeyValueStoreRecordPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54780,13 +54780,13 @@ func (r ActorRunsLastKeyValueStoreRecordPutResponse) ContentType() string {
 type ActorRunsLastLogGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastLogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastLogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54823,8 +54823,8 @@ type ActorRunsLastMetamorphPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54832,9 +54832,9 @@ func (r ActorRunsLastMetamorphPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastMetamorphPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastMetamorphPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54871,8 +54871,8 @@ type ActorRunsLastRebootPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54880,9 +54880,9 @@ func (r ActorRunsLastRebootPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRebootPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRebootPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54917,13 +54917,13 @@ func (r ActorRunsLastRebootPostResponse) ContentType() string {
 type ActorRunsLastRequestQueueDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -54960,8 +54960,8 @@ type ActorRunsLastRequestQueueGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -54969,9 +54969,9 @@ func (r ActorRunsLastRequestQueueGetResponse) GetJSON200() *RequestQueueResponse
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55008,8 +55008,8 @@ type ActorRunsLastRequestQueuePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55017,9 +55017,9 @@ func (r ActorRunsLastRequestQueuePutResponse) GetJSON200() *RequestQueueResponse
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueuePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueuePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55056,8 +55056,8 @@ type ActorRunsLastRequestQueueHeadGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HeadResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55065,9 +55065,9 @@ func (r ActorRunsLastRequestQueueHeadGetResponse) GetJSON200() *HeadResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueHeadGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueHeadGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55104,8 +55104,8 @@ type ActorRunsLastRequestQueueHeadLockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *HeadAndLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -55113,9 +55113,9 @@ func (r ActorRunsLastRequestQueueHeadLockPostResponse) GetJSON201() *HeadAndLock
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueHeadLockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueHeadLockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55152,8 +55152,8 @@ type ActorRunsLastRequestQueueRequestsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55161,9 +55161,9 @@ func (r ActorRunsLastRequestQueueRequestsGetResponse) GetJSON200() *ListOfReques
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55200,8 +55200,8 @@ type ActorRunsLastRequestQueueRequestsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *AddRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -55209,9 +55209,9 @@ func (r ActorRunsLastRequestQueueRequestsPostResponse) GetJSON201() *AddRequestR
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55248,8 +55248,8 @@ type ActorRunsLastRequestQueueRequestsBatchDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchDeleteResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55257,9 +55257,9 @@ func (r ActorRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSON200() *Batc
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestsBatchDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55296,8 +55296,8 @@ type ActorRunsLastRequestQueueRequestsBatchPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BatchAddResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -55305,9 +55305,9 @@ func (r ActorRunsLastRequestQueueRequestsBatchPostResponse) GetJSON201() *BatchA
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestsBatchPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestsBatchPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55344,8 +55344,8 @@ type ActorRunsLastRequestQueueRequestsUnlockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UnlockRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55353,9 +55353,9 @@ func (r ActorRunsLastRequestQueueRequestsUnlockPostResponse) GetJSON200() *Unloc
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestsUnlockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestsUnlockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55390,13 +55390,13 @@ func (r ActorRunsLastRequestQueueRequestsUnlockPostResponse) ContentType() strin
 type ActorRunsLastRequestQueueRequestDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55433,8 +55433,8 @@ type ActorRunsLastRequestQueueRequestGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55442,9 +55442,9 @@ func (r ActorRunsLastRequestQueueRequestGetResponse) GetJSON200() *RequestRespon
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55481,8 +55481,8 @@ type ActorRunsLastRequestQueueRequestPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UpdateRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55490,9 +55490,9 @@ func (r ActorRunsLastRequestQueueRequestPutResponse) GetJSON200() *UpdateRequest
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55527,13 +55527,13 @@ func (r ActorRunsLastRequestQueueRequestPutResponse) ContentType() string {
 type ActorRunsLastRequestQueueRequestLockDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestLockDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestLockDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55570,8 +55570,8 @@ type ActorRunsLastRequestQueueRequestLockPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProlongRequestLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55579,9 +55579,9 @@ func (r ActorRunsLastRequestQueueRequestLockPutResponse) GetJSON200() *ProlongRe
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunsLastRequestQueueRequestLockPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunsLastRequestQueueRequestLockPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55618,8 +55618,8 @@ type ActorsRunGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55627,9 +55627,9 @@ func (r ActorsRunGetResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsRunGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsRunGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55666,8 +55666,8 @@ type ActorsRunAbortPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55675,9 +55675,9 @@ func (r ActorsRunAbortPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsRunAbortPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsRunAbortPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55714,8 +55714,8 @@ type ActorsRunMetamorphPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55723,9 +55723,9 @@ func (r ActorsRunMetamorphPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorsRunMetamorphPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorsRunMetamorphPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55762,8 +55762,8 @@ type ActorRunResurrectPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RunResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55771,9 +55771,9 @@ func (r ActorRunResurrectPostResponse) GetJSON200() *RunResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorRunResurrectPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorRunResurrectPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55810,8 +55810,8 @@ type ActorValidateInputPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ActorValidateInputPost200JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55819,9 +55819,9 @@ func (r ActorValidateInputPostResponse) GetJSON200() *ActorValidateInputPost200J
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorValidateInputPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorValidateInputPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55858,8 +55858,8 @@ type ActorVersionsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfVersionsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -55867,9 +55867,9 @@ func (r ActorVersionsGetResponse) GetJSON200() *ListOfVersionsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55911,8 +55911,8 @@ type ActorVersionsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *VersionResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorVersionsPostResponse201Headers
 }
@@ -55922,9 +55922,9 @@ func (r ActorVersionsPostResponse) GetJSON201() *VersionResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -55961,8 +55961,8 @@ type ActorVersionDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -55970,9 +55970,9 @@ func (r ActorVersionDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56009,8 +56009,8 @@ type ActorVersionGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *VersionResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56018,9 +56018,9 @@ func (r ActorVersionGetResponse) GetJSON200() *VersionResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56057,8 +56057,8 @@ type ActorVersionPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *VersionResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56066,9 +56066,9 @@ func (r ActorVersionPostResponse) GetJSON200() *VersionResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56105,8 +56105,8 @@ type ActorVersionPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *VersionResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56114,9 +56114,9 @@ func (r ActorVersionPutResponse) GetJSON200() *VersionResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56153,8 +56153,8 @@ type ActorVersionEnvVarsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfEnvVarsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56162,9 +56162,9 @@ func (r ActorVersionEnvVarsGetResponse) GetJSON200() *ListOfEnvVarsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56206,8 +56206,8 @@ type ActorVersionEnvVarsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *EnvVarResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *ActorVersionEnvVarsPostResponse201Headers
 }
@@ -56217,9 +56217,9 @@ func (r ActorVersionEnvVarsPostResponse) GetJSON201() *EnvVarResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56256,8 +56256,8 @@ type ActorVersionEnvVarDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -56265,9 +56265,9 @@ func (r ActorVersionEnvVarDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56304,8 +56304,8 @@ type ActorVersionEnvVarGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EnvVarResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56313,9 +56313,9 @@ func (r ActorVersionEnvVarGetResponse) GetJSON200() *EnvVarResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56352,8 +56352,8 @@ type ActorVersionEnvVarPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EnvVarResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56361,9 +56361,9 @@ func (r ActorVersionEnvVarPostResponse) GetJSON200() *EnvVarResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56400,8 +56400,8 @@ type ActorVersionEnvVarPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EnvVarResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56409,9 +56409,9 @@ func (r ActorVersionEnvVarPutResponse) GetJSON200() *EnvVarResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorVersionEnvVarPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorVersionEnvVarPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56448,8 +56448,8 @@ type ActorWebhooksGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfWebhooksResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56457,9 +56457,9 @@ func (r ActorWebhooksGetResponse) GetJSON200() *ListOfWebhooksResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ActorWebhooksGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActorWebhooksGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56496,8 +56496,8 @@ type ToolsBrowserInfoDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BrowserInfoResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56505,9 +56505,9 @@ func (r ToolsBrowserInfoDeleteResponse) GetJSON200() *BrowserInfoResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsBrowserInfoDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsBrowserInfoDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56544,8 +56544,8 @@ type ToolsBrowserInfoGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BrowserInfoResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56553,9 +56553,9 @@ func (r ToolsBrowserInfoGetResponse) GetJSON200() *BrowserInfoResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsBrowserInfoGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsBrowserInfoGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56592,8 +56592,8 @@ type ToolsBrowserInfoPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BrowserInfoResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56601,9 +56601,9 @@ func (r ToolsBrowserInfoPostResponse) GetJSON200() *BrowserInfoResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsBrowserInfoPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsBrowserInfoPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56640,8 +56640,8 @@ type ToolsBrowserInfoPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BrowserInfoResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56649,9 +56649,9 @@ func (r ToolsBrowserInfoPutResponse) GetJSON200() *BrowserInfoResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsBrowserInfoPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsBrowserInfoPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56688,8 +56688,8 @@ type DatasetsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfDatasetsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56697,9 +56697,9 @@ func (r DatasetsGetResponse) GetJSON200() *ListOfDatasetsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56743,8 +56743,8 @@ type DatasetsPostResponse struct {
 	JSON200 *DatasetResponse
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *DatasetsPostResponse201Headers
 }
@@ -56759,9 +56759,9 @@ func (r DatasetsPostResponse) GetJSON201() *DatasetResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56796,13 +56796,13 @@ func (r DatasetsPostResponse) ContentType() string {
 type DatasetDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56839,8 +56839,8 @@ type DatasetGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56848,9 +56848,9 @@ func (r DatasetGetResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56887,8 +56887,8 @@ type DatasetPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -56896,9 +56896,9 @@ func (r DatasetPutResponse) GetJSON200() *DatasetResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56941,15 +56941,15 @@ type DatasetItemsGetResponse200Headers struct {
 type DatasetItemsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *DatasetItemsGetResponse200Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetItemsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetItemsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -56992,15 +56992,15 @@ type DatasetItemsHeadResponse200Headers struct {
 type DatasetItemsHeadResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *DatasetItemsHeadResponse200Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetItemsHeadResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetItemsHeadResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57044,8 +57044,8 @@ type DatasetItemsPostResponse struct {
 	JSON201 *interface{}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *DatasetItemsPost400JSONResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *DatasetItemsPostResponse201Headers
 }
@@ -57060,9 +57060,9 @@ func (r DatasetItemsPostResponse) GetJSON400() *DatasetItemsPost400JSONResponseB
 	return r.JSON400
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetItemsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetItemsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57099,8 +57099,8 @@ type DatasetStatisticsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DatasetStatisticsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57108,9 +57108,9 @@ func (r DatasetStatisticsGetResponse) GetJSON200() *DatasetStatisticsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r DatasetStatisticsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DatasetStatisticsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57147,8 +57147,8 @@ type KeyValueStoresGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfKeyValueStoresResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57156,9 +57156,9 @@ func (r KeyValueStoresGetResponse) GetJSON200() *ListOfKeyValueStoresResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoresGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoresGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57202,8 +57202,8 @@ type KeyValueStoresPostResponse struct {
 	JSON200 *KeyValueStoreResponse
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *KeyValueStoresPostResponse201Headers
 }
@@ -57218,9 +57218,9 @@ func (r KeyValueStoresPostResponse) GetJSON201() *KeyValueStoreResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoresPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoresPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57255,13 +57255,13 @@ func (r KeyValueStoresPostResponse) ContentType() string {
 type KeyValueStoreDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57298,8 +57298,8 @@ type KeyValueStoreGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57307,9 +57307,9 @@ func (r KeyValueStoreGetResponse) GetJSON200() *KeyValueStoreResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57346,8 +57346,8 @@ type KeyValueStorePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *KeyValueStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57355,9 +57355,9 @@ func (r KeyValueStorePutResponse) GetJSON200() *KeyValueStoreResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStorePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStorePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57394,8 +57394,8 @@ type KeyValueStoreKeysGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfKeysResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57403,9 +57403,9 @@ func (r KeyValueStoreKeysGetResponse) GetJSON200() *ListOfKeysResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreKeysGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreKeysGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57440,13 +57440,13 @@ func (r KeyValueStoreKeysGetResponse) ContentType() string {
 type KeyValueStoreRecordsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57481,13 +57481,13 @@ func (r KeyValueStoreRecordsGetResponse) ContentType() string {
 type KeyValueStoreRecordDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57527,15 +57527,15 @@ type KeyValueStoreRecordGetResponse302Headers struct {
 type KeyValueStoreRecordGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers302 the parsed response headers for an HTTP 302 response
 	Headers302 *KeyValueStoreRecordGetResponse302Headers
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57570,13 +57570,13 @@ func (r KeyValueStoreRecordGetResponse) ContentType() string {
 type KeyValueStoreRecordHeadResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordHeadResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordHeadResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57618,8 +57618,8 @@ type KeyValueStoreRecordPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *KeyValueStoreRecordPostResponse201Headers
 }
@@ -57629,9 +57629,9 @@ func (r KeyValueStoreRecordPostResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57673,8 +57673,8 @@ type KeyValueStoreRecordPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *KeyValueStoreRecordPutResponse201Headers
 }
@@ -57684,9 +57684,9 @@ func (r KeyValueStoreRecordPutResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r KeyValueStoreRecordPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r KeyValueStoreRecordPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57721,13 +57721,13 @@ func (r KeyValueStoreRecordPutResponse) ContentType() string {
 type LogGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r LogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r LogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57764,8 +57764,8 @@ type RequestQueuesGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRequestQueuesResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57773,9 +57773,9 @@ func (r RequestQueuesGetResponse) GetJSON200() *ListOfRequestQueuesResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueuesGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueuesGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57819,8 +57819,8 @@ type RequestQueuesPostResponse struct {
 	JSON200 *RequestQueueResponse
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *RequestQueuesPostResponse201Headers
 }
@@ -57835,9 +57835,9 @@ func (r RequestQueuesPostResponse) GetJSON201() *RequestQueueResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueuesPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueuesPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57872,13 +57872,13 @@ func (r RequestQueuesPostResponse) ContentType() string {
 type RequestQueueDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57915,8 +57915,8 @@ type RequestQueueGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57924,9 +57924,9 @@ func (r RequestQueueGetResponse) GetJSON200() *RequestQueueResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57963,8 +57963,8 @@ type RequestQueuePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestQueueResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -57972,9 +57972,9 @@ func (r RequestQueuePutResponse) GetJSON200() *RequestQueueResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueuePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueuePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58011,8 +58011,8 @@ type RequestQueueHeadGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *HeadResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58020,9 +58020,9 @@ func (r RequestQueueHeadGetResponse) GetJSON200() *HeadResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueHeadGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueHeadGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58059,8 +58059,8 @@ type RequestQueueHeadLockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *HeadAndLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -58068,9 +58068,9 @@ func (r RequestQueueHeadLockPostResponse) GetJSON201() *HeadAndLockResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueHeadLockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueHeadLockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58107,8 +58107,8 @@ type RequestQueueRequestsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58116,9 +58116,9 @@ func (r RequestQueueRequestsGetResponse) GetJSON200() *ListOfRequestsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58155,8 +58155,8 @@ type RequestQueueRequestsPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *AddRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -58164,9 +58164,9 @@ func (r RequestQueueRequestsPostResponse) GetJSON201() *AddRequestResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestsPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestsPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58203,8 +58203,8 @@ type RequestQueueRequestsBatchDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchDeleteResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58212,9 +58212,9 @@ func (r RequestQueueRequestsBatchDeleteResponse) GetJSON200() *BatchDeleteRespon
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestsBatchDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestsBatchDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58251,8 +58251,8 @@ type RequestQueueRequestsBatchPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BatchAddResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -58260,9 +58260,9 @@ func (r RequestQueueRequestsBatchPostResponse) GetJSON201() *BatchAddResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestsBatchPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestsBatchPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58299,8 +58299,8 @@ type RequestQueueRequestsUnlockPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UnlockRequestsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58308,9 +58308,9 @@ func (r RequestQueueRequestsUnlockPostResponse) GetJSON200() *UnlockRequestsResp
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestsUnlockPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestsUnlockPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58345,13 +58345,13 @@ func (r RequestQueueRequestsUnlockPostResponse) ContentType() string {
 type RequestQueueRequestDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58388,8 +58388,8 @@ type RequestQueueRequestGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58397,9 +58397,9 @@ func (r RequestQueueRequestGetResponse) GetJSON200() *RequestResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58436,8 +58436,8 @@ type RequestQueueRequestPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UpdateRequestResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58445,9 +58445,9 @@ func (r RequestQueueRequestPutResponse) GetJSON200() *UpdateRequestResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58482,13 +58482,13 @@ func (r RequestQueueRequestPutResponse) ContentType() string {
 type RequestQueueRequestLockDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestLockDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestLockDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58525,8 +58525,8 @@ type RequestQueueRequestLockPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ProlongRequestLockResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58534,9 +58534,9 @@ func (r RequestQueueRequestLockPutResponse) GetJSON200() *ProlongRequestLockResp
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RequestQueueRequestLockPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RequestQueueRequestLockPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58573,8 +58573,8 @@ type SchedulesGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfSchedulesResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58582,9 +58582,9 @@ func (r SchedulesGetResponse) GetJSON200() *ListOfSchedulesResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r SchedulesGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r SchedulesGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58626,8 +58626,8 @@ type SchedulesPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *ScheduleResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *SchedulesPostResponse201Headers
 }
@@ -58637,9 +58637,9 @@ func (r SchedulesPostResponse) GetJSON201() *ScheduleResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r SchedulesPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r SchedulesPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58676,8 +58676,8 @@ type ScheduleDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -58685,9 +58685,9 @@ func (r ScheduleDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ScheduleDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ScheduleDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58724,8 +58724,8 @@ type ScheduleGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScheduleResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58733,9 +58733,9 @@ func (r ScheduleGetResponse) GetJSON200() *ScheduleResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ScheduleGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ScheduleGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58772,8 +58772,8 @@ type SchedulePutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScheduleResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58781,9 +58781,9 @@ func (r SchedulePutResponse) GetJSON200() *ScheduleResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r SchedulePutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r SchedulePutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58820,8 +58820,8 @@ type ScheduleLogGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScheduleLogResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58829,9 +58829,9 @@ func (r ScheduleLogGetResponse) GetJSON200() *ScheduleLogResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ScheduleLogGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ScheduleLogGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58868,8 +58868,8 @@ type StoreGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfActorsInStoreResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58877,9 +58877,9 @@ func (r StoreGetResponse) GetJSON200() *ListOfActorsInStoreResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StoreGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r StoreGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58916,8 +58916,8 @@ type ToolsDecodeAndVerifyPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DecodeAndVerifyResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58925,9 +58925,9 @@ func (r ToolsDecodeAndVerifyPostResponse) GetJSON200() *DecodeAndVerifyResponse 
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsDecodeAndVerifyPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsDecodeAndVerifyPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58964,8 +58964,8 @@ type ToolsEncodeAndSignPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EncodeAndSignResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58973,9 +58973,9 @@ func (r ToolsEncodeAndSignPostResponse) GetJSON200() *EncodeAndSignResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ToolsEncodeAndSignPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ToolsEncodeAndSignPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59012,8 +59012,8 @@ type UsersMeGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PrivateUserDataResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59021,9 +59021,9 @@ func (r UsersMeGetResponse) GetJSON200() *PrivateUserDataResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UsersMeGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UsersMeGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59060,8 +59060,8 @@ type UsersMeLimitsGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *LimitsResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59069,9 +59069,9 @@ func (r UsersMeLimitsGetResponse) GetJSON200() *LimitsResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UsersMeLimitsGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UsersMeLimitsGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59108,8 +59108,8 @@ type UsersMeLimitsPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -59117,9 +59117,9 @@ func (r UsersMeLimitsPutResponse) GetJSON201() *interface{} {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UsersMeLimitsPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UsersMeLimitsPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59156,8 +59156,8 @@ type UsersMeUsageMonthlyGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MonthlyUsageResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59165,9 +59165,9 @@ func (r UsersMeUsageMonthlyGetResponse) GetJSON200() *MonthlyUsageResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UsersMeUsageMonthlyGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UsersMeUsageMonthlyGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59204,8 +59204,8 @@ type UserGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PublicUserDataResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59213,9 +59213,9 @@ func (r UserGetResponse) GetJSON200() *PublicUserDataResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UserGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UserGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59252,8 +59252,8 @@ type WebhookDispatchesGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfWebhookDispatchesResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59261,9 +59261,9 @@ func (r WebhookDispatchesGetResponse) GetJSON200() *ListOfWebhookDispatchesRespo
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookDispatchesGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookDispatchesGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59300,8 +59300,8 @@ type WebhookDispatchGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebhookDispatchResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59309,9 +59309,9 @@ func (r WebhookDispatchGetResponse) GetJSON200() *WebhookDispatchResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookDispatchGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookDispatchGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59348,8 +59348,8 @@ type WebhooksGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfWebhooksResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59357,9 +59357,9 @@ func (r WebhooksGetResponse) GetJSON200() *ListOfWebhooksResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhooksGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhooksGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59401,8 +59401,8 @@ type WebhooksPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *WebhookResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *WebhooksPostResponse201Headers
 }
@@ -59412,9 +59412,9 @@ func (r WebhooksPostResponse) GetJSON201() *WebhookResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhooksPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhooksPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59451,8 +59451,8 @@ type WebhookDeleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON204 the response for an HTTP 204 `application/json` response
 	JSON204 *interface{}
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON204 returns the response for an HTTP 204 `application/json` response
@@ -59460,9 +59460,9 @@ func (r WebhookDeleteResponse) GetJSON204() *interface{} {
 	return r.JSON204
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookDeleteResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookDeleteResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59499,8 +59499,8 @@ type WebhookGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebhookResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59508,9 +59508,9 @@ func (r WebhookGetResponse) GetJSON200() *WebhookResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59547,8 +59547,8 @@ type WebhookPutResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebhookResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59556,9 +59556,9 @@ func (r WebhookPutResponse) GetJSON200() *WebhookResponse {
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookPutResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookPutResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59595,8 +59595,8 @@ type WebhookWebhookDispatchesGetResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListOfWebhookDispatchesResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -59604,9 +59604,9 @@ func (r WebhookWebhookDispatchesGetResponse) GetJSON200() *ListOfWebhookDispatch
 	return r.JSON200
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookWebhookDispatchesGetResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookWebhookDispatchesGetResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -59643,8 +59643,8 @@ type WebhookTestPostResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *TestWebhookResponse
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *ErrorResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorResponse
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -59652,9 +59652,9 @@ func (r WebhookTestPostResponse) GetJSON201() *TestWebhookResponse {
 	return r.JSON201
 }
 
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r WebhookTestPostResponse) GetJSONDefault() *ErrorResponse {
-	return r.JSONDefault
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WebhookTestPostResponse) GetJSON4XX() *ErrorResponse {
+	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -66430,12 +66430,12 @@ func ParseActorBuildsGetResponse(rsp *http.Response) (*ActorBuildsGetResponse, e
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66459,12 +66459,12 @@ func ParseActorBuildDeleteResponse(rsp *http.Response) (*ActorBuildDeleteRespons
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66492,12 +66492,12 @@ func ParseActorBuildGetResponse(rsp *http.Response) (*ActorBuildGetResponse, err
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66525,12 +66525,12 @@ func ParseActorBuildAbortPostResponse(rsp *http.Response) (*ActorBuildAbortPostR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66551,12 +66551,12 @@ func ParseActorBuildLogGetResponse(rsp *http.Response) (*ActorBuildLogGetRespons
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66584,12 +66584,12 @@ func ParseActorBuildOpenAPIJSONGetResponse(rsp *http.Response) (*ActorBuildOpenA
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66617,12 +66617,12 @@ func ParseActorRunsGetResponse(rsp *http.Response) (*ActorRunsGetResponse, error
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66646,12 +66646,12 @@ func ParseActorRunDeleteResponse(rsp *http.Response) (*ActorRunDeleteResponse, e
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66679,12 +66679,12 @@ func ParseActorRunGetResponse(rsp *http.Response) (*ActorRunGetResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66712,12 +66712,12 @@ func ParseActorRunPutResponse(rsp *http.Response) (*ActorRunPutResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66745,12 +66745,12 @@ func ParseActorRunAbortPostResponse(rsp *http.Response) (*ActorRunAbortPostRespo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66778,12 +66778,12 @@ func ParsePostChargeRunResponse(rsp *http.Response) (*PostChargeRunResponse, err
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66807,12 +66807,12 @@ func ParseActorRunDatasetDeleteResponse(rsp *http.Response) (*ActorRunDatasetDel
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66840,12 +66840,12 @@ func ParseActorRunDatasetGetResponse(rsp *http.Response) (*ActorRunDatasetGetRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66873,12 +66873,12 @@ func ParseActorRunDatasetPutResponse(rsp *http.Response) (*ActorRunDatasetPutRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66899,12 +66899,12 @@ func ParseActorRunDatasetItemsGetResponse(rsp *http.Response) (*ActorRunDatasetI
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -66973,12 +66973,12 @@ func ParseActorRunDatasetItemsPostResponse(rsp *http.Response) (*ActorRunDataset
 		}
 		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67019,12 +67019,12 @@ func ParseActorRunDatasetStatisticsGetResponse(rsp *http.Response) (*ActorRunDat
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67048,12 +67048,12 @@ func ParseActorRunKeyValueStoreDeleteResponse(rsp *http.Response) (*ActorRunKeyV
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67081,12 +67081,12 @@ func ParseActorRunKeyValueStoreGetResponse(rsp *http.Response) (*ActorRunKeyValu
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67114,12 +67114,12 @@ func ParseActorRunKeyValueStorePutResponse(rsp *http.Response) (*ActorRunKeyValu
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67147,12 +67147,12 @@ func ParseActorRunKeyValueStoreKeysGetResponse(rsp *http.Response) (*ActorRunKey
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67173,12 +67173,12 @@ func ParseActorRunKeyValueStoreRecordsGetResponse(rsp *http.Response) (*ActorRun
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67202,12 +67202,12 @@ func ParseActorRunKeyValueStoreRecordDeleteResponse(rsp *http.Response) (*ActorR
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67231,12 +67231,12 @@ func ParseActorRunKeyValueStoreRecordGetResponse(rsp *http.Response) (*ActorRunK
 	case rsp.StatusCode == 302:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67277,12 +67277,12 @@ func ParseActorRunKeyValueStoreRecordPostResponse(rsp *http.Response) (*ActorRun
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67323,12 +67323,12 @@ func ParseActorRunKeyValueStoreRecordPutResponse(rsp *http.Response) (*ActorRunK
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67362,12 +67362,12 @@ func ParseActorRunLogGetResponse(rsp *http.Response) (*ActorRunLogGetResponse, e
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67395,12 +67395,12 @@ func ParseActorRunMetamorphPostResponse(rsp *http.Response) (*ActorRunMetamorphP
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67428,12 +67428,12 @@ func ParseActorRunRebootPostResponse(rsp *http.Response) (*ActorRunRebootPostRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67457,12 +67457,12 @@ func ParseActorRunRequestQueueDeleteResponse(rsp *http.Response) (*ActorRunReque
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67490,12 +67490,12 @@ func ParseActorRunRequestQueueGetResponse(rsp *http.Response) (*ActorRunRequestQ
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67523,12 +67523,12 @@ func ParseActorRunRequestQueuePutResponse(rsp *http.Response) (*ActorRunRequestQ
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67556,12 +67556,12 @@ func ParseActorRunRequestQueueHeadGetResponse(rsp *http.Response) (*ActorRunRequ
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67589,12 +67589,12 @@ func ParseActorRunRequestQueueHeadLockPostResponse(rsp *http.Response) (*ActorRu
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67622,12 +67622,12 @@ func ParseActorRunRequestQueueRequestsGetResponse(rsp *http.Response) (*ActorRun
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67655,12 +67655,12 @@ func ParseActorRunRequestQueueRequestsPostResponse(rsp *http.Response) (*ActorRu
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67688,12 +67688,12 @@ func ParseActorRunRequestQueueRequestsBatchDeleteResponse(rsp *http.Response) (*
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67721,12 +67721,12 @@ func ParseActorRunRequestQueueRequestsBatchPostResponse(rsp *http.Response) (*Ac
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67754,12 +67754,12 @@ func ParseActorRunRequestQueueRequestsUnlockPostResponse(rsp *http.Response) (*A
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67783,12 +67783,12 @@ func ParseActorRunRequestQueueRequestDeleteResponse(rsp *http.Response) (*ActorR
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67816,12 +67816,12 @@ func ParseActorRunRequestQueueRequestGetResponse(rsp *http.Response) (*ActorRunR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67849,12 +67849,12 @@ func ParseActorRunRequestQueueRequestPutResponse(rsp *http.Response) (*ActorRunR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67878,12 +67878,12 @@ func ParseActorRunRequestQueueRequestLockDeleteResponse(rsp *http.Response) (*Ac
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67911,12 +67911,12 @@ func ParseActorRunRequestQueueRequestLockPutResponse(rsp *http.Response) (*Actor
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67944,12 +67944,12 @@ func ParsePostResurrectRunResponse(rsp *http.Response) (*PostResurrectRunRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -67977,12 +67977,12 @@ func ParseActorTasksGetResponse(rsp *http.Response) (*ActorTasksGetResponse, err
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68010,12 +68010,12 @@ func ParseActorTasksPostResponse(rsp *http.Response) (*ActorTasksPostResponse, e
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68056,12 +68056,12 @@ func ParseActorTaskDeleteResponse(rsp *http.Response) (*ActorTaskDeleteResponse,
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68089,12 +68089,12 @@ func ParseActorTaskGetResponse(rsp *http.Response) (*ActorTaskGetResponse, error
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68122,12 +68122,12 @@ func ParseActorTaskPutResponse(rsp *http.Response) (*ActorTaskPutResponse, error
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68155,12 +68155,12 @@ func ParseActorTaskInputGetResponse(rsp *http.Response) (*ActorTaskInputGetRespo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68188,12 +68188,12 @@ func ParseActorTaskInputPutResponse(rsp *http.Response) (*ActorTaskInputPutRespo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68221,12 +68221,12 @@ func ParseActorTaskRunSyncGetResponse(rsp *http.Response) (*ActorTaskRunSyncGetR
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68254,12 +68254,12 @@ func ParseActorTaskRunSyncPostResponse(rsp *http.Response) (*ActorTaskRunSyncPos
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68280,12 +68280,12 @@ func ParseActorTaskRunSyncGetDatasetItemsGetResponse(rsp *http.Response) (*Actor
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68340,12 +68340,12 @@ func ParseActorTaskRunSyncGetDatasetItemsPostResponse(rsp *http.Response) (*Acto
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68407,12 +68407,12 @@ func ParseActorTaskRunsGetResponse(rsp *http.Response) (*ActorTaskRunsGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68440,12 +68440,12 @@ func ParseActorTaskRunsPostResponse(rsp *http.Response) (*ActorTaskRunsPostRespo
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68486,12 +68486,12 @@ func ParseActorTaskRunsLastGetResponse(rsp *http.Response) (*ActorTaskRunsLastGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68519,12 +68519,12 @@ func ParseActorTaskRunsLastAbortPostResponse(rsp *http.Response) (*ActorTaskRuns
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68548,12 +68548,12 @@ func ParseActorTaskRunsLastDatasetDeleteResponse(rsp *http.Response) (*ActorTask
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68581,12 +68581,12 @@ func ParseActorTaskRunsLastDatasetGetResponse(rsp *http.Response) (*ActorTaskRun
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68614,12 +68614,12 @@ func ParseActorTaskRunsLastDatasetPutResponse(rsp *http.Response) (*ActorTaskRun
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68640,12 +68640,12 @@ func ParseActorTaskRunsLastDatasetItemsGetResponse(rsp *http.Response) (*ActorTa
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68714,12 +68714,12 @@ func ParseActorTaskRunsLastDatasetItemsPostResponse(rsp *http.Response) (*ActorT
 		}
 		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68760,12 +68760,12 @@ func ParseActorTaskRunsLastDatasetStatisticsGetResponse(rsp *http.Response) (*Ac
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68789,12 +68789,12 @@ func ParseActorTaskRunsLastKeyValueStoreDeleteResponse(rsp *http.Response) (*Act
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68822,12 +68822,12 @@ func ParseActorTaskRunsLastKeyValueStoreGetResponse(rsp *http.Response) (*ActorT
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68855,12 +68855,12 @@ func ParseActorTaskRunsLastKeyValueStorePutResponse(rsp *http.Response) (*ActorT
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68888,12 +68888,12 @@ func ParseActorTaskRunsLastKeyValueStoreKeysGetResponse(rsp *http.Response) (*Ac
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68914,12 +68914,12 @@ func ParseActorTaskRunsLastKeyValueStoreRecordsGetResponse(rsp *http.Response) (
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68943,12 +68943,12 @@ func ParseActorTaskRunsLastKeyValueStoreRecordDeleteResponse(rsp *http.Response)
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -68972,12 +68972,12 @@ func ParseActorTaskRunsLastKeyValueStoreRecordGetResponse(rsp *http.Response) (*
 	case rsp.StatusCode == 302:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69018,12 +69018,12 @@ func ParseActorTaskRunsLastKeyValueStoreRecordPostResponse(rsp *http.Response) (
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69064,12 +69064,12 @@ func ParseActorTaskRunsLastKeyValueStoreRecordPutResponse(rsp *http.Response) (*
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69103,12 +69103,12 @@ func ParseActorTaskLastLogGetResponse(rsp *http.Response) (*ActorTaskLastLogGetR
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69136,12 +69136,12 @@ func ParseActorTaskRunsLastMetamorphPostResponse(rsp *http.Response) (*ActorTask
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69169,12 +69169,12 @@ func ParseActorTaskRunsLastRebootPostResponse(rsp *http.Response) (*ActorTaskRun
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69198,12 +69198,12 @@ func ParseActorTaskRunsLastRequestQueueDeleteResponse(rsp *http.Response) (*Acto
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69231,12 +69231,12 @@ func ParseActorTaskRunsLastRequestQueueGetResponse(rsp *http.Response) (*ActorTa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69264,12 +69264,12 @@ func ParseActorTaskRunsLastRequestQueuePutResponse(rsp *http.Response) (*ActorTa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69297,12 +69297,12 @@ func ParseActorTaskRunsLastRequestQueueHeadGetResponse(rsp *http.Response) (*Act
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69330,12 +69330,12 @@ func ParseActorTaskRunsLastRequestQueueHeadLockPostResponse(rsp *http.Response) 
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69363,12 +69363,12 @@ func ParseActorTaskRunsLastRequestQueueRequestsGetResponse(rsp *http.Response) (
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69396,12 +69396,12 @@ func ParseActorTaskRunsLastRequestQueueRequestsPostResponse(rsp *http.Response) 
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69429,12 +69429,12 @@ func ParseActorTaskRunsLastRequestQueueRequestsBatchDeleteResponse(rsp *http.Res
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69462,12 +69462,12 @@ func ParseActorTaskRunsLastRequestQueueRequestsBatchPostResponse(rsp *http.Respo
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69495,12 +69495,12 @@ func ParseActorTaskRunsLastRequestQueueRequestsUnlockPostResponse(rsp *http.Resp
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69524,12 +69524,12 @@ func ParseActorTaskRunsLastRequestQueueRequestDeleteResponse(rsp *http.Response)
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69557,12 +69557,12 @@ func ParseActorTaskRunsLastRequestQueueRequestGetResponse(rsp *http.Response) (*
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69590,12 +69590,12 @@ func ParseActorTaskRunsLastRequestQueueRequestPutResponse(rsp *http.Response) (*
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69619,12 +69619,12 @@ func ParseActorTaskRunsLastRequestQueueRequestLockDeleteResponse(rsp *http.Respo
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69652,12 +69652,12 @@ func ParseActorTaskRunsLastRequestQueueRequestLockPutResponse(rsp *http.Response
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69685,12 +69685,12 @@ func ParseActorTaskWebhooksGetResponse(rsp *http.Response) (*ActorTaskWebhooksGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69718,12 +69718,12 @@ func ParseActorsGetResponse(rsp *http.Response) (*ActorsGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69751,12 +69751,12 @@ func ParseActorsPostResponse(rsp *http.Response) (*ActorsPostResponse, error) {
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69797,12 +69797,12 @@ func ParseActorDeleteResponse(rsp *http.Response) (*ActorDeleteResponse, error) 
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69830,12 +69830,12 @@ func ParseActorGetResponse(rsp *http.Response) (*ActorGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69863,12 +69863,12 @@ func ParseActorPutResponse(rsp *http.Response) (*ActorPutResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69896,12 +69896,12 @@ func ParseActorsBuildsGetResponse(rsp *http.Response) (*ActorsBuildsGetResponse,
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69929,12 +69929,12 @@ func ParseActorsBuildsPostResponse(rsp *http.Response) (*ActorsBuildsPostRespons
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -69975,12 +69975,12 @@ func ParseActorBuildDefaultGetResponse(rsp *http.Response) (*ActorBuildDefaultGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70008,12 +70008,12 @@ func ParseActorsBuildGetResponse(rsp *http.Response) (*ActorsBuildGetResponse, e
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70041,12 +70041,12 @@ func ParseActorsBuildAbortPostResponse(rsp *http.Response) (*ActorsBuildAbortPos
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70074,12 +70074,12 @@ func ParseActorOpenAPIJSONGetResponse(rsp *http.Response) (*ActorOpenAPIJSONGetR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70107,12 +70107,12 @@ func ParseActorRunSyncGetResponse(rsp *http.Response) (*ActorRunSyncGetResponse,
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70140,12 +70140,12 @@ func ParseActorRunSyncPostResponse(rsp *http.Response) (*ActorRunSyncPostRespons
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70166,12 +70166,12 @@ func ParseActorRunSyncGetDatasetItemsGetResponse(rsp *http.Response) (*ActorRunS
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70226,12 +70226,12 @@ func ParseActorRunSyncGetDatasetItemsPostResponse(rsp *http.Response) (*ActorRun
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70293,12 +70293,12 @@ func ParseActorsRunsGetResponse(rsp *http.Response) (*ActorsRunsGetResponse, err
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70326,12 +70326,12 @@ func ParseActorsRunsPostResponse(rsp *http.Response) (*ActorsRunsPostResponse, e
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70372,12 +70372,12 @@ func ParseActorRunsLastGetResponse(rsp *http.Response) (*ActorRunsLastGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70405,12 +70405,12 @@ func ParseActorRunsLastAbortPostResponse(rsp *http.Response) (*ActorRunsLastAbor
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70434,12 +70434,12 @@ func ParseActorRunsLastDatasetDeleteResponse(rsp *http.Response) (*ActorRunsLast
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70467,12 +70467,12 @@ func ParseActorRunsLastDatasetGetResponse(rsp *http.Response) (*ActorRunsLastDat
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70500,12 +70500,12 @@ func ParseActorRunsLastDatasetPutResponse(rsp *http.Response) (*ActorRunsLastDat
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70526,12 +70526,12 @@ func ParseActorRunsLastDatasetItemsGetResponse(rsp *http.Response) (*ActorRunsLa
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70600,12 +70600,12 @@ func ParseActorRunsLastDatasetItemsPostResponse(rsp *http.Response) (*ActorRunsL
 		}
 		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70646,12 +70646,12 @@ func ParseActorRunsLastDatasetStatisticsGetResponse(rsp *http.Response) (*ActorR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70675,12 +70675,12 @@ func ParseActorRunsLastKeyValueStoreDeleteResponse(rsp *http.Response) (*ActorRu
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70708,12 +70708,12 @@ func ParseActorRunsLastKeyValueStoreGetResponse(rsp *http.Response) (*ActorRunsL
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70741,12 +70741,12 @@ func ParseActorRunsLastKeyValueStorePutResponse(rsp *http.Response) (*ActorRunsL
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70774,12 +70774,12 @@ func ParseActorRunsLastKeyValueStoreKeysGetResponse(rsp *http.Response) (*ActorR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70800,12 +70800,12 @@ func ParseActorRunsLastKeyValueStoreRecordsGetResponse(rsp *http.Response) (*Act
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70829,12 +70829,12 @@ func ParseActorRunsLastKeyValueStoreRecordDeleteResponse(rsp *http.Response) (*A
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70858,12 +70858,12 @@ func ParseActorRunsLastKeyValueStoreRecordGetResponse(rsp *http.Response) (*Acto
 	case rsp.StatusCode == 302:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70904,12 +70904,12 @@ func ParseActorRunsLastKeyValueStoreRecordPostResponse(rsp *http.Response) (*Act
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70950,12 +70950,12 @@ func ParseActorRunsLastKeyValueStoreRecordPutResponse(rsp *http.Response) (*Acto
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -70989,12 +70989,12 @@ func ParseActorRunsLastLogGetResponse(rsp *http.Response) (*ActorRunsLastLogGetR
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71022,12 +71022,12 @@ func ParseActorRunsLastMetamorphPostResponse(rsp *http.Response) (*ActorRunsLast
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71055,12 +71055,12 @@ func ParseActorRunsLastRebootPostResponse(rsp *http.Response) (*ActorRunsLastReb
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71084,12 +71084,12 @@ func ParseActorRunsLastRequestQueueDeleteResponse(rsp *http.Response) (*ActorRun
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71117,12 +71117,12 @@ func ParseActorRunsLastRequestQueueGetResponse(rsp *http.Response) (*ActorRunsLa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71150,12 +71150,12 @@ func ParseActorRunsLastRequestQueuePutResponse(rsp *http.Response) (*ActorRunsLa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71183,12 +71183,12 @@ func ParseActorRunsLastRequestQueueHeadGetResponse(rsp *http.Response) (*ActorRu
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71216,12 +71216,12 @@ func ParseActorRunsLastRequestQueueHeadLockPostResponse(rsp *http.Response) (*Ac
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71249,12 +71249,12 @@ func ParseActorRunsLastRequestQueueRequestsGetResponse(rsp *http.Response) (*Act
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71282,12 +71282,12 @@ func ParseActorRunsLastRequestQueueRequestsPostResponse(rsp *http.Response) (*Ac
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71315,12 +71315,12 @@ func ParseActorRunsLastRequestQueueRequestsBatchDeleteResponse(rsp *http.Respons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71348,12 +71348,12 @@ func ParseActorRunsLastRequestQueueRequestsBatchPostResponse(rsp *http.Response)
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71381,12 +71381,12 @@ func ParseActorRunsLastRequestQueueRequestsUnlockPostResponse(rsp *http.Response
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71410,12 +71410,12 @@ func ParseActorRunsLastRequestQueueRequestDeleteResponse(rsp *http.Response) (*A
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71443,12 +71443,12 @@ func ParseActorRunsLastRequestQueueRequestGetResponse(rsp *http.Response) (*Acto
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71476,12 +71476,12 @@ func ParseActorRunsLastRequestQueueRequestPutResponse(rsp *http.Response) (*Acto
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71505,12 +71505,12 @@ func ParseActorRunsLastRequestQueueRequestLockDeleteResponse(rsp *http.Response)
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71538,12 +71538,12 @@ func ParseActorRunsLastRequestQueueRequestLockPutResponse(rsp *http.Response) (*
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71571,12 +71571,12 @@ func ParseActorsRunGetResponse(rsp *http.Response) (*ActorsRunGetResponse, error
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71604,12 +71604,12 @@ func ParseActorsRunAbortPostResponse(rsp *http.Response) (*ActorsRunAbortPostRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71637,12 +71637,12 @@ func ParseActorsRunMetamorphPostResponse(rsp *http.Response) (*ActorsRunMetamorp
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71670,12 +71670,12 @@ func ParseActorRunResurrectPostResponse(rsp *http.Response) (*ActorRunResurrectP
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71703,12 +71703,12 @@ func ParseActorValidateInputPostResponse(rsp *http.Response) (*ActorValidateInpu
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71736,12 +71736,12 @@ func ParseActorVersionsGetResponse(rsp *http.Response) (*ActorVersionsGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71769,12 +71769,12 @@ func ParseActorVersionsPostResponse(rsp *http.Response) (*ActorVersionsPostRespo
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71815,12 +71815,12 @@ func ParseActorVersionDeleteResponse(rsp *http.Response) (*ActorVersionDeleteRes
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71848,12 +71848,12 @@ func ParseActorVersionGetResponse(rsp *http.Response) (*ActorVersionGetResponse,
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71881,12 +71881,12 @@ func ParseActorVersionPostResponse(rsp *http.Response) (*ActorVersionPostRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71914,12 +71914,12 @@ func ParseActorVersionPutResponse(rsp *http.Response) (*ActorVersionPutResponse,
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71947,12 +71947,12 @@ func ParseActorVersionEnvVarsGetResponse(rsp *http.Response) (*ActorVersionEnvVa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -71980,12 +71980,12 @@ func ParseActorVersionEnvVarsPostResponse(rsp *http.Response) (*ActorVersionEnvV
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72026,12 +72026,12 @@ func ParseActorVersionEnvVarDeleteResponse(rsp *http.Response) (*ActorVersionEnv
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72059,12 +72059,12 @@ func ParseActorVersionEnvVarGetResponse(rsp *http.Response) (*ActorVersionEnvVar
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72092,12 +72092,12 @@ func ParseActorVersionEnvVarPostResponse(rsp *http.Response) (*ActorVersionEnvVa
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72125,12 +72125,12 @@ func ParseActorVersionEnvVarPutResponse(rsp *http.Response) (*ActorVersionEnvVar
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72158,12 +72158,12 @@ func ParseActorWebhooksGetResponse(rsp *http.Response) (*ActorWebhooksGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72191,12 +72191,12 @@ func ParseToolsBrowserInfoDeleteResponse(rsp *http.Response) (*ToolsBrowserInfoD
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72224,12 +72224,12 @@ func ParseToolsBrowserInfoGetResponse(rsp *http.Response) (*ToolsBrowserInfoGetR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72257,12 +72257,12 @@ func ParseToolsBrowserInfoPostResponse(rsp *http.Response) (*ToolsBrowserInfoPos
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72290,12 +72290,12 @@ func ParseToolsBrowserInfoPutResponse(rsp *http.Response) (*ToolsBrowserInfoPutR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72323,12 +72323,12 @@ func ParseDatasetsGetResponse(rsp *http.Response) (*DatasetsGetResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72363,12 +72363,12 @@ func ParseDatasetsPostResponse(rsp *http.Response) (*DatasetsPostResponse, error
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72405,12 +72405,12 @@ func ParseDatasetDeleteResponse(rsp *http.Response) (*DatasetDeleteResponse, err
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72438,12 +72438,12 @@ func ParseDatasetGetResponse(rsp *http.Response) (*DatasetGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72471,12 +72471,12 @@ func ParseDatasetPutResponse(rsp *http.Response) (*DatasetPutResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72497,12 +72497,12 @@ func ParseDatasetItemsGetResponse(rsp *http.Response) (*DatasetItemsGetResponse,
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72560,12 +72560,12 @@ func ParseDatasetItemsHeadResponse(rsp *http.Response) (*DatasetItemsHeadRespons
 	case rsp.StatusCode == 200:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72634,12 +72634,12 @@ func ParseDatasetItemsPostResponse(rsp *http.Response) (*DatasetItemsPostRespons
 		}
 		response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72680,12 +72680,12 @@ func ParseDatasetStatisticsGetResponse(rsp *http.Response) (*DatasetStatisticsGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72713,12 +72713,12 @@ func ParseKeyValueStoresGetResponse(rsp *http.Response) (*KeyValueStoresGetRespo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72753,12 +72753,12 @@ func ParseKeyValueStoresPostResponse(rsp *http.Response) (*KeyValueStoresPostRes
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72795,12 +72795,12 @@ func ParseKeyValueStoreDeleteResponse(rsp *http.Response) (*KeyValueStoreDeleteR
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72828,12 +72828,12 @@ func ParseKeyValueStoreGetResponse(rsp *http.Response) (*KeyValueStoreGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72861,12 +72861,12 @@ func ParseKeyValueStorePutResponse(rsp *http.Response) (*KeyValueStorePutRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72894,12 +72894,12 @@ func ParseKeyValueStoreKeysGetResponse(rsp *http.Response) (*KeyValueStoreKeysGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72920,12 +72920,12 @@ func ParseKeyValueStoreRecordsGetResponse(rsp *http.Response) (*KeyValueStoreRec
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72949,12 +72949,12 @@ func ParseKeyValueStoreRecordDeleteResponse(rsp *http.Response) (*KeyValueStoreR
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -72978,12 +72978,12 @@ func ParseKeyValueStoreRecordGetResponse(rsp *http.Response) (*KeyValueStoreReco
 	case rsp.StatusCode == 302:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73020,12 +73020,12 @@ func ParseKeyValueStoreRecordHeadResponse(rsp *http.Response) (*KeyValueStoreRec
 	case rsp.StatusCode == 200:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73053,12 +73053,12 @@ func ParseKeyValueStoreRecordPostResponse(rsp *http.Response) (*KeyValueStoreRec
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73099,12 +73099,12 @@ func ParseKeyValueStoreRecordPutResponse(rsp *http.Response) (*KeyValueStoreReco
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73138,12 +73138,12 @@ func ParseLogGetResponse(rsp *http.Response) (*LogGetResponse, error) {
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73171,12 +73171,12 @@ func ParseRequestQueuesGetResponse(rsp *http.Response) (*RequestQueuesGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73211,12 +73211,12 @@ func ParseRequestQueuesPostResponse(rsp *http.Response) (*RequestQueuesPostRespo
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73253,12 +73253,12 @@ func ParseRequestQueueDeleteResponse(rsp *http.Response) (*RequestQueueDeleteRes
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73286,12 +73286,12 @@ func ParseRequestQueueGetResponse(rsp *http.Response) (*RequestQueueGetResponse,
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73319,12 +73319,12 @@ func ParseRequestQueuePutResponse(rsp *http.Response) (*RequestQueuePutResponse,
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73352,12 +73352,12 @@ func ParseRequestQueueHeadGetResponse(rsp *http.Response) (*RequestQueueHeadGetR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73385,12 +73385,12 @@ func ParseRequestQueueHeadLockPostResponse(rsp *http.Response) (*RequestQueueHea
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73418,12 +73418,12 @@ func ParseRequestQueueRequestsGetResponse(rsp *http.Response) (*RequestQueueRequ
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73451,12 +73451,12 @@ func ParseRequestQueueRequestsPostResponse(rsp *http.Response) (*RequestQueueReq
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73484,12 +73484,12 @@ func ParseRequestQueueRequestsBatchDeleteResponse(rsp *http.Response) (*RequestQ
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73517,12 +73517,12 @@ func ParseRequestQueueRequestsBatchPostResponse(rsp *http.Response) (*RequestQue
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73550,12 +73550,12 @@ func ParseRequestQueueRequestsUnlockPostResponse(rsp *http.Response) (*RequestQu
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73579,12 +73579,12 @@ func ParseRequestQueueRequestDeleteResponse(rsp *http.Response) (*RequestQueueRe
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73612,12 +73612,12 @@ func ParseRequestQueueRequestGetResponse(rsp *http.Response) (*RequestQueueReque
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73645,12 +73645,12 @@ func ParseRequestQueueRequestPutResponse(rsp *http.Response) (*RequestQueueReque
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73674,12 +73674,12 @@ func ParseRequestQueueRequestLockDeleteResponse(rsp *http.Response) (*RequestQue
 	case rsp.StatusCode == 204:
 		break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73707,12 +73707,12 @@ func ParseRequestQueueRequestLockPutResponse(rsp *http.Response) (*RequestQueueR
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73740,12 +73740,12 @@ func ParseSchedulesGetResponse(rsp *http.Response) (*SchedulesGetResponse, error
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73773,12 +73773,12 @@ func ParseSchedulesPostResponse(rsp *http.Response) (*SchedulesPostResponse, err
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73819,12 +73819,12 @@ func ParseScheduleDeleteResponse(rsp *http.Response) (*ScheduleDeleteResponse, e
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73852,12 +73852,12 @@ func ParseScheduleGetResponse(rsp *http.Response) (*ScheduleGetResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73885,12 +73885,12 @@ func ParseSchedulePutResponse(rsp *http.Response) (*SchedulePutResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73918,12 +73918,12 @@ func ParseScheduleLogGetResponse(rsp *http.Response) (*ScheduleLogGetResponse, e
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73951,12 +73951,12 @@ func ParseStoreGetResponse(rsp *http.Response) (*StoreGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -73984,12 +73984,12 @@ func ParseToolsDecodeAndVerifyPostResponse(rsp *http.Response) (*ToolsDecodeAndV
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74017,12 +74017,12 @@ func ParseToolsEncodeAndSignPostResponse(rsp *http.Response) (*ToolsEncodeAndSig
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74050,12 +74050,12 @@ func ParseUsersMeGetResponse(rsp *http.Response) (*UsersMeGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74083,12 +74083,12 @@ func ParseUsersMeLimitsGetResponse(rsp *http.Response) (*UsersMeLimitsGetRespons
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74116,12 +74116,12 @@ func ParseUsersMeLimitsPutResponse(rsp *http.Response) (*UsersMeLimitsPutRespons
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74149,12 +74149,12 @@ func ParseUsersMeUsageMonthlyGetResponse(rsp *http.Response) (*UsersMeUsageMonth
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74182,12 +74182,12 @@ func ParseUserGetResponse(rsp *http.Response) (*UserGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74215,12 +74215,12 @@ func ParseWebhookDispatchesGetResponse(rsp *http.Response) (*WebhookDispatchesGe
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74248,12 +74248,12 @@ func ParseWebhookDispatchGetResponse(rsp *http.Response) (*WebhookDispatchGetRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74281,12 +74281,12 @@ func ParseWebhooksGetResponse(rsp *http.Response) (*WebhooksGetResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74314,12 +74314,12 @@ func ParseWebhooksPostResponse(rsp *http.Response) (*WebhooksPostResponse, error
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74360,12 +74360,12 @@ func ParseWebhookDeleteResponse(rsp *http.Response) (*WebhookDeleteResponse, err
 		}
 		response.JSON204 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74393,12 +74393,12 @@ func ParseWebhookGetResponse(rsp *http.Response) (*WebhookGetResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74426,12 +74426,12 @@ func ParseWebhookPutResponse(rsp *http.Response) (*WebhookPutResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74459,12 +74459,12 @@ func ParseWebhookWebhookDispatchesGetResponse(rsp *http.Response) (*WebhookWebho
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 
@@ -74492,12 +74492,12 @@ func ParseWebhookTestPostResponse(rsp *http.Response) (*WebhookTestPostResponse,
 		}
 		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSONDefault = &dest
+		response.JSON4XX = &dest
 
 	}
 

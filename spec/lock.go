@@ -50,7 +50,7 @@ func ReadLock(path string) (Lock, error) {
 			return Lock{}, fmt.Errorf("spec: %s:%d: unknown key %q (want version or sha256)", path, n, key)
 		}
 	}
-	if l.Version == "" || len(l.SHA256) != 64 {
+	if l.Version == "" || len(l.SHA256) != 64 || strings.Trim(l.SHA256, "0123456789abcdef") != "" {
 		return Lock{}, fmt.Errorf("spec: %s must hold a version and a 64-hex-digit sha256", path)
 	}
 	return l, nil
@@ -106,5 +106,14 @@ func (l Lock) Check(doc []byte) error {
 	}
 	return fmt.Errorf("spec: %w: pinned %s (sha256 %s), got %s (sha256 %s); "+
 		"to accept it, run `make spec-update SPEC=<path-or-URL>`",
-		ErrLockMismatch, l.Version, l.SHA256[:12], got.Version, got.SHA256[:12])
+		ErrLockMismatch, l.Version, shortSHA(l.SHA256), got.Version, shortSHA(got.SHA256))
+}
+
+// shortSHA abbreviates a sha256 for messages; a Lock that pins nothing (the
+// zero value) has an empty one.
+func shortSHA(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
 }

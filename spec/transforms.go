@@ -797,8 +797,10 @@ func nullableOf(s obj) (obj, bool) {
 	return nil, false
 }
 
-// collapseErrorResponses replaces an operation's error responses that share
-// one body schema with a single `default` response.
+// collapseErrorResponses replaces an operation's error responses of one
+// class (4xx or 5xx) that share one body schema with a single range response
+// ("4XX", "5XX"). A range, unlike `default`, never matches a success status,
+// so a raw success body is not decoded as an error.
 func collapseErrorResponses(root obj) int {
 	hits := 0
 	comps := child(child(root, "components"), "responses")
@@ -810,47 +812,51 @@ func collapseErrorResponses(root obj) int {
 	}
 	for _, op := range operations(root) {
 		rs := child(op.Op, "responses")
-		if _, has := rs["default"]; has {
-			continue
-		}
-		groups := map[string][]string{}
-		bodies := map[string]obj{}
-		for _, code := range sortedKeys(rs) {
-			if !strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5") {
+		for _, class := range []string{"4", "5"} {
+			rangeCode := class + "XX"
+			if _, has := rs[rangeCode]; has {
 				continue
 			}
-			r := resolve(child(rs, code))
-			content := child(r, "content")
-			if len(content) == 0 {
+			groups := map[string][]string{}
+			bodies := map[string]obj{}
+			for _, code := range sortedKeys(rs) {
+				if len(code) != 3 || !strings.HasPrefix(code, class) || strings.ContainsAny(code, "Xx") {
+					continue
+				}
+				r := resolve(child(rs, code))
+				content := child(r, "content")
+				if len(content) == 0 {
+					continue
+				}
+				shape := obj{}
+				for mt, m := range content {
+					mo, _ := asObj(m)
+					shape[mt] = obj{"schema": child(mo, "schema")}
+				}
+				key := canonical(shape)
+				groups[key] = append(groups[key], code)
+				bodies[key] = shape
+			}
+			best := ""
+			for key, codes := range groups {
+				if len(codes) > len(groups[best]) || (len(codes) == len(groups[best]) && key < best) {
+					best = key
+				}
+			}
+			codes := groups[best]
+			if len(codes) < 2 {
 				continue
 			}
-			shape := obj{}
-			for mt, m := range content {
-				shape[mt] = obj{"schema": child(m.(obj), "schema")}
+			sort.Strings(codes)
+			for _, c := range codes {
+				delete(rs, c)
 			}
-			key := canonical(shape)
-			groups[key] = append(groups[key], code)
-			bodies[key] = shape
-		}
-		best := ""
-		for key, codes := range groups {
-			if len(codes) > len(groups[best]) || (len(codes) == len(groups[best]) && key < best) {
-				best = key
+			rs[rangeCode] = obj{
+				"description": "An error (HTTP " + strings.Join(codes, ", ") + ") with the API's error envelope.",
+				"content":     deepCopy(bodies[best]),
 			}
+			hits++
 		}
-		codes := groups[best]
-		if len(codes) < 2 {
-			continue
-		}
-		sort.Strings(codes)
-		for _, c := range codes {
-			delete(rs, c)
-		}
-		rs["default"] = obj{
-			"description": "An error (HTTP " + strings.Join(codes, ", ") + "), with the error envelope.",
-			"content":     deepCopy(bodies[best]),
-		}
-		hits++
 	}
 	return hits
 }

@@ -1,0 +1,55 @@
+# apifygo: make test (the test command), make generate, make spec-update,
+# make check-generated, make lint, make bench.
+
+GO ?= go
+# The API document: a path or URL. In this repository's checkout the copy in
+# ../shared is used when present; users get the published one.
+APIFY_OPENAPI ?= $(firstword $(wildcard $(CURDIR)/../shared/apify-openapi/openapi.json) https://docs.apify.com/api/openapi.json)
+export APIFY_OPENAPI
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Hand-written packages (gen/ is generated and not linted).
+HANDWRITTEN = $(shell $(GO) list ./... | grep -v '/gen$$')
+
+.PHONY: all test test-race generate spec-update check-generated lint bench fuzz
+
+all: test
+
+## test: run every test (offline; the fuzz seed corpora run as ordinary tests).
+test:
+	$(GO) test ./...
+
+## test-race: the tests under the race detector.
+test-race:
+	$(GO) test -race ./...
+
+## generate: regenerate gen/ from the document pinned in spec/apify.lock.
+generate:
+	$(GO) generate ./api/
+
+## spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>]: accept a new
+## document, update the lock, print the change report and regenerate gen/.
+spec-update:
+	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>]"; exit 2; }
+	$(GO) run ./spec/cmd/apify-spec -update -spec "$(SPEC)" -previous "$(PREVIOUS)" -lock spec/apify.lock -out build/openapi.json
+	APIFY_OPENAPI="$(SPEC)" $(GO) generate ./api/
+	$(GO) build ./gen/
+
+## check-generated: regenerate from the pinned document and fail if gen/ differs.
+check-generated:
+	@rm -rf build/check && mkdir -p build/check && cp gen/gen.go build/check/gen.go
+	$(GO) generate ./api/
+	@if ! cmp -s gen/gen.go build/check/gen.go; then \
+		diff -u build/check/gen.go gen/gen.go | head -40; \
+		cp build/check/gen.go gen/gen.go; \
+		echo "check-generated: gen/gen.go is not what the pinned document generates; run 'make generate' and commit"; exit 1; \
+	fi
+	@echo "check-generated: gen/ matches the pinned document"
+
+## lint: go vet on everything, staticcheck on hand-written code.
+lint:
+	$(GO) vet ./...
+	$(STATICCHECK) $(HANDWRITTEN)
+
+## bench: throughput benchmarks (see the README's "Iterating").
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./wrapper/...

@@ -1,0 +1,215 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/spec"
+)
+
+const (
+	currentDoc  = "../../shared/apify-openapi/openapi.json"
+	previousDoc = "../../shared/apify-openapi/previous/openapi-2026-06-30.json"
+	lockPath    = "../spec/apify.lock"
+)
+
+// goTool returns the go command that runs this test.
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func readDoc(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the API document must be beside the repository (../shared): %v", err)
+	}
+	return b
+}
+
+// generateFrom runs the same pipeline as `go generate ./api/` on doc, pinned
+// by lock, and returns the generated Go source.
+func generateFrom(t *testing.T, docPath, lock string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	normalized := filepath.Join(dir, "openapi.json")
+	if _, err := spec.Prepare(context.Background(), spec.Options{
+		Source: docPath, LockPath: lock, Out: normalized,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "gen.go")
+	cmd := exec.Command(goTool(), "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen",
+		"-config", "oapi-codegen.yaml", "-o", out, normalized)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("oapi-codegen: %v\n%s", err, b)
+	}
+	code, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// TestGeneratedCodeIsUpToDate regenerates gen/ from the pinned document and
+// requires the committed code to be identical.
+func TestGeneratedCodeIsUpToDate(t *testing.T) {
+	got := generateFrom(t, currentDoc, lockPath)
+	want, err := os.ReadFile("../gen/gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("gen/gen.go differs from what the pinned document generates, first at line %d:\n  committed:   %s\n  regenerated: %s\nrun `make generate` and commit", i+1, wl[i], gl[i])
+			}
+		}
+		t.Fatalf("gen/gen.go differs in length from what the pinned document generates (%d vs %d lines); run `make generate`", len(wl), len(gl))
+	}
+}
+
+// TestPreviousDocumentGenerates checks that an older published document
+// generates a package that compiles (in a module of its own), and that the
+// change report to the current one lists the operations it renamed.
+func TestPreviousDocumentGenerates(t *testing.T) {
+	prev := readDoc(t, previousDoc)
+	l, err := spec.LockFor(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(t.TempDir(), "apify.lock")
+	if err := l.Write(lock); err != nil {
+		t.Fatal(err)
+	}
+	code := generateFrom(t, previousDoc, lock)
+
+	mod := t.TempDir()
+	gomod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod = regexp.MustCompile(`(?m)^module .*$`).ReplaceAll(gomod, []byte("module example.com/evolution"))
+	gosum, err := os.ReadFile("../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"go.mod": gomod, "go.sum": gosum, "gen/gen.go": code} {
+		p := filepath.Join(mod, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(goTool(), "build", "./gen/")
+	cmd.Dir = mod
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the package generated from %s does not compile: %v\n%s", previousDoc, err, b)
+	}
+
+	r, err := spec.Compare(prev, readDoc(t, currentDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Renamed) != 70 || len(r.Added) != 0 || len(r.Removed) != 0 {
+		t.Fatalf("change report: %d renamed, %d added, %d removed; want 70, 0, 0\n%s", len(r.Renamed), len(r.Added), len(r.Removed), r)
+	}
+	for _, rn := range r.Renamed {
+		if rn.From == rn.To || rn.From == "" || rn.To == "" {
+			t.Errorf("bad rename %+v", rn)
+		}
+	}
+}
+
+// lettersOnly folds an operationId or a Go method name to lower-case letters
+// and digits: the generator only changes case and drops separators.
+func lettersOnly(s string) string {
+	return strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]`).ReplaceAllString(s, ""))
+}
+
+// TestEveryOperationHasAMethod derives both sides: the operations of the
+// pinned document and the methods of the generated client.
+func TestEveryOperationHasAMethod(t *testing.T) {
+	ops, err := spec.Operations(readDoc(t, currentDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := map[string]string{}
+	ci := reflect.TypeFor[gen.ClientInterface]()
+	for i := range ci.NumMethod() {
+		name := strings.TrimSuffix(ci.Method(i).Name, "WithBody")
+		methods[lettersOnly(name)] = name
+	}
+	cwr := reflect.TypeFor[gen.ClientWithResponsesInterface]()
+	seen := map[string]bool{}
+	for _, op := range ops {
+		key := lettersOnly(op.ID)
+		m, ok := methods[key]
+		if !ok {
+			t.Errorf("operation %s has no generated Client method", op)
+			continue
+		}
+		seen[key] = true
+		if _, ok := cwr.MethodByName(m + "WithResponse"); !ok {
+			if _, ok := cwr.MethodByName(m + "WithBodyWithResponse"); !ok {
+				t.Errorf("operation %s has no ClientWithResponses method", op)
+			}
+		}
+	}
+	for key, m := range methods {
+		if !seen[key] {
+			t.Errorf("generated method %s matches no operation of the document", m)
+		}
+	}
+	if len(seen) != len(ops) {
+		t.Errorf("%d operations map to %d methods", len(ops), len(seen))
+	}
+	t.Logf("%d operations, %d generated Client methods", len(ops), len(methods))
+}
+
+// TestGeneratedNames checks the naming rules users rely on.
+func TestGeneratedNames(t *testing.T) {
+	src, err := os.ReadFile("../gen/gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head := src[:min(len(src), 400)]; !regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`).Match(head) {
+		t.Errorf("gen/gen.go lacks the generated-code header")
+	}
+	bad := regexp.MustCompile(`(?m)^type ([A-Za-z0-9_]+)`).FindAllSubmatch(src, -1)
+	for _, m := range bad {
+		name := string(m[1])
+		if strings.Contains(name, "_") || regexp.MustCompile(`[a-z][0-9]+$`).MatchString(name) {
+			t.Errorf("exported type %s has an underscore or a numeric suffix", name)
+		}
+	}
+	for _, banned := range []string{"float32", "Id string", "Url string"} {
+		if bytes.Contains(src, []byte(banned)) {
+			t.Errorf("gen/gen.go contains %q", banned)
+		}
+	}
+	if lines := bytes.Count(src, []byte("\n")); lines > 75000 {
+		t.Errorf("gen/gen.go has %d lines; the budget is 75,000", lines)
+	}
+}
