@@ -30,6 +30,7 @@ func TestLockWriteReadRoundTrip(t *testing.T) {
 // TestLockPinsTheSharedDocument checks the repository's lock against the
 // shared upstream document that gen/ is generated from.
 func TestLockPinsTheSharedDocument(t *testing.T) {
+	t.Parallel()
 	lock, err := ReadLock("apify.lock")
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestLockPinsTheSharedDocument(t *testing.T) {
 }
 
 func TestLockCheckRefusesAnotherDocument(t *testing.T) {
+	t.Parallel()
 	lock, err := ReadLock("apify.lock")
 	if err != nil {
 		t.Fatal(err)

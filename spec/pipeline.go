@@ -66,6 +66,17 @@ func Prepare(ctx context.Context, o Options) (Lock, error) {
 		return Lock{}, err
 	}
 	fmt.Fprintf(w, "spec: %s from %s (sha256 %s)\n", got.Version, src, got.SHA256[:12])
+	if !o.Update {
+		if err := lock.Check(doc); err != nil {
+			return Lock{}, err
+		}
+	}
+	// Normalize before an update touches the lock or the cache, so a
+	// document that cannot be used is never pinned.
+	norm, stats, err := Normalize(doc)
+	if err != nil {
+		return Lock{}, err
+	}
 	if o.Update {
 		if lockErr == nil && got == lock {
 			fmt.Fprintln(w, "spec: the document is already the pinned one; nothing changed")
@@ -79,14 +90,8 @@ func Prepare(ctx context.Context, o Options) (Lock, error) {
 			fmt.Fprintf(w, "spec: pinned %s in %s\n", got.Version, o.LockPath)
 		}
 		lock = got
-	} else if err := lock.Check(doc); err != nil {
-		return Lock{}, err
 	}
 	_ = o.Cache.Put(doc)
-	norm, stats, err := Normalize(doc)
-	if err != nil {
-		return Lock{}, err
-	}
 	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return Lock{}, err
 	}

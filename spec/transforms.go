@@ -37,10 +37,14 @@ func inlineParameters(root obj) int {
 	visit = func(v any) any {
 		switch t := v.(type) {
 		case obj:
-			if ref, ok := t["$ref"].(string); ok && len(t) == 1 && strings.HasPrefix(ref, componentParamPrefix) {
+			if ref, ok := t["$ref"].(string); ok && isReference(t) && strings.HasPrefix(ref, componentParamPrefix) {
 				if p, ok := resolve(ref, 0); ok {
 					hits++
-					return deepCopy(p)
+					c := deepCopy(p).(obj)
+					if d, ok := t["description"]; ok {
+						c["description"] = d // a reference's description overrides the target's
+					}
+					return c
 				}
 				return t
 			}
@@ -66,6 +70,17 @@ func inlineParameters(root obj) int {
 	}
 	delete(comps, "parameters")
 	return hits
+}
+
+// isReference reports whether o is a Reference Object: a $ref with at most
+// the summary and description that OpenAPI 3.1 allows beside it.
+func isReference(o obj) bool {
+	for k := range o {
+		if k != "$ref" && k != "summary" && k != "description" {
+			return false
+		}
+	}
+	return true
 }
 
 // eachResponse calls fn on every response object of every operation and of
@@ -448,8 +463,9 @@ func stringOf(v any) string {
 	return s
 }
 
-// successResponses calls fn on each 2xx response of op, resolving a
-// reference to components.responses into an inline copy first.
+// successResponses calls fn on each 2xx response of op. A reference to
+// components.responses is resolved into an inline copy, which replaces the
+// reference only if fn changed it.
 func successResponses(root obj, op operation, fn func(r obj)) {
 	rs := child(op.Op, "responses")
 	for _, code := range sortedKeys(rs) {
@@ -463,7 +479,11 @@ func successResponses(root obj, op operation, fn func(r obj)) {
 				continue
 			}
 			r = deepCopy(target).(obj)
-			rs[code] = r
+			fn(r)
+			if canonical(r) != canonical(target) {
+				rs[code] = r
+			}
+			continue
 		}
 		if r != nil {
 			fn(r)

@@ -53,6 +53,15 @@ func TestTransformGoldens(t *testing.T) {
 				t.Errorf("%s reported %d changes but the document is unchanged", tr.ID, hits)
 			}
 
+			// No transform leaves a reference pointing nowhere.
+			root, err := decodeTree(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ref := range danglingRefs(root) {
+				t.Errorf("%s left the dangling reference %s", tr.ID, ref)
+			}
+
 			// A transform's output is a fixed point of it.
 			again, hits2, err := applyOne(tr.ID, got)
 			if err != nil {
