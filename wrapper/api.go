@@ -41,7 +41,7 @@ func (d apiDoer) Do(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(withBufferedBody(req.Context()))
 	resp, err := d.c.http.Do(req)
 	if err != nil {
-		return nil, clientError(req, err, d.c.cfg.token)
+		return nil, clientError(req, err, d.c.cfg.token.reveal())
 	}
 	return resp, nil
 }

@@ -85,7 +85,7 @@ func attemptTimeoutOverride(ctx context.Context) (time.Duration, bool) {
 // It prints as "attempt N", never showing the token.
 type attemptInfo struct {
 	n     int
-	token string
+	token *secret
 }
 
 func (a *attemptInfo) String() string { return "attempt " + strconv.Itoa(a.n) }
@@ -103,7 +103,7 @@ func attemptOf(ctx context.Context) int {
 // retry transport; "" when unknown.
 func tokenOf(ctx context.Context) string {
 	if a, ok := ctx.Value(attemptKey{}).(*attemptInfo); ok {
-		return a.token
+		return a.token.reveal()
 	}
 	return ""
 }

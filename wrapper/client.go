@@ -99,13 +99,16 @@ func (c *Client) BaseURL() string {
 	return c.cfg.baseURL.String()
 }
 
-// String describes the client without its token.
-func (c *Client) String() string {
-	if c == nil || c.cfg == nil {
-		return "apify.Client(nil)"
+// String describes the client without its token, e.g.
+// "apify.Client{BaseURL: https://api.apify.com, Token: REDACTED, MaxRetries: 8, Timeout: 6m0s}".
+// The fmt methods have value receivers so that a Client printed by value is
+// covered too.
+func (c Client) String() string {
+	if c.cfg == nil {
+		return "apify.Client{}"
 	}
 	token := "unset"
-	if c.cfg.token != "" {
+	if c.cfg.token != nil {
 		token = redacted
 	}
 	return fmt.Sprintf("apify.Client{BaseURL: %s, Token: %s, MaxRetries: %d, Timeout: %v}",
@@ -113,10 +116,10 @@ func (c *Client) String() string {
 }
 
 // GoString describes the client for %#v, without its token.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints the client as String does for every verb, so that no fmt
 // verb (%v, %+v, %#v, %s, %q, %x) can reach the token.
-func (c *Client) Format(f fmt.State, verb rune) {
+func (c Client) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprint(f, c.String())
 }

@@ -51,7 +51,7 @@ func parseErrorEnvelope(body []byte) (typ, msg string, data map[string]any, ok b
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &d) != nil {
 		return "", "", nil, false
 	}
-	if len(d.Data) > 0 && bytes.TrimSpace(d.Data)[0] == '{' {
+	if raw := bytes.TrimSpace(d.Data); len(raw) > 0 && raw[0] == '{' {
 		_ = json.Unmarshal(d.Data, &data) // valid JSON object: cannot fail
 	}
 	return d.Type, d.Message, data, true

@@ -30,10 +30,10 @@ const DefaultBaseURL = "https://api.apify.com"
 // a bad value makes NewClient return an error naming the option.
 type Option func(*config) error
 
-// config collects the options. It holds the token, so it is never printed;
-// Client keeps only a pointer to it.
+// config collects the options. Client keeps only a pointer to it, and the
+// token sits behind one more pointer, so that no fmt verb expands it.
 type config struct {
-	token         string
+	token         *secret // nil: no token
 	baseURL       *url.URL
 	httpClient    *http.Client
 	userAgentTail string
@@ -62,7 +62,7 @@ func WithToken(token string) Option {
 		if err := checkToken(token); err != nil {
 			return fmt.Errorf("WithToken: %w", err)
 		}
-		c.token = token
+		c.token = &secret{value: token}
 		return nil
 	}
 }
@@ -78,7 +78,7 @@ func WithTokenFromEnv() Option {
 		if err := checkToken(token); err != nil {
 			return fmt.Errorf("WithTokenFromEnv: %s: %w", EnvToken, err)
 		}
-		c.token = token
+		c.token = &secret{value: token}
 		return nil
 	}
 }
@@ -255,3 +255,6 @@ func withTimer(newTimer func() backoff.Timer) Option {
 		return nil
 	}
 }
+
+// Format keeps fmt from printing the configuration (and so the token).
+func (c config) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, "apify.config{...}") }

@@ -1,6 +1,7 @@
 package apify
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -16,6 +17,21 @@ func sensitiveQueryParam(name string) bool {
 	return strings.Contains(n, "token") || strings.Contains(n, "signature") ||
 		strings.Contains(n, "secret") || strings.Contains(n, "password")
 }
+
+// secret holds the API token. It prints as REDACTED with every fmt verb;
+// reveal returns the value ("" for a nil secret).
+type secret struct{ value string }
+
+func (s *secret) reveal() string {
+	if s == nil {
+		return ""
+	}
+	return s.value
+}
+
+func (s *secret) String() string             { return redacted }
+func (s *secret) GoString() string           { return redacted }
+func (s *secret) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, redacted) }
 
 // redactURL renders u for errors and logs: the password of any user info and
 // the values of credential-like query parameters are replaced.
@@ -51,15 +67,6 @@ func redactURL(u *url.URL) string {
 		}
 	}
 	return cp.String()
-}
-
-// redactString parses s as a URL and redacts it; a string that does not parse
-// is returned with only the token scrubbed.
-func redactString(s, token string) string {
-	if u, err := url.Parse(s); err == nil {
-		s = redactURL(u)
-	}
-	return scrub(s, token)
 }
 
 // scrub removes every occurrence of token from s; a last line of defence for

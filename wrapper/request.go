@@ -81,7 +81,7 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 func (c *Client) do(req *http.Request) (*http.Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, clientError(req, err, c.cfg.token)
+		return nil, clientError(req, err, c.cfg.token.reveal())
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(resp, readErrorBody(resp.Body))

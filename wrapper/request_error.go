@@ -41,7 +41,7 @@ func (e *requestError) Unwrap() error { return e.err }
 // requestErr wraps err for req; text from the transport is scrubbed of the
 // token.
 func (t *retryTransport) requestErr(req *http.Request, attempt int, err error, note string) error {
-	return newRequestError(req, attempt, err, note, t.token)
+	return newRequestError(req, attempt, err, note, t.token.reveal())
 }
 
 func newRequestError(req *http.Request, attempt int, err error, note, token string) *requestError {
@@ -49,7 +49,7 @@ func newRequestError(req *http.Request, attempt int, err error, note, token stri
 		method:  req.Method,
 		url:     scrub(redactURL(req.URL), token),
 		attempt: attempt,
-		err:     scrubbedError{err: err, token: token},
+		err:     scrubbedError{err: err, token: &secret{value: token}},
 		note:    note,
 	}
 }
@@ -58,10 +58,10 @@ func newRequestError(req *http.Request, attempt int, err error, note, token stri
 // errors.Is/As working on the original.
 type scrubbedError struct {
 	err   error
-	token string
+	token *secret // a pointer, so that %#v of an error cannot print it
 }
 
-func (e scrubbedError) Error() string { return scrub(e.err.Error(), e.token) }
+func (e scrubbedError) Error() string { return scrub(e.err.Error(), e.token.reveal()) }
 func (e scrubbedError) Unwrap() error { return e.err }
 
 // clientError turns an error from http.Client.Do into the error callers see:

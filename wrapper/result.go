@@ -1,6 +1,7 @@
 package apify
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,7 +21,11 @@ type GeneratedResponse interface {
 //
 //	run, err := apify.Result[gen.Run](client.API().ActorRunGetWithResponse(ctx, runID, nil))
 //
-//   - err != nil (no answer) is returned unchanged;
+// The rules:
+//
+//   - err != nil (no answer) is returned unchanged, except a JSON decoding
+//     error of the generated parser, which is wrapped to match
+//     [ErrUnexpectedResponse];
 //   - a non-2xx answer becomes an [*APIError] (matching the Err… sentinels);
 //   - a 2xx answer is decoded into a new T, unwrapping Apify's
 //     {"data": ...} envelope once (pass the payload type, e.g. gen.Run; an
@@ -55,6 +60,13 @@ func Check(resp GeneratedResponse, err error) error {
 // and reports a transport error or a non-2xx answer.
 func unpackResponse(resp GeneratedResponse, err error) ([]byte, *http.Response, error) {
 	if err != nil {
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
+			// The generated parser could not decode the answer into its
+			// typed fields (the API document and the API disagree).
+			return nil, nil, fmt.Errorf("apify: %w: the generated client could not decode the answer: %w", ErrUnexpectedResponse, err)
+		}
 		return nil, nil, err
 	}
 	v := reflect.ValueOf(resp)

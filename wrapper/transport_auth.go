@@ -13,7 +13,7 @@ import (
 // it out of requests the caller can see and off any other host.
 type headerTransport struct {
 	next      http.RoundTripper
-	token     string
+	token     *secret
 	origin    *url.URL // scheme and host the token may be sent to
 	userAgent string
 }
@@ -24,8 +24,8 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header.Set("User-Agent", t.userAgent)
 	}
 	if sameOrigin(r.URL, t.origin) {
-		if t.token != "" && r.Header.Get("Authorization") == "" {
-			r.Header.Set("Authorization", "Bearer "+t.token)
+		if t.token != nil && r.Header.Get("Authorization") == "" {
+			r.Header.Set("Authorization", "Bearer "+t.token.reveal())
 		}
 	} else {
 		r.Header.Del("Authorization")

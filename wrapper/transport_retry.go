@@ -36,7 +36,7 @@ type retryTransport struct {
 	timeout  time.Duration // per attempt; 0 = none
 	logger   *slog.Logger
 	newTimer func() backoff.Timer
-	token    string // only to scrub log and error text
+	token    *secret // only to scrub log and error text
 }
 
 // errRetryableStatus marks an answer that may be retried; when retries run
@@ -58,14 +58,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b := newRetryBackOff(ctx, t.policy, maxRetries)
 
 	var (
-		last     *http.Response // answer of the latest attempt, body open
-		lastErr  error          // failure of the latest attempt
-		attempts int
+		last       *http.Response // answer of the latest attempt, body open
+		lastReason string         // why the latest attempt failed, for logs and errors
+		attempts   int
 	)
 	operation := func() (*http.Response, error) {
 		attempts++
 		resp, err := t.attempt(req, attempts)
-		last, lastErr = nil, nil
+		last = nil
 		if err != nil {
 			var permanent *backoff.PermanentError
 			if errors.As(err, &permanent) {
@@ -74,8 +74,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, backoff.Permanent(t.requestErr(req, attempts, ctx.Err(), ""))
 			}
-			lastErr = err
 			if mayRepeat || notSent(err) {
+				lastReason = scrub(err.Error(), t.token.reveal())
 				return nil, err
 			}
 			return nil, backoff.Permanent(t.requestErr(req, attempts, err, notRetriedNote(req)))
@@ -84,25 +84,21 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 				b.setHint(d)
 			}
-			last = resp
+			last, lastReason = resp, resp.Status
 			return resp, errRetryableStatus
 		}
 		return resp, nil
 	}
-	notify := func(err error, delay time.Duration) {
-		reason := ""
+	notify := func(_ error, delay time.Duration) {
 		if last != nil {
-			reason = last.Status
 			discard(last)
 			last = nil
-		} else {
-			reason = scrub(err.Error(), t.token)
 		}
 		t.logger.LogAttrs(ctx, slog.LevelDebug, "apify: retrying request",
 			slog.String("method", req.Method),
-			slog.String("url", scrub(redactURL(req.URL), t.token)),
+			slog.String("url", scrub(redactURL(req.URL), t.token.reveal())),
 			slog.Int("attempt", attempts),
-			slog.String("reason", reason),
+			slog.String("reason", lastReason),
 			slog.Duration("delay", delay))
 	}
 
@@ -124,9 +120,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if errors.As(err, &re) {
 		return nil, err
 	}
-	if lastErr != nil && ctx.Err() != nil {
-		// The wait before a retry was cut by ctx: say what failed before.
-		err = fmt.Errorf("%w (waiting to retry after: %s)", ctx.Err(), scrub(lastErr.Error(), t.token))
+	if lastReason != "" && ctx.Err() != nil {
+		// ctx ended between attempts: say what failed before.
+		err = fmt.Errorf("%w before retrying after attempt %d failed: %s", ctx.Err(), attempts, lastReason)
 	}
 	return nil, t.requestErr(req, attempts, err, "")
 }

@@ -1,0 +1,148 @@
+package apify
+
+import (
+	"bytes"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+)
+
+// coreTestToken is the token used by the core tests; every test that can print
+// something checks that it never appears.
+const coreTestToken = "apify_api_SECRETsecret1234567890"
+
+// coreTimers hands out timers that fire at once and records every delay the
+// retry loop asked for, so retry tests never sleep.
+type coreTimers struct {
+	mu     sync.Mutex
+	delays []time.Duration
+}
+
+func (f *coreTimers) newTimer() backoff.Timer { return &coreTimer{owner: f} }
+
+func (f *coreTimers) recorded() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.delays...)
+}
+
+type coreTimer struct {
+	owner *coreTimers
+	c     chan time.Time
+}
+
+func (t *coreTimer) Start(d time.Duration) {
+	t.owner.mu.Lock()
+	t.owner.delays = append(t.owner.delays, d)
+	t.owner.mu.Unlock()
+	t.c = make(chan time.Time, 1)
+	t.c <- time.Now()
+}
+
+func (t *coreTimer) Stop() {}
+
+func (t *coreTimer) C() <-chan time.Time { return t.c }
+
+// coreLogBuffer collects log output at debug level, safe for concurrent writes.
+type coreLogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *coreLogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *coreLogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *coreLogBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// newCoreClient returns a client for srv with the test token and fake timers.
+func newCoreClient(t *testing.T, srv *httptest.Server, timers *coreTimers, opts ...Option) *Client {
+	t.Helper()
+	all := append([]Option{WithToken(coreTestToken), WithBaseURL(srv.URL), withTimer(timers.newTimer)}, opts...)
+	c, err := NewClient(all...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+// coreCutConnection hijacks the connection of w and closes it without answering.
+func coreCutConnection(t *testing.T, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("response writer cannot hijack")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	conn.Close()
+}
+
+// coreTruncateBody answers 200 with a Content-Length larger than the body it
+// sends, then closes the connection.
+func coreTruncateBody(t *testing.T, w http.ResponseWriter, partial string) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("response writer cannot hijack")
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	defer conn.Close()
+	buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+	buf.WriteString(partial)
+	buf.Flush()
+}
+
+// coreClosedAddr returns a loopback address where nothing listens.
+func coreClosedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// coreAssertNoToken fails if s shows the test token.
+func coreAssertNoToken(t *testing.T, what, s string) {
+	t.Helper()
+	if strings.Contains(s, coreTestToken) || strings.Contains(s, coreTestToken[10:]) {
+		t.Errorf("%s shows the token: %s", what, s)
+	}
+}
+
+// coreWriteJSON answers with status and a JSON body.
+func coreWriteJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func parseURLForTest(s string) (*url.URL, error) { return url.Parse(s) }
