@@ -1,7 +1,11 @@
 package apify
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 
 	"github.com/apifygo/apify/gen"
 )
@@ -43,5 +47,24 @@ func (d apiDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, clientError(req, err, d.c.cfg.token.reveal())
 	}
+	if resp.StatusCode >= 400 {
+		relabelBrokenErrorBody(resp)
+	}
 	return resp, nil
+}
+
+// relabelBrokenErrorBody keeps an error answer whose body claims to be JSON
+// but is not (a proxy's page, a cut body) away from the generated parser,
+// which would fail on it and lose the status: the body is handed over as
+// text/plain, so [Result] and [Check] report an [*APIError] with an excerpt.
+func relabelBrokenErrorBody(resp *http.Response) {
+	if !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	body := readErrorBody(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if json.Unmarshal(body, new(gen.ErrorResponse)) != nil {
+		resp.Header = resp.Header.Clone()
+		resp.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
 }

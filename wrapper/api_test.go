@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,27 @@ func TestResultRejectsWhatIsNotAGeneratedResponse(t *testing.T) {
 	hr := &http.Response{StatusCode: 200, Status: "200 OK"}
 	if _, err := Result[gen.Run](&gen.ActorRunGetResponse{Body: []byte(`{"data":`), HTTPResponse: hr}, nil); !errors.Is(err, ErrUnexpectedResponse) {
 		t.Errorf("undecodable body: err = %v", err)
+	}
+}
+
+// An error answer labelled JSON whose body is not the error envelope (a
+// proxy's page, a cut body) still gives an *APIError with its status.
+func TestAPIBrokenJSONErrorBodyIsAnAPIError(t *testing.T) {
+	for _, body := range []string{`<html>bad gateway</html>`, `{"error":"a string"}`, `{"error":{"type":"x"`, ``} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, body)
+		}))
+		c, err := NewClient(WithToken("t"), WithBaseURL(srv.URL), WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Result[gen.Dataset](c.API().DatasetGetWithResponse(context.Background(), "d"))
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !errors.Is(err, ErrNotFound) {
+			t.Errorf("body %q: got %v, want an *APIError 404 matching ErrNotFound", body, err)
+		}
+		srv.Close()
 	}
 }
