@@ -45,13 +45,19 @@ type Options struct {
 	// The engine then re-reads a page whose body was cut short from its start
 	// instead of from the next item's offset.
 	Filtered bool
-	// Prefetch is the number of pages requested ahead of the consumer.
+	// Prefetch is the number of page requests in flight at once. Up to
+	// twice as many pages are held (fetched, decoded, or waiting to be
+	// requested), so a request goes out as soon as another one's body has
+	// arrived, while earlier pages are still being decoded or consumed.
 	Prefetch int
 	// Decoders is the number of pages decoded at once; default GOMAXPROCS.
 	Decoders int
 	// BodyRetries is how many times one page is requested again after its
 	// body was cut short or malformed without any progress.
 	BodyRetries int
+	// Unmarshal decodes one item into a *T; nil means encoding/json.Unmarshal.
+	// Raw mode (T = json.RawMessage) never calls it.
+	Unmarshal func(data []byte, v any) error
 }
 
 func (o Options) normalized() (Options, error) {
@@ -120,6 +126,7 @@ func Items[T any](ctx context.Context, fetch Fetch, opts Options) iter.Seq2[T, e
 			return
 		}
 		defer r.stop()
+		r.recycle = !r.raw
 		for {
 			p, err := r.next()
 			if p != nil {
@@ -135,6 +142,7 @@ func Items[T any](ctx context.Context, fetch Fetch, opts Options) iter.Seq2[T, e
 						return
 					}
 				}
+				r.putItems(p.Items)
 			}
 			if err != nil {
 				yield(zero, err)
@@ -158,12 +166,16 @@ type run[T any] struct {
 	filtered atomic.Bool   // set when a page shows the 1:1 mapping does not hold
 	sizeHint atomic.Int64  // body size of the last page, to presize buffers
 	decoders chan struct{} // decode slots
+	requests chan struct{} // request slots: at most Prefetch requests in flight
 	wg       sync.WaitGroup
 
-	queue      []*job[T]     // requested pages in order
-	nextOffset int           // offset of the next page to request
-	lastTurn   chan struct{} // decode turn of the last requested page
-	yielded    int           // items handed out so far
+	recycle bool       // consumed pages' item slices may be reused (Items, typed)
+	freeMu  sync.Mutex // guards free
+	free    [][]T      // item slices of consumed pages
+
+	queue      []*job[T] // requested pages in order
+	nextOffset int       // offset of the next page to request
+	yielded    int       // items handed out so far
 	finished   bool
 }
 
@@ -172,12 +184,9 @@ type job[T any] struct {
 	offset, limit int
 	cancel        context.CancelFunc
 	done          chan struct{} // closed when page or err is set
-	turn          chan struct{} // closed when this page has started decoding or given up
 	page          *Page[T]
 	err           error
 }
-
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 func newRun[T any](ctx context.Context, fetch Fetch, opts Options) (*run[T], error) {
 	o, err := opts.normalized()
@@ -191,8 +200,8 @@ func newRun[T any](ctx context.Context, fetch Fetch, opts Options) (*run[T], err
 	_, raw := any((*T)(nil)).(*json.RawMessage)
 	r := &run[T]{
 		ctx: ctx, cancel: cancel, fetch: fetch, o: o, raw: raw,
-		pageSize: o.PageSize, decoders: make(chan struct{}, o.Decoders),
-		nextOffset: o.Offset, lastTurn: closedChan,
+		pageSize: o.PageSize, decoders: make(chan struct{}, o.Decoders), requests: make(chan struct{}, o.Prefetch),
+		nextOffset: o.Offset,
 	}
 	r.filtered.Store(o.Filtered)
 	return r, nil
@@ -221,123 +230,142 @@ func (r *run[T]) limitAt(offset int) int {
 // next returns the next page in order, nil at the end, or an error (with
 // the items decoded before it, if any).
 func (r *run[T]) next() (*Page[T], error) {
-	for !r.finished {
-		for len(r.queue) < r.o.Prefetch {
-			l := r.limitAt(r.nextOffset)
-			if l == 0 {
-				break
-			}
-			r.queue = append(r.queue, r.start(r.nextOffset, l))
-			r.nextOffset += l
-		}
-		if len(r.queue) == 0 {
-			return nil, nil
-		}
-		j := r.queue[0]
-		if err := r.ctx.Err(); err != nil {
-			r.finished = true
-			return nil, err
-		}
-		select {
-		case <-j.done:
-		case <-r.ctx.Done():
-			r.finished = true
-			return nil, r.ctx.Err()
-		}
-		r.queue = r.queue[1:]
-		p := j.page
-		if j.err != nil {
-			r.finished = true
-			return p, j.err
-		}
-		if p.Count == 0 {
-			r.finished = true
-			return nil, nil
-		}
-		if r.o.Limit > 0 && r.yielded+len(p.Items) >= r.o.Limit {
-			p.Items = p.Items[:r.o.Limit-r.yielded]
-			r.finished = true
-		}
-		r.yielded += len(p.Items)
-		if p.Limit < j.limit && p.Count == p.Limit && p.Limit > 0 {
-			r.pageSize = p.Limit // the API serves smaller pages than asked
-		}
-		// Requests ahead assumed a full page; re-plan from where this page ended.
-		if want := j.offset + p.Count; len(r.queue) > 0 && r.queue[0].offset != want || len(r.queue) == 0 && r.nextOffset != want {
-			for _, q := range r.queue {
-				q.cancel()
-			}
-			r.queue = r.queue[:0]
-			r.nextOffset = want
-		}
-		return p, nil
+	if r.finished {
+		return nil, nil
 	}
-	return nil, nil
+	for len(r.queue) < 2*r.o.Prefetch {
+		l := r.limitAt(r.nextOffset)
+		if l == 0 {
+			break
+		}
+		r.queue = append(r.queue, r.start(r.nextOffset, l))
+		r.nextOffset += l
+	}
+	if len(r.queue) == 0 {
+		return nil, nil
+	}
+	j := r.queue[0]
+	if err := r.ctx.Err(); err != nil {
+		r.finished = true
+		return nil, err
+	}
+	select {
+	case <-j.done:
+	case <-r.ctx.Done():
+		r.finished = true
+		return nil, r.ctx.Err()
+	}
+	r.queue = r.queue[1:]
+	p := j.page
+	if j.err != nil {
+		r.finished = true
+		return p, j.err
+	}
+	if p.Count == 0 {
+		r.finished = true
+		return nil, nil
+	}
+	if r.o.Limit > 0 && r.yielded+len(p.Items) >= r.o.Limit {
+		p.Items = p.Items[:r.o.Limit-r.yielded]
+		r.finished = true
+	}
+	r.yielded += len(p.Items)
+	if p.Limit < j.limit && p.Count == p.Limit && p.Limit > 0 {
+		r.pageSize = p.Limit // the API serves smaller pages than asked
+	}
+	// Requests ahead assumed a full page; re-plan from where this page ended.
+	if want := j.offset + p.Count; len(r.queue) > 0 && r.queue[0].offset != want || len(r.queue) == 0 && r.nextOffset != want {
+		for _, q := range r.queue {
+			q.cancel()
+		}
+		r.queue = r.queue[:0]
+		r.nextOffset = want
+	}
+	return p, nil
 }
 
 func (r *run[T]) start(offset, limit int) *job[T] {
 	ctx, cancel := context.WithCancel(r.ctx)
-	j := &job[T]{offset: offset, limit: limit, cancel: cancel, done: make(chan struct{}), turn: make(chan struct{})}
-	prevTurn := r.lastTurn
-	r.lastTurn = j.turn
+	j := &job[T]{offset: offset, limit: limit, cancel: cancel, done: make(chan struct{})}
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer cancel()
 		defer close(j.done)
-		turnTaken := false
-		defer func() {
-			if !turnTaken {
-				close(j.turn)
-			}
-		}()
-		body, spans, m, err := r.load(ctx, offset, limit)
-		if err != nil {
-			j.err = err
-			return
-		}
-		p := &Page[T]{Offset: offset, Limit: m.limit, Count: m.count, Total: m.total, Desc: m.desc}
-		j.page = p
-		if r.raw {
-			close(j.turn)
-			turnTaken = true
-			p.Items = make([]T, len(spans))
-			raws := any(p.Items).([]json.RawMessage)
-			b := *body
-			for k, s := range spans {
-				raws[k] = b[s.start:s.end:s.end]
-			}
-			return
-		}
-		// Decode in page order: wait for the previous page to start, then for a slot.
-		select {
-		case <-prevTurn:
-		case <-ctx.Done():
-			j.err = ctx.Err()
-			return
-		}
-		select {
-		case r.decoders <- struct{}{}:
-		case <-ctx.Done():
-			j.err = ctx.Err()
-			return
-		}
-		close(j.turn)
-		turnTaken = true
-		p.Items, j.err = decodePage[T](ctx, *body, spans, r.filtered.Load(), offset)
-		<-r.decoders
-		putBuf(body) // decoded values share no memory with the body
+		j.page, j.err = r.fetchPage(ctx, offset, limit)
 	}()
 	return j
 }
 
-func decodePage[T any](ctx context.Context, b []byte, spans []span, filtered bool, offset int) ([]T, error) {
-	items := make([]T, len(spans))
+// fetchPage loads, splits and decodes the page at offset.
+func (r *run[T]) fetchPage(ctx context.Context, offset, limit int) (*Page[T], error) {
+	body, spans, m, err := r.load(ctx, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page[T]{Offset: offset, Limit: m.limit, Count: m.count, Total: m.total, Desc: m.desc}
+	if r.raw {
+		p.Items = make([]T, len(spans))
+		raws := any(p.Items).([]json.RawMessage)
+		b := *body
+		for k, s := range spans {
+			raws[k] = b[s.start:s.end:s.end] // capped: appending to one item never overwrites the next
+		}
+		return p, nil
+	}
+	// Decode when a slot is free; pages whose bytes arrived first go first,
+	// so no core idles while an earlier page still waits for its bytes.
+	select {
+	case r.decoders <- struct{}{}:
+	case <-ctx.Done():
+		putBuf(body)
+		return nil, ctx.Err()
+	}
+	p.Items, err = decodePage(ctx, r.o.Unmarshal, *body, spans, r.filtered.Load(), offset, r.getItems(len(spans)))
+	<-r.decoders
+	putBuf(body) // decoded values share no memory with the body
+	return p, err
+}
+
+// getItems returns a zeroed slice of n items, reusing a consumed page's.
+func (r *run[T]) getItems(n int) []T {
+	r.freeMu.Lock()
+	defer r.freeMu.Unlock()
+	for i, s := range r.free {
+		if cap(s) >= n {
+			r.free = append(r.free[:i], r.free[i+1:]...)
+			return s[:n]
+		}
+	}
+	return make([]T, n)
+}
+
+// putItems keeps a consumed page's item slice for a later page (Items mode:
+// the values were copied out when yielded).
+func (r *run[T]) putItems(items []T) {
+	if !r.recycle {
+		return
+	}
+	items = items[:cap(items)]
+	clear(items) // decoding merges into existing values, and stale pointers pin memory
+	r.freeMu.Lock()
+	if len(r.free) < 2 {
+		r.free = append(r.free, items)
+	}
+	r.freeMu.Unlock()
+}
+
+// decodePage decodes the items at spans of b into items (len(spans) long,
+// zeroed).
+func decodePage[T any](ctx context.Context, unmarshal func([]byte, any) error, b []byte, spans []span, filtered bool, offset int, items []T) ([]T, error) {
+	if unmarshal == nil {
+		unmarshal = json.Unmarshal
+	}
 	for k, s := range spans {
 		if k%128 == 0 && ctx.Err() != nil {
 			return items[:k], ctx.Err()
 		}
-		if err := json.Unmarshal(b[s.start:s.end], &items[k]); err != nil {
+		if err := unmarshal(b[s.start:s.end], &items[k]); err != nil {
 			if filtered {
 				return items[:k], fmt.Errorf("decoding item %d of the page at offset %d: %w", k, offset, err)
 			}
@@ -358,19 +386,31 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 		body = getBuf()
 	}
 	b := *body
-	var spans []span
+	spans := make([]span, 0, min(limit, 4096))
 	failures := 0
 	for {
 		filtered := r.filtered.Load()
 		got := len(spans) // complete items kept from earlier attempts
+		select {
+		case r.requests <- struct{}{}:
+		case <-ctx.Done():
+			*body = b
+			putBuf(body)
+			return nil, nil, meta{}, ctx.Err()
+		}
 		resp, err := r.fetch(ctx, offset+got, limit-got)
 		if err != nil {
+			<-r.requests
 			*body = b
 			putBuf(body)
 			return nil, nil, meta{}, err
 		}
 		m, err := readMeta(resp.Header)
+		if err == nil && m.offset >= 0 && m.offset != offset+got {
+			err = fmt.Errorf("asked for offset %d, the API answered offset %d; stopping instead of repeating items", offset+got, m.offset)
+		}
 		if err != nil {
+			<-r.requests
 			resp.Body.Close()
 			*body = b
 			putBuf(body)
@@ -378,6 +418,7 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 		}
 		from := len(b)
 		b, err = readBody(resp, b, int(r.sizeHint.Load()))
+		<-r.requests
 		if err == nil {
 			spans, err = splitArray(b, from, spans)
 		} else {
@@ -411,6 +452,15 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			putBuf(body)
 			return nil, nil, meta{}, ctx.Err()
 		}
+		var syntax *SyntaxError
+		if errors.As(err, &syntax) {
+			// The body arrived whole but is not a JSON array: asking again won't help.
+			syntax.Offset -= from
+			*body = b
+			putBuf(body)
+			return nil, nil, meta{}, fmt.Errorf("the response for offset %d is not a JSON array of items (%s: %q): %w",
+				offset+got, resp.Header.Get("Content-Type"), snippet(b[from:], syntax.Offset), err)
+		}
 		if filtered {
 			b, spans = b[:0], spans[:0]
 		} else {
@@ -435,4 +485,11 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			return nil, nil, meta{}, fmt.Errorf("reading the page at offset %d: %w (%d attempts)", offset, err, failures)
 		}
 	}
+}
+
+// snippet returns up to 40 bytes of b around position at, for error messages.
+func snippet(b []byte, at int) string {
+	lo := max(0, min(at, len(b))-20)
+	hi := min(len(b), lo+40)
+	return string(b[lo:hi])
 }

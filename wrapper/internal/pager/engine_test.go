@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -118,7 +119,7 @@ func TestItemsFiltersAdvanceByCount(t *testing.T) {
 			f, srv := newFake(t, items)
 			got := collectRaw(t, Items[json.RawMessage](context.Background(), testFetch(srv, q), Options{PageSize: 250, Filtered: true}))
 			sameRaw(t, got, expected(items, q, 0, 0))
-			if n := f.requestCount(); n < 13 || n > 13+DefaultPrefetch {
+			if n := f.requestCount(); n < 13 || n > 13+2*DefaultPrefetch {
 				t.Errorf("%d requests for 12 pages", n)
 			}
 		})
@@ -215,7 +216,7 @@ func TestItemsMissingCountHeader(t *testing.T) {
 }
 
 func TestItemsResumeAfterFaults(t *testing.T) {
-	items := makeItems(6000)
+	items := makeItems(3000)
 	for _, fl := range []fault{faultCut, faultTruncated, faultStatus500} {
 		for _, q := range []url.Values{nil, {"clean": {"1"}}, {"unwind": {"subs"}}} {
 			t.Run(fmt.Sprint(fl, q.Encode()), func(t *testing.T) {
@@ -227,7 +228,7 @@ func TestItemsResumeAfterFaults(t *testing.T) {
 					return faultNone
 				}
 				got := collectRaw(t, Items[json.RawMessage](context.Background(), testFetch(srv, q),
-					Options{PageSize: 700, Filtered: len(q) > 0}))
+					Options{PageSize: 400, Filtered: len(q) > 0}))
 				sameRaw(t, got, expected(items, q, 0, 0))
 				checkNoEngineGoroutines(t)
 			})
@@ -240,17 +241,27 @@ func TestItemsResumeAfterFaults(t *testing.T) {
 func TestItemsResumeFromNextItem(t *testing.T) {
 	items := makeItems(1000)
 	f, srv := newFake(t, items)
-	f.faultFor = func(n int) fault {
-		if n == 0 {
+	cut := false
+	f.faultAt = func(offset int) fault {
+		if offset == 0 && !cut {
+			cut = true
 			return faultCut
 		}
 		return faultNone
 	}
 	got := collectRaw(t, Items[json.RawMessage](context.Background(), testFetch(srv, nil), Options{PageSize: 1000, Prefetch: 1}))
 	sameRaw(t, got, items)
-	second := f.requests[1]
-	if second.Get("offset") == "0" || second.Get("offset") == "" {
-		t.Fatalf("second request %v re-read the page from its start", second)
+	fromStart, resumed := 0, false
+	for _, q := range f.requests {
+		switch o := q.Get("offset"); {
+		case o == "0":
+			fromStart++
+		case o != "1000":
+			resumed = true
+		}
+	}
+	if fromStart != 1 || !resumed {
+		t.Fatalf("requests %v: the cut page was read again from its start, or never resumed", f.requests)
 	}
 }
 
@@ -359,9 +370,9 @@ func TestItemsCancel(t *testing.T) {
 func TestItemsErrorYieldedOnce(t *testing.T) {
 	items := makeItems(3000)
 	f, srv := newFake(t, items)
-	f.faultFor = func(n int) fault {
-		if n >= 2 {
-			return faultTruncated // every later page is cut short
+	f.faultAt = func(offset int) fault {
+		if offset >= 2000 {
+			return faultTruncatedEarly // every later page is cut inside its first item
 		}
 		return faultNone
 	}
@@ -383,7 +394,9 @@ func TestItemsErrorYieldedOnce(t *testing.T) {
 
 func TestItemsStatusErrorYieldedOnce(t *testing.T) {
 	errs := 0
-	bad := func(context.Context, int, int) (*http.Response, error) { return nil, errors.New("404 record-not-found") }
+	bad := func(context.Context, int, int) (*http.Response, error) {
+		return nil, errors.New("404 record-not-found")
+	}
 	for _, err := range Items[testItem](context.Background(), bad, Options{}) {
 		if err == nil {
 			t.Fatal("item from a failing fetch")
@@ -453,5 +466,73 @@ func TestPagesMetadata(t *testing.T) {
 	}
 	if want := len(expected(items, q, 0, 0)); n != want {
 		t.Fatalf("%d items, want %d", n, want)
+	}
+}
+
+func TestItemsCustomUnmarshal(t *testing.T) {
+	_, srv := newFake(t, makeItems(2500))
+	var calls atomic.Int64
+	unmarshal := func(b []byte, v any) error {
+		calls.Add(1)
+		return json.Unmarshal(b, v)
+	}
+	n := 0
+	for _, err := range Items[testItem](context.Background(), testFetch(srv, nil), Options{Unmarshal: unmarshal}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2500 || calls.Load() != 2500 {
+		t.Fatalf("%d items, %d calls", n, calls.Load())
+	}
+}
+
+func TestItemsNotAnArrayFailsAtOnce(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set(HeaderCount, "3")
+		fmt.Fprint(w, "<html>maintenance</html>")
+	}))
+	defer srv.Close()
+	errs := 0
+	for _, err := range Items[testItem](context.Background(), testFetch(srv, nil), Options{Prefetch: 1}) {
+		if err == nil {
+			t.Fatal("item from an HTML page")
+		}
+		errs++
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Offset != 0 || !strings.Contains(err.Error(), "text/html") || !strings.Contains(err.Error(), "maintenance") {
+			t.Errorf("error %v", err)
+		}
+	}
+	// One request per page held (Prefetch 1 holds two), none repeated.
+	if errs != 1 || requests.Load() > 2 {
+		t.Fatalf("%d errors after %d requests, want 1 error and no retries", errs, requests.Load())
+	}
+}
+
+func TestItemsOffsetIgnoredIsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(HeaderOffset, "0") // whatever was asked
+		w.Header().Set(HeaderCount, "2")
+		fmt.Fprint(w, `[{"id":1},{"id":2}]`)
+	}))
+	defer srv.Close()
+	n, errs := 0, 0
+	for _, err := range Items[testItem](context.Background(), testFetch(srv, nil), Options{PageSize: 2, Prefetch: 1}) {
+		if err != nil {
+			errs++
+			if !strings.Contains(err.Error(), "answered offset 0") {
+				t.Errorf("error %v", err)
+			}
+			continue
+		}
+		n++
+	}
+	if n != 2 || errs != 1 {
+		t.Fatalf("%d items, %d errors; want 2 then 1 error", n, errs)
 	}
 }

@@ -38,13 +38,16 @@ const (
 
 // meta is the pagination metadata of one response; -1 marks an absent number.
 type meta struct {
-	limit, count, total int
-	desc                bool
+	offset, limit, count, total int
+	desc                        bool
 }
 
 func readMeta(h http.Header) (meta, error) {
 	var m meta
 	var err error
+	if m.offset, err = headerInt(h, HeaderOffset); err != nil {
+		return m, err
+	}
 	if m.limit, err = headerInt(h, HeaderLimit); err != nil {
 		return m, err
 	}

@@ -1,7 +1,6 @@
 package pager
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 )
@@ -96,6 +95,36 @@ var literalByte = func() (t [256]bool) {
 	return t
 }()
 
+// Byte classes for scanning inside objects and arrays.
+const (
+	classInvalid = iota // bytes JSON does not allow between tokens
+	classPlain          // literal bytes, whitespace, ',' and ':'
+	classQuote
+	classOpen
+	classClose
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := range 256 {
+		if literalByte[c] {
+			t[c] = classPlain
+		}
+	}
+	for _, c := range []byte(" \t\r\n,:") {
+		t[c] = classPlain
+	}
+	t['"'] = classQuote
+	t['{'], t['['] = classOpen, classOpen
+	t['}'], t[']'] = classClose, classClose
+	return t
+}()
+
+// stringStop marks the bytes that end a run of plain bytes in a string.
+var stringStop = func() (t [256]bool) {
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // skipValue returns the end of the value that starts at b[i].
 func skipValue(b []byte, i int) (int, error) {
 	switch c := b[i]; {
@@ -121,19 +150,16 @@ func skipValue(b []byte, i int) (int, error) {
 func skipString(b []byte, i int) (int, error) {
 	j := i + 1
 	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
+		for j < len(b) && !stringStop[b[j]] {
+			j++
+		}
+		if j >= len(b) {
 			return 0, errIncomplete
 		}
-		q := j + k
-		escapes := 0
-		for p := q - 1; p > i && b[p] == '\\'; p-- {
-			escapes++
+		if b[j] == '"' {
+			return j + 1, nil
 		}
-		if escapes%2 == 0 {
-			return q + 1, nil
-		}
-		j = q + 1
+		j += 2 // a backslash and the byte it escapes
 	}
 }
 
@@ -142,31 +168,33 @@ func skipString(b []byte, i int) (int, error) {
 func skipContainer(b []byte, i int) (int, error) {
 	var stackBuf [32]byte
 	stack := append(stackBuf[:0], b[i])
-	for j := i + 1; j < len(b); j++ {
+	j := i + 1
+	for j < len(b) {
 		c := b[j]
-		switch c {
-		case '"':
+		switch byteClass[c] {
+		case classPlain:
+			j++
+		case classQuote:
 			end, err := skipString(b, j)
 			if err != nil {
 				return 0, err
 			}
-			j = end - 1
-		case '{', '[':
+			j = end
+		case classOpen:
 			stack = append(stack, c)
-		case '}', ']':
+			j++
+		case classClose:
 			open := stack[len(stack)-1]
 			if (c == '}') != (open == '{') {
 				return 0, &SyntaxError{j, fmt.Sprintf("%q closes %q", c, open)}
 			}
 			stack = stack[:len(stack)-1]
+			j++
 			if len(stack) == 0 {
-				return j + 1, nil
+				return j, nil
 			}
-		case ',', ':', ' ', '\t', '\n', '\r':
-		default:
-			if !literalByte[c] {
-				return 0, &SyntaxError{j, fmt.Sprintf("unexpected %q", c)}
-			}
+		case classInvalid:
+			return 0, &SyntaxError{j, fmt.Sprintf("unexpected %q", c)}
 		}
 	}
 	return 0, errIncomplete

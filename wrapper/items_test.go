@@ -1,0 +1,304 @@
+package apify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+type iterItem struct {
+	N int    `json:"n"`
+	S string `json:"s"`
+}
+
+// TestDatasetItemsDoneWhen is the issue's acceptance run: 30,000 items, 30%
+// of requests failing (500, connection cut mid-body, truncated body), a
+// stale total and clean=1, through the real client: exactly the right items
+// in the right order.
+func TestDatasetItemsDoneWhen(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(30000)
+	f.staleTotal = 1000
+	var k atomic.Int64
+	f.fault = func(int) iterFault {
+		n := k.Add(1)
+		if n%10 < 3 {
+			return iterFault(1 + n%3)
+		}
+		return iterOK
+	}
+	want := iterClean(f.items, true)
+	var got []json.RawMessage
+	for raw, err := range DatasetItems[json.RawMessage](context.Background(), c, "ds", &ItemsOptions{Clean: true}) {
+		if err != nil {
+			t.Fatalf("after %d items: %v", len(got), err)
+		}
+		got = append(got, raw)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d items, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("item %d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	// The typed form over the same faults gives the same items.
+	i := 0
+	for it, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{Clean: true, PageSize: 700}) {
+		if err != nil {
+			t.Fatalf("typed, after %d items: %v", i, err)
+		}
+		var w iterItem
+		_ = json.Unmarshal(want[i], &w)
+		if it != w {
+			t.Fatalf("typed item %d: %+v, want %+v", i, it, w)
+		}
+		i++
+	}
+	if i != len(want) {
+		t.Fatalf("typed: %d items, want %d", i, len(want))
+	}
+	checkNoPagerGoroutines(t)
+}
+
+func TestDatasetItemsQuery(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(10)
+	opts := &ItemsOptions{
+		Offset: 2, Limit: 5, PageSize: 3, Desc: true, SkipEmpty: true, SkipHidden: true,
+		Fields: []string{"n", "s"}, OutputFields: []string{"num", "str"}, Omit: []string{"x"},
+		Unwind: []string{"a", "b"}, Flatten: []string{"f"}, Simplified: true, SkipFailedPages: true,
+		View: "overview", Signature: "sig",
+	}
+	for _, err := range DatasetItems[json.RawMessage](context.Background(), c, "user/my-data", opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := f.requestsTo("/items")
+	if len(reqs) == 0 {
+		t.Fatal("no request")
+	}
+	r := reqs[0]
+	for _, x := range reqs {
+		if x.URL.Query().Get("offset") == "2" {
+			r = x
+		}
+	}
+	if r.URL.Path != "/base/v2/datasets/user~my-data/items" {
+		t.Errorf("path %q", r.URL.Path)
+	}
+	q := iterQuery(r)
+	for name, want := range map[string]string{
+		"format": "json", "offset": "2", "limit": "3", "desc": "1", "skipEmpty": "1", "skipHidden": "1",
+		"fields": "n,s", "outputFields": "num,str", "omit": "x", "unwind": "a,b", "flatten": "f",
+		"simplified": "1", "skipFailedPages": "1", "view": "overview", "signature": "sig",
+	} {
+		if got := q.Get(name); got != want {
+			t.Errorf("%s=%q, want %q", name, got, want)
+		}
+	}
+	if q.Has("clean") {
+		t.Error("clean sent though not set")
+	}
+}
+
+func TestDatasetItemsVariants(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(25)
+	ctx := context.Background()
+	last := &LastRunOptions{Status: "SUCCEEDED", Origin: "API"}
+	cases := []struct {
+		seq  func(yield func(iterItem, error) bool)
+		path string
+		last bool
+	}{
+		{RunDatasetItems[iterItem](ctx, c, "run1", nil), "/base/v2/actor-runs/run1/dataset/items", false},
+		{ActorLastRunDatasetItems[iterItem](ctx, c, "me/actor", last, nil), "/base/v2/actors/me~actor/runs/last/dataset/items", true},
+		{TaskLastRunDatasetItems[iterItem](ctx, c, "task1", last, nil), "/base/v2/actor-tasks/task1/runs/last/dataset/items", true},
+	}
+	for _, tc := range cases {
+		n := 0
+		for _, err := range tc.seq {
+			if err != nil {
+				t.Fatalf("%s: %v", tc.path, err)
+			}
+			n++
+		}
+		if n != 25 {
+			t.Errorf("%s: %d items", tc.path, n)
+		}
+		reqs := f.requestsTo(strings.TrimPrefix(tc.path, "/base"))
+		if len(reqs) == 0 || reqs[0].URL.Path != tc.path {
+			t.Fatalf("no request to %s", tc.path)
+		}
+		q := iterQuery(reqs[0])
+		if tc.last && (q.Get("status") != "SUCCEEDED" || q.Get("origin") != "API") {
+			t.Errorf("%s: status/origin not sent: %v", tc.path, q)
+		}
+	}
+	pages := 0
+	for p, err := range RunDatasetItemPages[iterItem](ctx, c, "run1", &ItemsOptions{PageSize: 10}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if p.Offset != (pages-1)*10 {
+			t.Errorf("page %d at offset %d", pages, p.Offset)
+		}
+	}
+	if pages != 3 {
+		t.Errorf("%d pages of 25 items by 10", pages)
+	}
+	for _, seq := range []func(func(*ItemsPage[iterItem], error) bool){
+		ActorLastRunDatasetItemPages[iterItem](ctx, c, "a", nil, nil),
+		TaskLastRunDatasetItemPages[iterItem](ctx, c, "t", nil, nil),
+	} {
+		n := 0
+		for p, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(p.Items)
+		}
+		if n != 25 {
+			t.Errorf("%d items through pages", n)
+		}
+	}
+}
+
+func TestDatasetItemPagesMetadata(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(2500)
+	f.staleTotal = 7
+	var counts, lens []int
+	for p, err := range DatasetItemPages[iterItem](context.Background(), c, "ds", &ItemsOptions{Clean: true, PageSize: 1000}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 7 || p.Limit != 1000 {
+			t.Errorf("page at %d: total %d limit %d", p.Offset, p.Total, p.Limit)
+		}
+		counts = append(counts, p.Count)
+		lens = append(lens, len(p.Items))
+	}
+	if len(counts) != 3 || counts[0] != 1000 || counts[2] != 500 || lens[0] >= 1000 {
+		t.Fatalf("counts %v, items per page %v", counts, lens)
+	}
+}
+
+func TestDatasetItemsInvalidInput(t *testing.T) {
+	_, c := newIterFake(t)
+	ctx := context.Background()
+	cases := map[string]func(func(iterItem, error) bool){
+		"negative offset": DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Offset: -1}),
+		"negative limit":  DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Limit: -1}),
+		"page size":       DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{PageSize: -1}),
+		"prefetch":        DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Prefetch: 99}),
+		"output fields":   DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Fields: []string{"a"}, OutputFields: []string{"x", "y"}}),
+		"comma in field":  DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Omit: []string{"a,b"}}),
+		"empty id":        DatasetItems[iterItem](ctx, c, " ", nil),
+		"nil client":      DatasetItems[iterItem](ctx, nil, "ds", nil),
+	}
+	for name, seq := range cases {
+		errs := 0
+		for _, err := range seq {
+			if err == nil {
+				t.Fatalf("%s: yielded an item", name)
+			}
+			errs++
+		}
+		if errs != 1 {
+			t.Errorf("%s: %d errors, want 1", name, errs)
+		}
+	}
+}
+
+func TestDatasetItemsAPIErrorOnce(t *testing.T) {
+	_, c := newIterFake(t)
+	errs := 0
+	for _, err := range DatasetItems[iterItem](context.Background(), c, "missing", nil) {
+		errs++
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("error %v does not match ErrNotFound", err)
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+			t.Errorf("error %v is not a 404 *APIError", err)
+		}
+		if strings.Contains(err.Error(), "iter-test-token") {
+			t.Error("token in error")
+		}
+	}
+	if errs != 1 {
+		t.Fatalf("%d errors, want 1", errs)
+	}
+}
+
+func TestDatasetItemsBreakAndCancel(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(20000)
+	n := 0
+	for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{PageSize: 500, Prefetch: 8}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 1234 {
+			break
+		}
+	}
+	checkNoPagerGoroutines(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n, errs := 0, 0
+	for _, err := range DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{PageSize: 500}) {
+		if err != nil {
+			errs++
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("error %v, want context.Canceled", err)
+			}
+			continue
+		}
+		if n++; n == 777 {
+			cancel()
+		}
+	}
+	if errs != 1 || n != 777 {
+		t.Fatalf("%d items and %d errors after cancelling at 777", n, errs)
+	}
+	checkNoPagerGoroutines(t)
+}
+
+func TestDatasetItemsCustomUnmarshal(t *testing.T) {
+	f, c := newIterFake(t)
+	f.items = iterItems(1500)
+	var calls atomic.Int64
+	opts := &ItemsOptions{Unmarshal: func(b []byte, v any) error {
+		calls.Add(1)
+		return json.Unmarshal(b, v)
+	}}
+	n := 0
+	for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1500 || calls.Load() != 1500 {
+		t.Fatalf("%d items, %d Unmarshal calls", n, calls.Load())
+	}
+	for _, err := range DatasetItems[json.RawMessage](context.Background(), c, "ds", opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls.Load() != 1500 {
+		t.Fatalf("Unmarshal called in raw mode (%d calls)", calls.Load())
+	}
+}

@@ -1,0 +1,191 @@
+package apify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"net/http"
+	"net/url"
+
+	"github.com/apifygo/apify/wrapper/internal/pager"
+)
+
+// The list iterators share one mechanism, pager.Tokens: a page is fetched
+// for a token and names the next token. Three families differ only in what
+// the token is and how a page says it is the last:
+//
+//   - offset envelope {data:{total,offset,limit,count,desc,items}}: the token
+//     is the offset, advanced by count; the list ends on an empty page, or on
+//     a short page that also reaches total; a page at another offset than
+//     asked (an endpoint ignoring offset) is an error, not a repeat;
+//   - key listing {data:{items,isTruncated,nextExclusiveStartKey,...}}: the
+//     token is exclusiveStartKey, followed while isTruncated;
+//   - request cursor {data:{items,nextCursor,...}}: the token is cursor,
+//     followed until nextCursor is empty.
+//
+// Each request goes through newRequest and doJSON, so auth, retries and
+// errors are the client's.
+
+// maxListPage is the largest page the offset-envelope lists serve.
+const maxListPage = 1000
+
+// listWindow is where a list iteration starts, how far it goes and how many
+// items each request asks for.
+type listWindow struct {
+	offset, limit, pageSize int
+	maxPage                 int // largest page size the endpoint serves
+}
+
+func (w listWindow) validate() error {
+	var errs []error
+	if w.offset < 0 {
+		errs = append(errs, fmt.Errorf("the Offset %d is negative", w.offset))
+	}
+	if w.limit < 0 {
+		errs = append(errs, fmt.Errorf("the Limit %d is negative (0 lists everything)", w.limit))
+	}
+	if w.pageSize < 0 || w.pageSize > w.maxPage {
+		errs = append(errs, fmt.Errorf("the PageSize %d is out of range 1..%d (0 means %d)", w.pageSize, w.maxPage, w.maxPage))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("apify: invalid list options: %w", err)
+	}
+	return nil
+}
+
+// pageLimit is the limit of the next request: the page size, or fewer when
+// only remaining items are still wanted (0 = no cap).
+func (w listWindow) pageLimit(remaining int) int {
+	size := w.pageSize
+	if size == 0 {
+		size = w.maxPage
+	}
+	if remaining > 0 {
+		size = min(size, remaining)
+	}
+	return size
+}
+
+// offsetEnvelope is the data of an offset-paginated list.
+type offsetEnvelope[T any] struct {
+	Total  int  `json:"total"`
+	Offset *int `json:"offset"`
+	Limit  int  `json:"limit"`
+	Count  int  `json:"count"`
+	Items  []T  `json:"items"`
+}
+
+// listByOffset iterates over an offset-envelope list at path.
+func listByOffset[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, w listWindow) iter.Seq2[T, error] {
+	if err := listCheck(c, p, w); err != nil {
+		return errorSeq2[T](err)
+	}
+	return pager.Tokens(ctx, w.offset, w.limit, func(ctx context.Context, offset, remaining int) (pager.Chunk[T, int], error) {
+		limit := w.pageLimit(remaining)
+		q := maps.Clone(query)
+		if q == nil {
+			q = url.Values{}
+		}
+		setQueryInt(q, "offset", offset)
+		setQueryInt(q, "limit", limit)
+		page, err := iterGetJSON[offsetEnvelope[T]](ctx, c, p.path, q)
+		if err != nil {
+			return pager.Chunk[T, int]{}, err
+		}
+		if page.Offset != nil && *page.Offset != offset {
+			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", p.path, offset, *page.Offset)
+		}
+		n := max(page.Count, len(page.Items))
+		// A short page that also reaches the total is the last one; the total
+		// alone is never trusted (it lags), nor a short page alone (the API
+		// may serve fewer than asked).
+		last := n == 0 || n < limit && offset+n >= page.Total
+		return pager.Chunk[T, int]{Items: page.Items, Next: offset + n, More: !last}, nil
+	})
+}
+
+// keysEnvelope is the data of a key listing.
+type keysEnvelope[T any] struct {
+	Items                 []T     `json:"items"`
+	IsTruncated           bool    `json:"isTruncated"`
+	NextExclusiveStartKey *string `json:"nextExclusiveStartKey"`
+}
+
+// listByStartKey iterates over a key listing at path from startKey.
+func listByStartKey[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, startKey string, w listWindow) iter.Seq2[T, error] {
+	if err := listCheck(c, p, w); err != nil {
+		return errorSeq2[T](err)
+	}
+	return pager.Tokens(ctx, startKey, w.limit, func(ctx context.Context, key string, remaining int) (pager.Chunk[T, string], error) {
+		q := maps.Clone(query)
+		if q == nil {
+			q = url.Values{}
+		}
+		if key != "" {
+			q.Set("exclusiveStartKey", key)
+		}
+		setQueryInt(q, "limit", w.pageLimit(remaining))
+		page, err := iterGetJSON[keysEnvelope[T]](ctx, c, p.path, q)
+		if err != nil {
+			return pager.Chunk[T, string]{}, err
+		}
+		next := ""
+		if page.NextExclusiveStartKey != nil {
+			next = *page.NextExclusiveStartKey
+		}
+		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: page.IsTruncated && next != ""}, nil
+	})
+}
+
+// cursorEnvelope is the data of a request listing.
+type cursorEnvelope[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+// listByCursor iterates over a cursor-paginated list at path from cursor.
+func listByCursor[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, cursor string, w listWindow) iter.Seq2[T, error] {
+	if err := listCheck(c, p, w); err != nil {
+		return errorSeq2[T](err)
+	}
+	return pager.Tokens(ctx, cursor, w.limit, func(ctx context.Context, cursor string, remaining int) (pager.Chunk[T, string], error) {
+		q := maps.Clone(query)
+		if q == nil {
+			q = url.Values{}
+		}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		setQueryInt(q, "limit", w.pageLimit(remaining))
+		page, err := iterGetJSON[cursorEnvelope[T]](ctx, c, p.path, q)
+		if err != nil {
+			return pager.Chunk[T, string]{}, err
+		}
+		next := ""
+		if page.NextCursor != nil {
+			next = *page.NextCursor
+		}
+		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: next != ""}, nil
+	})
+}
+
+func listCheck(c *Client, p itemsPath, w listWindow) error {
+	if c == nil {
+		return errors.New("apify: nil *Client; create one with NewClient")
+	}
+	if p.err != nil {
+		return p.err
+	}
+	return w.validate()
+}
+
+// iterGetJSON sends a GET through the client and decodes the data envelope.
+func iterGetJSON[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, error) {
+	req, err := c.newRequest(ctx, http.MethodGet, path, q, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	return doJSON[T](c, req)
+}

@@ -1,0 +1,318 @@
+package apify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apifygo/apify/gen"
+)
+
+func iterList(n int) []json.RawMessage {
+	out := make([]json.RawMessage, n)
+	for i := range out {
+		out[i] = json.RawMessage(fmt.Sprintf(`{"id":"id%05d","name":"n%d","username":"ü","createdAt":"2026-01-02T03:04:05Z"}`, i, i))
+	}
+	return out
+}
+
+func TestListOffsetEnvelope(t *testing.T) {
+	f, c := newIterFake(t)
+	f.list = iterList(2345)
+	f.staleTotal = 3 // a lagging total must not end the listing early
+	var ids []string
+	for a, err := range c.ListActors(context.Background(), &ActorListOptions{My: true, SortBy: "stats.lastRunStartedAt", Desc: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	if len(ids) != 2345 || ids[0] != "id00000" || ids[2344] != "id02344" {
+		t.Fatalf("%d actors, first %v", len(ids), ids[:1])
+	}
+	reqs := f.requestsTo("/v2/actors")
+	if len(reqs) != 3 {
+		t.Errorf("%d requests for 2345 actors by 1000, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		q := r.URL.Query()
+		if q.Get("offset") != strconv.Itoa(i*1000) || q.Get("limit") != "1000" || q.Get("my") != "1" ||
+			q.Get("desc") != "1" || q.Get("sortBy") != "stats.lastRunStartedAt" {
+			t.Errorf("request %d query %v", i, q)
+		}
+	}
+}
+
+func TestListOffsetCapAndWindow(t *testing.T) {
+	f, c := newIterFake(t)
+	f.list = iterList(500)
+	after := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
+	n := 0
+	for _, err := range c.ListRuns(context.Background(), &RunListOptions{Offset: 10, Limit: 25, PageSize: 10, Status: []string{"SUCCEEDED", "FAILED"}, StartedAfter: after}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 25 {
+		t.Fatalf("%d runs, want 25", n)
+	}
+	reqs := f.requestsTo("/v2/actor-runs")
+	var limits []string
+	for _, r := range reqs {
+		limits = append(limits, r.URL.Query().Get("offset")+"/"+r.URL.Query().Get("limit"))
+	}
+	if strings.Join(limits, " ") != "10/10 20/10 30/5" {
+		t.Errorf("offset/limit of requests: %v", limits)
+	}
+	q := reqs[0].URL.Query()
+	if q.Get("status") != "SUCCEEDED,FAILED" || q.Get("startedAfter") != "2026-01-02T02:04:05Z" || q.Has("startedBefore") {
+		t.Errorf("query %v", q)
+	}
+}
+
+// TestListEveryOffsetEndpoint runs each offset-envelope iterator once against
+// the fake, checking the path it calls and that items decode into the
+// generated type.
+func TestListEveryOffsetEndpoint(t *testing.T) {
+	f, c := newIterFake(t)
+	f.list = iterList(3)
+	ctx := context.Background()
+	cases := []struct {
+		seq  any
+		path string
+	}{
+		{c.ListActors(ctx, nil), "/v2/actors"},
+		{c.ListActorRuns(ctx, "me/act", nil), "/v2/actors/me~act/runs"},
+		{c.ListActorBuilds(ctx, "act", nil), "/v2/actors/act/builds"},
+		{c.ListActorWebhooks(ctx, "act", nil), "/v2/actors/act/webhooks"},
+		{c.ListTasks(ctx, nil), "/v2/actor-tasks"},
+		{c.ListTaskRuns(ctx, "tk", nil), "/v2/actor-tasks/tk/runs"},
+		{c.ListTaskWebhooks(ctx, "tk", nil), "/v2/actor-tasks/tk/webhooks"},
+		{c.ListRuns(ctx, nil), "/v2/actor-runs"},
+		{c.ListBuilds(ctx, nil), "/v2/actor-builds"},
+		{c.ListDatasets(ctx, &StorageListOptions{Unnamed: true, Ownership: "ownedByMe"}), "/v2/datasets"},
+		{c.ListKeyValueStores(ctx, nil), "/v2/key-value-stores"},
+		{c.ListRequestQueues(ctx, nil), "/v2/request-queues"},
+		{c.ListWebhooks(ctx, nil), "/v2/webhooks"},
+		{c.ListWebhookDispatches(ctx, nil), "/v2/webhook-dispatches"},
+		{c.ListDispatchesOfWebhook(ctx, "wh", nil), "/v2/webhooks/wh/dispatches"},
+		{c.ListSchedules(ctx, nil), "/v2/schedules"},
+		{c.ListStoreActors(ctx, &StoreListOptions{Search: "web scraper", PricingModel: "FREE"}), "/v2/store"},
+	}
+	for _, tc := range cases {
+		n, err := countAny(tc.seq)
+		if err != nil || n != 3 {
+			t.Errorf("%s: %d items, %v", tc.path, n, err)
+		}
+		reqs := f.requestsTo(tc.path)
+		if len(reqs) == 0 || reqs[len(reqs)-1].URL.Path != "/base"+tc.path {
+			t.Errorf("%s: not requested", tc.path)
+		}
+	}
+	q := f.requestsTo("/v2/datasets")[0].URL.Query()
+	if q.Get("unnamed") != "1" || q.Get("ownership") != "ownedByMe" {
+		t.Errorf("datasets query %v", q)
+	}
+	q = f.requestsTo("/v2/store")[0].URL.Query()
+	if q.Get("search") != "web scraper" || q.Get("pricingModel") != "FREE" || q.Has("desc") {
+		t.Errorf("store query %v", q)
+	}
+}
+
+// countAny counts the items of any iter.Seq2[T, error] the list methods return.
+func countAny(seq any) (int, error) {
+	switch s := seq.(type) {
+	case iter.Seq2[gen.ActorShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.RunShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.BuildShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.WebhookShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.TaskShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.DatasetListItem, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.KeyValueStore, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.RequestQueueShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.WebhookDispatch, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.ScheduleShort, error]:
+		return countSeq(s)
+	case iter.Seq2[gen.StoreListActor, error]:
+		return countSeq(s)
+	}
+	return 0, fmt.Errorf("unexpected sequence type %T", seq)
+}
+
+func countSeq[T any](s iter.Seq2[T, error]) (int, error) {
+	n := 0
+	for _, err := range s {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func TestListKeys(t *testing.T) {
+	f, c := newIterFake(t)
+	for i := range 2500 {
+		f.keys = append(f.keys, fmt.Sprintf("key-%05d", i))
+	}
+	ctx := context.Background()
+	var got []string
+	for k, err := range c.ListKeys(ctx, "store", &KeyListOptions{Prefix: "key-", PageSize: 1000}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, k.Key)
+	}
+	if len(got) != 2500 || got[0] != "key-00000" || got[2499] != "key-02499" {
+		t.Fatalf("%d keys", len(got))
+	}
+	reqs := f.requestsTo("/v2/key-value-stores/store/keys")
+	if len(reqs) != 3 || reqs[1].URL.Query().Get("exclusiveStartKey") != "key-00999" || reqs[0].URL.Query().Get("prefix") != "key-" {
+		t.Fatalf("%d requests, second %v", len(reqs), reqs[1].URL.Query())
+	}
+	// Start key and cap.
+	n := 0
+	for k, err := range c.ListRunKeys(ctx, "run1", &KeyListOptions{ExclusiveStartKey: "key-00010", Limit: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 && k.Key != "key-00011" {
+			t.Errorf("first key after key-00010 is %s", k.Key)
+		}
+		n++
+	}
+	if n != 5 {
+		t.Errorf("%d keys with Limit 5", n)
+	}
+	if r := f.requestsTo("/v2/actor-runs/run1/key-value-store/keys"); len(r) != 1 || r[0].URL.Query().Get("limit") != "5" {
+		t.Errorf("run keys requests %d", len(r))
+	}
+	for _, seq := range []iter.Seq2[gen.KeyValueStoreKey, error]{
+		c.ListActorLastRunKeys(ctx, "act", &LastRunOptions{Status: "SUCCEEDED"}, nil),
+		c.ListTaskLastRunKeys(ctx, "tk", nil, nil),
+	} {
+		if n, err := countSeq(seq); err != nil || n != 2500 {
+			t.Errorf("last-run keys: %d, %v", n, err)
+		}
+	}
+	if r := f.requestsTo("/v2/actors/act/runs/last/key-value-store/keys"); len(r) == 0 || r[0].URL.Query().Get("status") != "SUCCEEDED" {
+		t.Error("actor last-run keys: status not sent")
+	}
+}
+
+func TestListRequests(t *testing.T) {
+	f, c := newIterFake(t)
+	for i := range 2300 {
+		f.requests = append(f.requests, json.RawMessage(fmt.Sprintf(`{"id":"r%d","uniqueKey":"u%d","url":"https://example.com/%d"}`, i, i, i)))
+	}
+	ctx := context.Background()
+	n := 0
+	for r, err := range c.ListRequests(ctx, "q1", &RequestListOptions{PageSize: 1000, Filter: []string{"pending"}, ClientKey: "me"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.UniqueKey == nil || *r.UniqueKey != fmt.Sprintf("u%d", n) {
+			t.Fatalf("request %d: %+v", n, r)
+		}
+		n++
+	}
+	if n != 2300 {
+		t.Fatalf("%d requests, want 2300", n)
+	}
+	reqs := f.requestsTo("/v2/request-queues/q1/requests")
+	if len(reqs) != 3 || reqs[1].URL.Query().Get("cursor") != "cur-1000" || reqs[0].URL.Query().Get("filter") != "pending" || reqs[0].URL.Query().Get("clientKey") != "me" {
+		t.Fatalf("%d requests, queries %v", len(reqs), reqs[0].URL.Query())
+	}
+	for _, seq := range []iter.Seq2[gen.Request, error]{
+		c.ListRunRequests(ctx, "run", nil),
+		c.ListActorLastRunRequests(ctx, "act", nil, &RequestListOptions{Limit: 10}),
+		c.ListTaskLastRunRequests(ctx, "tk", nil, &RequestListOptions{Cursor: "cur-2290"}),
+	} {
+		if n, err := countSeq(seq); err != nil || (n != 2300 && n != 10) {
+			t.Errorf("request listing: %d, %v", n, err)
+		}
+	}
+	// A cursor that never advances ends with an error, not a loop.
+	f.repeatCursor = true
+	errs := 0
+	for _, err := range c.ListRequests(ctx, "q1", &RequestListOptions{Cursor: "cur-0", PageSize: 5}) {
+		if err != nil {
+			errs++
+		}
+	}
+	if errs != 1 {
+		t.Errorf("%d errors for a stuck cursor, want 1", errs)
+	}
+	if _, err := countSeq(c.ListRequests(ctx, "q1", &RequestListOptions{Filter: []string{"done"}})); err == nil {
+		t.Error("bad filter accepted")
+	}
+}
+
+func TestListErrors(t *testing.T) {
+	_, c := newIterFake(t)
+	ctx := context.Background()
+	for name, seq := range map[string]iter.Seq2[gen.ActorShort, error]{
+		"negative offset": c.ListActors(ctx, &ActorListOptions{Offset: -1}),
+		"page size":       c.ListActors(ctx, &ActorListOptions{PageSize: 1001}),
+	} {
+		errs := 0
+		for _, err := range seq {
+			if err == nil {
+				t.Fatalf("%s: item yielded", name)
+			}
+			errs++
+		}
+		if errs != 1 {
+			t.Errorf("%s: %d errors", name, errs)
+		}
+	}
+	errs := 0
+	for _, err := range c.ListActorRuns(ctx, "missing", nil) {
+		errs++
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("%v is not ErrNotFound", err)
+		}
+	}
+	if errs != 1 {
+		t.Errorf("%d errors for a missing Actor", errs)
+	}
+	if n, err := countSeq(c.ListKeys(ctx, "", nil)); err == nil || n != 0 {
+		t.Error("empty store ID accepted")
+	}
+}
+
+func TestListOffsetIgnoredIsAnError(t *testing.T) {
+	f, c := newIterFake(t)
+	f.list = iterList(2500)
+	f.ignoreOffset = true
+	n, errs := 0, 0
+	for _, err := range c.ListDispatchesOfWebhook(context.Background(), "wh", nil) {
+		if err != nil {
+			errs++
+			if !strings.Contains(err.Error(), "offset") {
+				t.Errorf("error %v", err)
+			}
+			continue
+		}
+		n++
+	}
+	if n != 1000 || errs != 1 {
+		t.Fatalf("%d items, %d errors; want the first page, then one error", n, errs)
+	}
+}
