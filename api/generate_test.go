@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -22,17 +21,12 @@ const (
 	lockPath    = "../spec/apify.lock"
 )
 
-// goTool returns the go command that runs this test.
+// goTool returns the go command: the one on PATH (go test runs with it).
 func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
 	return "go"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 func readDoc(t *testing.T, path string) []byte {

@@ -1784,21 +1784,6 @@ func (e ActorRunRequestQueueRequestsGetParamsFilter) Valid() bool {
 	}
 }
 
-// Defines values for ActorRunRequestQueueRequestsBatchDeleteParamsContentType.
-const (
-	ActorRunRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON ActorRunRequestQueueRequestsBatchDeleteParamsContentType = "application/json"
-)
-
-// Valid indicates whether the value is a known member of the ActorRunRequestQueueRequestsBatchDeleteParamsContentType enum.
-func (e ActorRunRequestQueueRequestsBatchDeleteParamsContentType) Valid() bool {
-	switch e {
-	case ActorRunRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ActorTaskRunsLastDatasetItemsPostParamsContentEncoding.
 const (
 	ActorTaskRunsLastDatasetItemsPostParamsContentEncodingBr       ActorTaskRunsLastDatasetItemsPostParamsContentEncoding = "br"
@@ -1883,21 +1868,6 @@ func (e ActorTaskRunsLastRequestQueueRequestsGetParamsFilter) Valid() bool {
 	case ActorTaskRunsLastRequestQueueRequestsGetParamsFilterLocked:
 		return true
 	case ActorTaskRunsLastRequestQueueRequestsGetParamsFilterPending:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType.
-const (
-	ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType = "application/json"
-)
-
-// Valid indicates whether the value is a known member of the ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType enum.
-func (e ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType) Valid() bool {
-	switch e {
-	case ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON:
 		return true
 	default:
 		return false
@@ -2030,21 +2000,6 @@ func (e ActorRunsLastRequestQueueRequestsGetParamsFilter) Valid() bool {
 	}
 }
 
-// Defines values for ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType.
-const (
-	ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType = "application/json"
-)
-
-// Valid indicates whether the value is a known member of the ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType enum.
-func (e ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType) Valid() bool {
-	switch e {
-	case ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for DatasetItemsPostParamsContentEncoding.
 const (
 	DatasetItemsPostParamsContentEncodingBr       DatasetItemsPostParamsContentEncoding = "br"
@@ -2129,21 +2084,6 @@ func (e RequestQueueRequestsGetParamsFilter) Valid() bool {
 	case RequestQueueRequestsGetParamsFilterLocked:
 		return true
 	case RequestQueueRequestsGetParamsFilterPending:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RequestQueueRequestsBatchDeleteParamsContentType.
-const (
-	RequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON RequestQueueRequestsBatchDeleteParamsContentType = "application/json"
-)
-
-// Valid indicates whether the value is a known member of the RequestQueueRequestsBatchDeleteParamsContentType enum.
-func (e RequestQueueRequestsBatchDeleteParamsContentType) Valid() bool {
-	switch e {
-	case RequestQueueRequestsBatchDeleteParamsContentTypeApplicationJSON:
 		return true
 	default:
 		return false
@@ -6901,12 +6841,8 @@ type ActorRunRequestQueueRequestsBatchDeleteParams struct {
 	// the system considers this API call to come from a new client. For
 	// details, see the `hadMultipleClients` field returned by the [Get
 	// head](#/reference/request-queues/queue-head) operation.
-	ClientKey   *string                                                  `form:"clientKey,omitempty" json:"clientKey,omitempty"`
-	ContentType ActorRunRequestQueueRequestsBatchDeleteParamsContentType `json:"Content-Type"`
+	ClientKey *string `form:"clientKey,omitempty" json:"clientKey,omitempty"`
 }
-
-// ActorRunRequestQueueRequestsBatchDeleteParamsContentType defines parameters for ActorRunRequestQueueRequestsBatchDelete.
-type ActorRunRequestQueueRequestsBatchDeleteParamsContentType string
 
 // ActorRunRequestQueueRequestsBatchPostJSONBody defines parameters for ActorRunRequestQueueRequestsBatchPost.
 type ActorRunRequestQueueRequestsBatchPostJSONBody = []RequestWithoutID
@@ -8046,12 +7982,8 @@ type ActorTaskRunsLastRequestQueueRequestsBatchDeleteParams struct {
 	// the system considers this API call to come from a new client. For
 	// details, see the `hadMultipleClients` field returned by the [Get
 	// head](#/reference/request-queues/queue-head) operation.
-	ClientKey   *string                                                           `form:"clientKey,omitempty" json:"clientKey,omitempty"`
-	ContentType ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType `json:"Content-Type"`
+	ClientKey *string `form:"clientKey,omitempty" json:"clientKey,omitempty"`
 }
-
-// ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType defines parameters for ActorTaskRunsLastRequestQueueRequestsBatchDelete.
-type ActorTaskRunsLastRequestQueueRequestsBatchDeleteParamsContentType string
 
 // ActorTaskRunsLastRequestQueueRequestsBatchPostJSONBody defines parameters for ActorTaskRunsLastRequestQueueRequestsBatchPost.
 type ActorTaskRunsLastRequestQueueRequestsBatchPostJSONBody = []RequestWithoutID
@@ -9263,12 +9195,8 @@ type ActorRunsLastRequestQueueRequestsBatchDeleteParams struct {
 	// the system considers this API call to come from a new client. For
 	// details, see the `hadMultipleClients` field returned by the [Get
 	// head](#/reference/request-queues/queue-head) operation.
-	ClientKey   *string                                                       `form:"clientKey,omitempty" json:"clientKey,omitempty"`
-	ContentType ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType `json:"Content-Type"`
+	ClientKey *string `form:"clientKey,omitempty" json:"clientKey,omitempty"`
 }
-
-// ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType defines parameters for ActorRunsLastRequestQueueRequestsBatchDelete.
-type ActorRunsLastRequestQueueRequestsBatchDeleteParamsContentType string
 
 // ActorRunsLastRequestQueueRequestsBatchPostJSONBody defines parameters for ActorRunsLastRequestQueueRequestsBatchPost.
 type ActorRunsLastRequestQueueRequestsBatchPostJSONBody = []RequestWithoutID
@@ -10016,12 +9944,8 @@ type RequestQueueRequestsBatchDeleteParams struct {
 	// the system considers this API call to come from a new client. For
 	// details, see the `hadMultipleClients` field returned by the [Get
 	// head](#/reference/request-queues/queue-head) operation.
-	ClientKey   *string                                          `form:"clientKey,omitempty" json:"clientKey,omitempty"`
-	ContentType RequestQueueRequestsBatchDeleteParamsContentType `json:"Content-Type"`
+	ClientKey *string `form:"clientKey,omitempty" json:"clientKey,omitempty"`
 }
-
-// RequestQueueRequestsBatchDeleteParamsContentType defines parameters for RequestQueueRequestsBatchDelete.
-type RequestQueueRequestsBatchDeleteParamsContentType string
 
 // RequestQueueRequestsBatchPostJSONBody defines parameters for RequestQueueRequestsBatchPost.
 type RequestQueueRequestsBatchPostJSONBody = []RequestWithoutID
@@ -26473,19 +26397,6 @@ func NewActorRunRequestQueueRequestsBatchDeleteRequestWithBody(server string, ru
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Content-Type", headerParam0)
-
-	}
-
 	return req, nil
 }
 
@@ -31663,19 +31574,6 @@ func NewActorTaskRunsLastRequestQueueRequestsBatchDeleteRequestWithBody(server s
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Content-Type", headerParam0)
-
-	}
 
 	return req, nil
 }
@@ -37406,19 +37304,6 @@ func NewActorRunsLastRequestQueueRequestsBatchDeleteRequestWithBody(server strin
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Content-Type", headerParam0)
-
-	}
-
 	return req, nil
 }
 
@@ -42026,19 +41911,6 @@ func NewRequestQueueRequestsBatchDeleteRequestWithBody(server string, queueID st
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Content-Type", headerParam0)
-
-	}
 
 	return req, nil
 }
@@ -50874,15 +50746,8 @@ func (r ActorTasksPostResponse) ContentType() string {
 type ActorTaskDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r ActorTaskDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -53221,15 +53086,8 @@ func (r ActorsPostResponse) ContentType() string {
 type ActorDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r ActorDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -55959,15 +55817,8 @@ func (r ActorVersionsPostResponse) ContentType() string {
 type ActorVersionDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r ActorVersionDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -56254,15 +56105,8 @@ func (r ActorVersionEnvVarsPostResponse) ContentType() string {
 type ActorVersionEnvVarDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r ActorVersionEnvVarDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -56992,15 +56836,8 @@ type DatasetItemsHeadResponse200Headers struct {
 type DatasetItemsHeadResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON4XX the response for an HTTP 4XX `application/json` response
-	JSON4XX *ErrorResponse
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *DatasetItemsHeadResponse200Headers
-}
-
-// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
-func (r DatasetItemsHeadResponse) GetJSON4XX() *ErrorResponse {
-	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -57570,13 +57407,6 @@ func (r KeyValueStoreRecordGetResponse) ContentType() string {
 type KeyValueStoreRecordHeadResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON4XX the response for an HTTP 4XX `application/json` response
-	JSON4XX *ErrorResponse
-}
-
-// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
-func (r KeyValueStoreRecordHeadResponse) GetJSON4XX() *ErrorResponse {
-	return r.JSON4XX
 }
 
 // GetBody returns the raw response body bytes
@@ -58674,15 +58504,8 @@ func (r SchedulesPostResponse) ContentType() string {
 type ScheduleDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r ScheduleDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -59449,15 +59272,8 @@ func (r WebhooksPostResponse) ContentType() string {
 type WebhookDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON204 the response for an HTTP 204 `application/json` response
-	JSON204 *interface{}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ErrorResponse
-}
-
-// GetJSON204 returns the response for an HTTP 204 `application/json` response
-func (r WebhookDeleteResponse) GetJSON204() *interface{} {
-	return r.JSON204
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
@@ -68049,12 +67865,8 @@ func ParseActorTaskDeleteResponse(rsp *http.Response) (*ActorTaskDeleteResponse,
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
@@ -69790,12 +69602,8 @@ func ParseActorDeleteResponse(rsp *http.Response) (*ActorDeleteResponse, error) 
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
@@ -71808,12 +71616,8 @@ func ParseActorVersionDeleteResponse(rsp *http.Response) (*ActorVersionDeleteRes
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
@@ -72019,12 +71823,8 @@ func ParseActorVersionEnvVarDeleteResponse(rsp *http.Response) (*ActorVersionEnv
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
@@ -72558,19 +72358,6 @@ func ParseDatasetItemsHeadResponse(rsp *http.Response) (*DatasetItemsHeadRespons
 
 	switch {
 	case rsp.StatusCode == 200:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
 		var headers DatasetItemsHeadResponse200Headers
 		if values := rsp.Header.Values("X-Apify-Pagination-Count"); len(values) > 0 {
 			var value int64
@@ -73014,19 +72801,6 @@ func ParseKeyValueStoreRecordHeadResponse(rsp *http.Response) (*KeyValueStoreRec
 	response := &KeyValueStoreRecordHeadResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON4XX = &dest
-
 	}
 
 	return response, nil
@@ -73812,12 +73586,8 @@ func ParseScheduleDeleteResponse(rsp *http.Response) (*ScheduleDeleteResponse, e
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse
@@ -74353,12 +74123,8 @@ func ParseWebhookDeleteResponse(rsp *http.Response) (*WebhookDeleteResponse, err
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 204:
-		var dest interface{}
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON204 = &dest
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ErrorResponse

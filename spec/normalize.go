@@ -20,6 +20,8 @@ type Transform struct {
 // Transforms is the normalization pipeline, in the order it runs.
 var Transforms = []Transform{
 	{"inline-parameters", "component parameters with the same name (limit, limit-2, …) become numbered aliases (Limit2) and can collide with schema names", inlineParameters},
+	{"ignored-header-parameters", "Accept, Content-Type and Authorization header parameters (which OpenAPI says to ignore) become parameter fields; a required Content-Type field overwrites the body's content type", ignoredHeaderParameters},
+	{"no-body-responses", "a 204 or a HEAD answer described with JSON content makes the generated parser decode an empty body and fail", noBodyResponses},
 	{"header-content", "a response header described with `content` instead of `schema` is generated as *interface{} and binding it fails on every response", headerContent},
 	{"parameter-content-keywords", "contentMediaType/contentEncoding/contentSchema on a parameter turn it into openapi_types.File", parameterContentKeywords},
 	{"integer-formats", "`type: number` with an integer format is generated as float32", integerFormats},

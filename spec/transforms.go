@@ -880,3 +880,62 @@ func collapseErrorResponses(root obj) int {
 	}
 	return hits
 }
+
+// noBodyResponses drops the body description of responses that HTTP says
+// carry no body (204, 205, 304, and every answer to HEAD): the generated
+// parser would otherwise try to decode the empty body by its Content-Type
+// and fail on a successful DELETE or a HEAD that answers 404.
+func noBodyResponses(root obj) int {
+	hits := 0
+	for _, op := range operations(root) {
+		rs := child(op.Op, "responses")
+		for _, code := range sortedKeys(rs) {
+			if op.Method != "head" && code != "204" && code != "205" && code != "304" {
+				continue
+			}
+			r := child(rs, code)
+			if ref, ok := r["$ref"].(string); ok && strings.HasPrefix(ref, componentResponsePrefix) {
+				target := child(child(child(root, "components"), "responses"), strings.TrimPrefix(ref, componentResponsePrefix))
+				if len(child(target, "content")) == 0 {
+					continue
+				}
+				r = deepCopy(target).(obj)
+				rs[code] = r
+			}
+			if _, ok := r["content"]; ok {
+				delete(r, "content")
+				hits++
+			}
+		}
+	}
+	return hits
+}
+
+// ignoredHeaderParameters drops header parameters named Accept, Content-Type
+// or Authorization, which OpenAPI says SHALL be ignored: generated as
+// parameters, a required Content-Type overwrites the body's content type.
+func ignoredHeaderParameters(root obj) int {
+	hits := 0
+	for _, op := range operations(root) {
+		for _, holder := range []obj{op.Item, op.Op} {
+			ps, ok := asList(holder["parameters"])
+			if !ok {
+				continue
+			}
+			kept := make([]any, 0, len(ps))
+			for _, e := range ps {
+				p, _ := asObj(e)
+				switch strings.ToLower(stringOf(p["name"])) {
+				case "accept", "content-type", "authorization":
+					if p["in"] == "header" {
+						hits++
+						continue
+					}
+				}
+				kept = append(kept, e)
+			}
+			holder["parameters"] = kept
+		}
+	}
+	return hits
+}
