@@ -1,0 +1,116 @@
+package apify
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// actorStub serves GET and PUT /v2/actors/{id} for one Actor.
+func actorStub(t *testing.T) *stubAPI {
+	actor := `{"id":"act1","userId":"u1","name":"scraper","username":"jane","isPublic":false,
+		"createdAt":"2026-01-01T00:00:00.000Z","modifiedAt":"2026-01-01T00:00:00.000Z","title":"Scraper",
+		"stats":{"totalRuns":3},"versions":[],
+		"defaultRunOptions":{"build":"latest","memoryMbytes":1024,"timeoutSecs":3600,"futureOption":"keep me"}}`
+	return newStubAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if r.URL.Path != "/v2/actors/jane~scraper" {
+			coreWriteJSON(w, 404, `{"error":{"type":"record-not-found","message":"Actor was not found"}}`)
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			coreWriteJSON(w, 200, `{"data":`+actor+`}`)
+		case http.MethodPut:
+			var patch map[string]json.RawMessage
+			if err := json.Unmarshal(body, &patch); err != nil {
+				coreWriteJSON(w, 400, `{"error":{"type":"invalid-input","message":"bad JSON"}}`)
+				return
+			}
+			coreWriteJSON(w, 200, `{"data":`+actor+`}`)
+		}
+	})
+}
+
+func TestUpdateActorSettingsSendsOnlyChanges(t *testing.T) {
+	s := actorStub(t)
+	c := s.client(t, nil)
+	actor, err := c.UpdateActorSettings(testCtx(t), "jane/scraper", func(st *ActorSettings) {
+		if st.Title != "Scraper" || st.DefaultRunOptions.MemoryMbytes != 1024 || st.DefaultRunOptions.Timeout != time.Hour {
+			t.Errorf("current settings %+v", st)
+		}
+		st.DefaultRunOptions.MemoryMbytes = 4096
+		st.DefaultRunOptions.Timeout = 10 * time.Minute
+		st.DefaultRunOptions.MaxItems = 500
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actor.ID != "act1" {
+		t.Errorf("actor %+v", actor)
+	}
+	reqs := s.requests()
+	if len(reqs) != 2 || reqs[1].Method != http.MethodPut {
+		t.Fatalf("requests %+v, want GET then PUT", reqs)
+	}
+	var body map[string]map[string]any
+	if err := json.Unmarshal(reqs[1].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body) != 1 {
+		t.Errorf("PUT body %s changes more than defaultRunOptions", reqs[1].Body)
+	}
+	want := map[string]any{"build": "latest", "memoryMbytes": 4096.0, "timeoutSecs": 600.0, "maxItems": 500.0, "futureOption": "keep me"}
+	got := body["defaultRunOptions"]
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("defaultRunOptions.%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("defaultRunOptions %v has fields beyond %v", got, want)
+	}
+}
+
+func TestUpdateActorSettingsTitleOnlyAndNoChange(t *testing.T) {
+	s := actorStub(t)
+	c := s.client(t, nil)
+	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(st *ActorSettings) {
+		st.Title = "Best scraper"
+		st.Categories = append(st.Categories, "ECOMMERCE")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if body := string(s.requests()[1].Body); body != `{"categories":["ECOMMERCE"],"title":"Best scraper"}` {
+		t.Errorf("PUT body %s", body)
+	}
+	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(*ActorSettings) {}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.requests()); n != 3 {
+		t.Errorf("%d requests; an update without changes must not PUT", n)
+	}
+}
+
+func TestUpdateActorSettingsValidates(t *testing.T) {
+	s := actorStub(t)
+	c := s.client(t, nil)
+	_, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(st *ActorSettings) {
+		st.DefaultRunOptions.MemoryMbytes = 1000
+	})
+	if err == nil || !strings.Contains(err.Error(), "MemoryMbytes 1000") {
+		t.Errorf("err = %v", err)
+	}
+	for _, r := range s.requests() {
+		if r.Method == http.MethodPut {
+			t.Error("invalid settings were sent")
+		}
+	}
+	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", nil); err == nil {
+		t.Error("nil change accepted")
+	}
+	if _, err := c.UpdateActorSettings(testCtx(t), "jane~nobody", func(*ActorSettings) {}); err == nil {
+		t.Error("missing Actor: no error")
+	}
+}

@@ -1,0 +1,396 @@
+package apify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxSyncWait is how long the run-sync endpoints wait for a run before they
+// answer 408.
+const maxSyncWait = 300 * time.Second
+
+// RunSyncOptions tune [Client.RunSync] and [Client.RunTaskSync]. RunOptions
+// override the run's settings (WaitForFinish does not apply).
+type RunSyncOptions struct {
+	RunOptions
+	// OutputRecordKey names the record of the run's default key-value store
+	// to return instead of "OUTPUT".
+	OutputRecordKey string
+}
+
+// RunSyncOutput is the record a synchronous run stored as its output.
+type RunSyncOutput struct {
+	// RunID is the ID of the run, when the API named it (the X-Apify-Run-Id
+	// header); "" otherwise.
+	RunID string
+	// ContentType is the record's media type; "" when the run stored no
+	// such record.
+	ContentType string
+	// Value is the record's content; empty when the run stored no such
+	// record.
+	Value []byte
+}
+
+// DecodeJSON decodes the output record's JSON into v.
+func (o *RunSyncOutput) DecodeJSON(v any) error {
+	if len(bytes.TrimSpace(o.Value)) == 0 {
+		return errors.New("apify: the run stored no output record to decode")
+	}
+	if err := json.Unmarshal(o.Value, v); err != nil {
+		return fmt.Errorf("apify: decoding the run's output (%s) into %T: %w", o.ContentType, v, err)
+	}
+	return nil
+}
+
+// RunSync runs an Actor, waits for it to finish (the API waits up to 300 s)
+// and returns the record it stored under OUTPUT (or opts.OutputRecordKey) in
+// its default key-value store. input is as for [Client.StartActor]; opts may
+// be nil. The output is read into memory: for large outputs, start the run
+// with [Client.CallActor] and stream the record with [Client.OpenRecord].
+//
+// When the run does not finish in time, the error is a [*RunSyncTimeoutError]
+// (matching [ErrTimeout]): the run goes on, and the error says how to find
+// it. A run that fails answers 400 with the error type "run-failed"
+// ([ErrInvalidInput]). The request is sent once: it starts a run, so it is
+// not repeated after it may have reached the server (see
+// [AllowUnsafeRetries]).
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-post
+func (c *Client) RunSync(ctx context.Context, actorID string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
+	return c.runSync(ctx, "actors", actorID, "actorID", input, opts)
+}
+
+// RunTaskSync runs a task synchronously, as [Client.RunSync] does for an
+// Actor. taskID is a task ID or "username~task-name".
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-post
+func (c *Client) RunTaskSync(ctx context.Context, taskID string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
+	return c.runSync(ctx, "actor-tasks", taskID, "taskID", input, opts)
+}
+
+func (c *Client) runSync(ctx context.Context, collection, id, what string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
+	if opts == nil {
+		opts = &RunSyncOptions{}
+	}
+	q, err := opts.RunOptions.query("RunSyncOptions", false)
+	if err != nil {
+		return nil, err
+	}
+	if opts.OutputRecordKey != "" {
+		q.Set("outputRecordKey", opts.OutputRecordKey)
+	}
+	resp, err := c.sendRunSync(ctx, collection, id, what, "run-sync", q, input, opts.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	value, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, responseError(resp, err)
+	}
+	out := &RunSyncOutput{RunID: resp.Header.Get("X-Apify-Run-Id"), Value: value}
+	if len(value) > 0 {
+		out.ContentType = resp.Header.Get("Content-Type")
+	}
+	return out, nil
+}
+
+// sendRunSync sends a run-sync request and returns the streaming answer.
+func (c *Client) sendRunSync(ctx context.Context, collection, id, what, endpoint string, q url.Values, input any, contentType string) (*http.Response, error) {
+	path, err := idPath(collection, id, what, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	body, ctype, err := encodeInput(input, contentType)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.timeout != 0 {
+		// The server holds the request while the run goes; the transfer
+		// afterwards gets the client's usual per-attempt budget.
+		ctx = withAttemptTimeout(ctx, maxSyncWait+c.cfg.timeout)
+	}
+	req, err := c.newRequest(ctx, http.MethodPost, path, q, bodyReader(body), ctype)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, syncTimeout(err, collection, id)
+	}
+	return resp, nil
+}
+
+// RunSyncTimeoutError reports a synchronous run that did not finish within
+// the API's limit (300 s). The run itself goes on; Err is the API's 408
+// answer, so errors.Is(err, ErrTimeout) holds.
+type RunSyncTimeoutError struct {
+	// ActorID is the Actor (or, for the task methods, TaskID the task) that
+	// was run, as given.
+	ActorID, TaskID string
+	// RunID is the ID of the run when the API named it; "" otherwise.
+	RunID string
+	// Err is the API's answer.
+	Err *APIError
+}
+
+// Error says that the run goes on and how to find it.
+func (e *RunSyncTimeoutError) Error() string {
+	what, list := "Actor "+e.ActorID, fmt.Sprintf("client.ListActorRuns(ctx, %q, &apify.RunListOptions{Desc: true})", e.ActorID)
+	if e.TaskID != "" {
+		what, list = "task "+e.TaskID, fmt.Sprintf("client.ListTaskRuns(ctx, %q, &apify.RunListOptions{Desc: true})", e.TaskID)
+	}
+	msg := fmt.Sprintf("apify: the run of %s did not finish within the %d s limit of run-sync (408); the run goes on: ",
+		what, int(maxSyncWait/time.Second))
+	if e.RunID != "" {
+		return msg + fmt.Sprintf("wait for it with client.WaitForRun(ctx, %q, nil)", e.RunID)
+	}
+	return msg + "find it (the newest run) with " + list + " and wait for it with client.WaitForRun"
+}
+
+// Unwrap returns the API's answer.
+func (e *RunSyncTimeoutError) Unwrap() error { return e.Err }
+
+var runIDInMessage = regexp.MustCompile(`[Rr]un ID:? ([A-Za-z0-9]{5,})`)
+
+// syncTimeout turns a 408 answer of a run-sync endpoint into a
+// *RunSyncTimeoutError.
+func syncTimeout(err error, collection, id string) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestTimeout {
+		return err
+	}
+	e := &RunSyncTimeoutError{Err: apiErr}
+	if collection == "actor-tasks" {
+		e.TaskID = id
+	} else {
+		e.ActorID = id
+	}
+	if m := runIDInMessage.FindStringSubmatch(apiErr.Message); m != nil {
+		e.RunID = m[1]
+	}
+	return e
+}
+
+// RunSyncItemsOptions tune the run-sync-get-dataset-items methods.
+// RunOptions override the run's settings (WaitForFinish does not apply).
+type RunSyncItemsOptions struct {
+	RunOptions
+	// Format is the format of the items: "json" (the default), "jsonl",
+	// "csv", "xlsx", "xml", "html" or "rss". The iterators read JSON only.
+	Format string
+	// Items selects and shapes the items as for [DatasetItems]; nil means
+	// all items as stored. Offset and Limit apply to the whole answer;
+	// PageSize and Prefetch do not apply.
+	Items *ItemsOptions
+	// Delimiter separates CSV fields (default ",").
+	Delimiter string
+	// SkipHeaderRow leaves out the CSV header row.
+	SkipHeaderRow bool
+	// BOM adds (true) or omits (false) the UTF-8 byte order mark; nil
+	// keeps the API's default (a BOM for CSV only).
+	BOM *bool
+	// XMLRoot and XMLRow rename the root and row elements of XML output.
+	XMLRoot, XMLRow string
+}
+
+var syncFormats = []string{"json", "jsonl", "csv", "xlsx", "xml", "html", "rss"}
+
+func (o *RunSyncItemsOptions) query() (url.Values, error) {
+	q, err := o.RunOptions.query("RunSyncItemsOptions", false)
+	if err != nil {
+		return nil, err
+	}
+	items := o.Items
+	if items == nil {
+		items = &ItemsOptions{}
+	}
+	iq, err := items.itemsQuery()
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(q, iq)
+	format := strings.ToLower(o.Format)
+	if format == "" {
+		format = "json"
+	}
+	if !slices.Contains(syncFormats, format) {
+		return nil, fmt.Errorf("apify: invalid RunSyncItemsOptions: the Format %q is not one of %s", o.Format, strings.Join(syncFormats, ", "))
+	}
+	q.Set("format", format)
+	if items.Offset > 0 {
+		setQueryInt(q, "offset", items.Offset)
+	}
+	if items.Limit > 0 {
+		setQueryInt(q, "limit", items.Limit)
+	}
+	if o.Delimiter != "" {
+		q.Set("delimiter", o.Delimiter)
+	}
+	setQueryBool(q, "skipHeaderRow", o.SkipHeaderRow)
+	if o.BOM != nil {
+		q.Set("bom", strconv.FormatBool(*o.BOM))
+	}
+	if o.XMLRoot != "" {
+		q.Set("xmlRoot", o.XMLRoot)
+	}
+	if o.XMLRow != "" {
+		q.Set("xmlRow", o.XMLRow)
+	}
+	return q, nil
+}
+
+// RunSyncGetDatasetItems runs an Actor, waits for it to finish (the API
+// waits up to 300 s) and streams the items of its default dataset to w in
+// opts.Format (JSON by default), without holding them in memory. It returns
+// the number of bytes written. input is as for [Client.StartActor]; opts may
+// be nil.
+//
+// A run that does not finish in time gives a [*RunSyncTimeoutError]: the
+// run goes on. A run that fails answers 400 "run-failed". The request is
+// sent once (it starts a run); see [Client.RunSync].
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-get-dataset-items-post
+func (c *Client) RunSyncGetDatasetItems(ctx context.Context, actorID string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
+	return c.runSyncItemsTo(ctx, "actors", actorID, "actorID", input, w, opts)
+}
+
+// RunTaskSyncGetDatasetItems runs a task synchronously and streams its
+// dataset items to w, as [Client.RunSyncGetDatasetItems] does for an Actor.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-get-dataset-items-post
+func (c *Client) RunTaskSyncGetDatasetItems(ctx context.Context, taskID string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
+	return c.runSyncItemsTo(ctx, "actor-tasks", taskID, "taskID", input, w, opts)
+}
+
+func (c *Client) runSyncItemsTo(ctx context.Context, collection, id, what string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
+	if w == nil {
+		return 0, errors.New("apify: the io.Writer for the items is nil")
+	}
+	resp, err := c.openRunSyncItems(ctx, collection, id, what, input, opts)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("apify: copying the items of the run-sync answer after %d bytes: %w", n, err)
+	}
+	return n, nil
+}
+
+func (c *Client) openRunSyncItems(ctx context.Context, collection, id, what string, input any, opts *RunSyncItemsOptions) (*http.Response, error) {
+	if opts == nil {
+		opts = &RunSyncItemsOptions{}
+	}
+	q, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	return c.sendRunSync(ctx, collection, id, what, "run-sync-get-dataset-items", q, input, opts.ContentType)
+}
+
+// RunSyncDatasetItems runs an Actor synchronously, as
+// [Client.RunSyncGetDatasetItems] does, and yields the items of its default
+// dataset decoded into T, streaming (T = json.RawMessage yields each item's
+// bytes). opts.Format must be empty or "json"; opts.Items.Unmarshal, when
+// set, decodes each item.
+//
+// The run starts when the loop does; every range statement starts another
+// run. An error is yielded once and ends the sequence.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-get-dataset-items-post
+func RunSyncDatasetItems[T any](ctx context.Context, c *Client, actorID string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
+	return runSyncItems[T](ctx, c, "actors", actorID, "actorID", input, opts)
+}
+
+// RunTaskSyncDatasetItems runs a task synchronously and yields its dataset
+// items, as [RunSyncDatasetItems] does for an Actor.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-get-dataset-items-post
+func RunTaskSyncDatasetItems[T any](ctx context.Context, c *Client, taskID string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
+	return runSyncItems[T](ctx, c, "actor-tasks", taskID, "taskID", input, opts)
+}
+
+func runSyncItems[T any](ctx context.Context, c *Client, collection, id, what string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
+	if c == nil {
+		return errorSeq2[T](errors.New("apify: nil *Client; create one with NewClient"))
+	}
+	if opts != nil && opts.Format != "" && !strings.EqualFold(opts.Format, "json") {
+		return errorSeq2[T](fmt.Errorf("apify: RunSyncDatasetItems reads JSON; the Format %q needs RunSyncGetDatasetItems with an io.Writer", opts.Format))
+	}
+	unmarshal := json.Unmarshal
+	if opts != nil && opts.Items != nil && opts.Items.Unmarshal != nil {
+		unmarshal = opts.Items.Unmarshal
+	}
+	return func(yield func(T, error) bool) {
+		var zero T
+		resp, err := c.openRunSyncItems(ctx, collection, id, what, input, opts)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		defer resp.Body.Close()
+		for item, err := range decodeJSONArray[T](resp.Body, unmarshal) {
+			if err != nil {
+				yield(zero, responseError(resp, err))
+				return
+			}
+			if !yield(item, nil) {
+				return
+			}
+		}
+	}
+}
+
+// decodeJSONArray yields the elements of the JSON array read from r, one at
+// a time, decoded with unmarshal (a json.RawMessage element is yielded as
+// read). An error is yielded once and ends the sequence.
+func decodeJSONArray[T any](r io.Reader, unmarshal func([]byte, any) error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		dec := json.NewDecoder(r)
+		tok, err := dec.Token()
+		if err != nil {
+			yield(zero, fmt.Errorf("reading the items array: %w", err))
+			return
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			yield(zero, fmt.Errorf("the answer is not a JSON array of items (starts with %v)", tok))
+			return
+		}
+		for i := 0; dec.More(); i++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				yield(zero, fmt.Errorf("reading item %d: %w", i, err))
+				return
+			}
+			var item T
+			if p, ok := any(&item).(*json.RawMessage); ok {
+				*p = raw
+			} else if err := unmarshal(raw, &item); err != nil {
+				yield(zero, fmt.Errorf("decoding item %d into %T: %w", i, item, err))
+				return
+			}
+			if !yield(item, nil) {
+				return
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			yield(zero, fmt.Errorf("reading the end of the items array: %w", err))
+		}
+	}
+}

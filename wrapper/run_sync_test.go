@@ -1,0 +1,263 @@
+package apify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
+)
+
+// productsActor pushes n products and stores a summary as OUTPUT.
+func productsActor(n int) apifytest.ActorFunc {
+	return func(ctx context.Context, run *apifytest.ActorRun) error {
+		for i := range n {
+			if err := run.PushItems(map[string]any{"sku": "P" + string(rune('A'+i)), "price": i + 1}); err != nil {
+				return err
+			}
+		}
+		return run.SetOutput(map[string]int{"count": n})
+	}
+}
+
+func TestRunSyncReturnsOutput(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "products", productsActor(3))
+	c := fakeClient(t, srv, nil)
+
+	out, err := c.RunSync(testCtx(t), actorID, map[string]string{"q": "shoes"}, nil)
+	if err != nil {
+		t.Fatalf("RunSync: %v", err)
+	}
+	var summary struct{ Count int }
+	if err := out.DecodeJSON(&summary); err != nil || summary.Count != 3 {
+		t.Errorf("output %s (%v)", out.Value, err)
+	}
+	if !strings.HasPrefix(out.ContentType, "application/json") {
+		t.Errorf("content type %q", out.ContentType)
+	}
+	if info, ok := srv.Run(out.RunID); !ok || string(info.Input) != `{"q":"shoes"}` {
+		t.Errorf("run %q: %+v", out.RunID, info)
+	}
+
+	// A missing record comes back empty, not as an error.
+	out, err = c.RunSync(testCtx(t), actorID, nil, &RunSyncOptions{OutputRecordKey: "NOPE"})
+	if err != nil || len(out.Value) != 0 || out.ContentType != "" {
+		t.Errorf("missing record: %+v, %v", out, err)
+	}
+	if err := out.DecodeJSON(&summary); err == nil {
+		t.Error("decoding an absent record: no error")
+	}
+}
+
+func TestRunTaskSync(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "products", productsActor(2))
+	taskID, err := srv.AddTask(actorID, "nightly", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := fakeClient(t, srv, nil).RunTaskSync(testCtx(t), taskID, nil, nil)
+	if err != nil || !bytes.Contains(out.Value, []byte(`"count":2`)) {
+		t.Errorf("RunTaskSync: %s, %v", out.Value, err)
+	}
+}
+
+func TestRunSyncFailedRun(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "breaks", func(ctx context.Context, run *apifytest.ActorRun) error { return errors.New("boom") })
+	_, err := fakeClient(t, srv, nil).RunSync(testCtx(t), actorID, nil, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Type != "run-failed" {
+		t.Errorf("err = %v, want the API's run-failed answer", err)
+	}
+}
+
+func TestRunSyncTimeoutSaysTheRunGoesOn(t *testing.T) {
+	clock := apifytest.NewFakeClock(time.Date(2026, 8, 21, 10, 0, 0, 0, time.UTC))
+	srv := apifytest.NewServer(t, apifytest.WithClock(clock))
+	actorID := addActor(t, srv, "slow", func(ctx context.Context, run *apifytest.ActorRun) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.RunSync(ctx, actorID, nil, nil)
+		errc <- err
+	}()
+	// The run's own timeout and the run-sync wait are the two timers.
+	if !clock.WaitForTimers(ctx, 2) {
+		t.Fatal("the server never started waiting")
+	}
+	clock.Advance(maxSyncWait)
+	err := <-errc
+
+	var te *RunSyncTimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want *RunSyncTimeoutError", err)
+	}
+	if !errors.Is(err, ErrTimeout) {
+		t.Error("a run-sync timeout does not match ErrTimeout")
+	}
+	runs := srv.Runs()
+	if len(runs) != 1 || te.RunID != runs[0].ID || runs[0].Status != apifytest.StatusRunning {
+		t.Fatalf("RunID %q; runs %+v", te.RunID, runs)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "goes on") || !strings.Contains(msg, `WaitForRun(ctx, "`+te.RunID+`"`) {
+		t.Errorf("message %q should say the run goes on and how to wait for it", msg)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests; a run-sync must not be repeated", n)
+	}
+}
+
+func TestRunSyncTimeoutWithoutRunID(t *testing.T) {
+	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		coreWriteJSON(w, http.StatusRequestTimeout, `{"error":{"type":"run-timeout-exceeded","message":"Actor run exceeded the timeout of 300 seconds for this API endpoint"}}`)
+	})
+	c := s.client(t, nil)
+	_, err := c.RunTaskSyncGetDatasetItems(testCtx(t), "jane~nightly", nil, &bytes.Buffer{}, nil)
+	var te *RunSyncTimeoutError
+	if !errors.As(err, &te) || te.TaskID != "jane~nightly" || te.RunID != "" {
+		t.Fatalf("err = %#v", err)
+	}
+	if !strings.Contains(err.Error(), `ListTaskRuns(ctx, "jane~nightly"`) {
+		t.Errorf("message %q should say how to find the run", err)
+	}
+}
+
+func TestRunSyncGetDatasetItemsFormats(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "products", productsActor(3))
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+
+	var buf bytes.Buffer
+	n, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "jsonl", Items: &ItemsOptions{Fields: []string{"sku"}, Limit: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != "{\"sku\":\"PA\"}\n{\"sku\":\"PB\"}\n" || n != int64(buf.Len()) {
+		t.Errorf("jsonl %q (%d bytes reported)", got, n)
+	}
+
+	buf.Reset()
+	bom := false
+	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "csv", BOM: &bom, Items: &ItemsOptions{Desc: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 4 || !strings.Contains(lines[1], "PC") {
+		t.Errorf("csv %q", buf.String())
+	}
+
+	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "pdf"}); err == nil {
+		t.Error("format pdf accepted")
+	}
+	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, nil, nil); err == nil {
+		t.Error("nil writer accepted")
+	}
+}
+
+func TestRunSyncGetDatasetItemsPassesFormatAndOptions(t *testing.T) {
+	xlsx := []byte("PK\x03\x04 pretend spreadsheet")
+	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write(xlsx)
+	})
+	var buf bytes.Buffer
+	_, err := s.client(t, nil).RunSyncGetDatasetItems(testCtx(t), "jane/products", []byte("q=shoes"), &buf,
+		&RunSyncItemsOptions{RunOptions: RunOptions{MemoryMbytes: 256, ContentType: "text/plain"}, Format: "XLSX",
+			Items: &ItemsOptions{Clean: true, Offset: 5}, Delimiter: ";", SkipHeaderRow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), xlsx) {
+		t.Errorf("copied %q", buf.Bytes())
+	}
+	r := s.requests()[0]
+	q, _ := url.ParseQuery(r.Query)
+	if r.Path != "/v2/actors/jane~products/run-sync-get-dataset-items" || q.Get("format") != "xlsx" || q.Get("memory") != "256" ||
+		q.Get("clean") != "1" || q.Get("offset") != "5" || q.Get("delimiter") != ";" || q.Get("skipHeaderRow") != "1" {
+		t.Errorf("request %s?%s", r.Path, r.Query)
+	}
+	if string(r.Body) != "q=shoes" || r.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("body %q as %q", r.Body, r.Header.Get("Content-Type"))
+	}
+}
+
+func TestRunSyncDatasetItemsIterates(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "products", productsActor(4))
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+
+	type product struct {
+		SKU   string `json:"sku"`
+		Price int    `json:"price"`
+	}
+	var skus []string
+	for p, err := range RunSyncDatasetItems[product](ctx, c, actorID, nil, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		skus = append(skus, p.SKU)
+	}
+	if strings.Join(skus, ",") != "PA,PB,PC,PD" {
+		t.Errorf("skus %v", skus)
+	}
+
+	var raws []string
+	for raw, err := range RunSyncDatasetItems[json.RawMessage](ctx, c, actorID, nil, &RunSyncItemsOptions{Items: &ItemsOptions{Fields: []string{"price"}}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, string(raw))
+		if len(raws) == 2 {
+			break
+		}
+	}
+	if strings.Join(raws, " ") != `{"price":1} {"price":2}` {
+		t.Errorf("raw %v", raws)
+	}
+
+	for _, err := range RunSyncDatasetItems[product](ctx, c, actorID, nil, &RunSyncItemsOptions{Format: "csv"}) {
+		if err == nil || !strings.Contains(err.Error(), "RunSyncGetDatasetItems") {
+			t.Errorf("csv for an iterator: err = %v", err)
+		}
+	}
+	for _, err := range RunTaskSyncDatasetItems[product](ctx, c, "jane~missing", nil, nil) {
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("missing task: err = %v", err)
+		}
+	}
+}
+
+func TestDecodeJSONArrayErrors(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"not":"array"}`: "not a JSON array",
+		`[{"a":1},{"a":`:  "reading item 1",
+		`[{"a":"x"}]`:     "decoding item 0",
+		``:                "reading the items array",
+	} {
+		var errs []error
+		for _, err := range decodeJSONArray[struct{ A int }](strings.NewReader(body), json.Unmarshal) {
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), want) {
+			t.Errorf("%q: errors %v, want one with %q", body, errs, want)
+		}
+	}
+}
