@@ -1,0 +1,64 @@
+// Package apifytest runs an in-process fake of the Apify API v2 for tests and
+// offline programs, in the manner of net/http/httptest and
+// cloud.google.com/go/pubsub/pstest.
+//
+// A test starts a server, points its client at URL and Token, seeds the data it
+// needs and, if it likes, injects faults and inspects the requests it received:
+//
+//	srv := apifytest.NewServer(t)
+//	id, err := srv.AddDataset("products", map[string]any{"sku": "A1"}, map[string]any{"sku": "B2"})
+//	// ... point the client under test at srv.URL() with srv.Token() ...
+//	srv.FailNext(http.MethodGet, "/v2/datasets/*/items", 1, http.StatusServiceUnavailable)
+//	for _, r := range srv.Requests() { ... }
+//
+// Everything a server holds lives in that server: parallel tests each start
+// their own and share nothing.
+//
+// # What it implements
+//
+// Responses use the real API's envelopes ({"data": ...}, {"error": {"type",
+// "message"}}), status codes and headers, and the package's tests validate
+// them against the pinned OpenAPI document (see Operations for the list of
+// operations it serves):
+//
+//   - datasets: create, get, list, update, delete; push items; items with
+//     offset, limit, desc, fields, outputFields, omit, clean, skipEmpty,
+//     skipHidden, unwind and flatten as json, jsonl or csv, with the
+//     X-Apify-Pagination-{Offset,Limit,Count,Total} headers, where Count is the
+//     number of stored items scanned (before clean, skipEmpty, skipHidden and
+//     unwind change the number of items returned), as the real API does;
+//   - key-value stores: records of any content type (get, head, put, post,
+//     delete) and keys listing with exclusiveStartKey, prefix and limit;
+//   - request queues: add, get, update, delete, batch add and delete (past 25
+//     requests per call the rest come back in unprocessedRequests), head,
+//     head with lock, lock prolongation and deletion, unlock, and listing with
+//     cursor;
+//   - Actors registered as Go functions (AddActor) and tasks: runs, waitForFinish,
+//     abort, run-sync, run-sync-get-dataset-items, logs (whole and streamed),
+//     last-run endpoints and each run's default storages;
+//   - GET /v2/users/me, and bearer (or ?token=) authentication.
+//
+// Any other operation of the API document answers 501 with the error envelope
+// naming the operation; a path the document does not have answers 501 naming
+// the method and path.
+//
+// # Differences from the real API
+//
+//   - Totals are exact at once: the real API updates totals and counts
+//     asynchronously, so they lag behind writes there.
+//   - Lists return at most 1000 items per call, as the real API does, in
+//     creation order (newest first with desc); the filters and sorting of
+//     run and Actor lists beyond status are ignored.
+//   - Dataset items: formats xml, html, rss and xlsx, and the view,
+//     skipFailedPages and simplified parameters, answer 501. CSV columns are
+//     the union of the flattened keys in order of first appearance; nested
+//     keys are joined with "/".
+//   - Metamorph, reboot, resurrect, charge, builds, versions, webhooks,
+//     schedules, the store and the other account endpoints answer 501.
+//   - Named storages are reached as "username~name" only for the server's
+//     user (see WithUsername); all storages belong to that user.
+//   - Waiting (waitForFinish, run-sync, timeouts, lock expiry, delays) uses the
+//     server's Clock; see WithClock and FakeClock for tests that must not wait.
+//   - Request IDs are derived from the unique key, as on the platform, but
+//     other IDs come from a seeded generator (see WithSeed).
+package apifytest

@@ -1,0 +1,100 @@
+package apifytest
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// boolParam reads a boolean query parameter: true/1 or false/0, as the API
+// accepts them. def is used when the parameter is absent or empty.
+func (c *call) boolParam(name string, def bool) (bool, error) {
+	v := c.query.Get(name)
+	switch strings.ToLower(v) {
+	case "":
+		return def, nil
+	case "1", "true":
+		return true, nil
+	case "0", "false":
+		return false, nil
+	}
+	return false, invalidParam(name, v, "use true, false, 1 or 0")
+}
+
+// intParam reads a non-negative integer query parameter (the document types
+// them as numbers, so "10.0" is accepted). present is false when it is absent.
+func (c *call) intParam(name string) (n int64, present bool, err error) {
+	v := c.query.Get(name)
+	if v == "" {
+		return 0, false, nil
+	}
+	f, perr := strconv.ParseFloat(v, 64)
+	if perr != nil || f < 0 || f != math.Trunc(f) || f > 1e15 {
+		return 0, false, invalidParam(name, v, "use a non-negative whole number")
+	}
+	return int64(f), true, nil
+}
+
+// listWindow reads offset, limit and desc of an offset-paginated list. The API
+// returns at most 1000 items per call.
+func (c *call) listWindow() (offset, limit int, desc bool, err error) {
+	off, _, err := c.intParam("offset")
+	if err != nil {
+		return 0, 0, false, err
+	}
+	lim, ok, err := c.intParam("limit")
+	if err != nil {
+		return 0, 0, false, err
+	}
+	if !ok || lim == 0 || lim > 1000 {
+		lim = 1000
+	}
+	desc, err = c.boolParam("desc", false)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return int(min(off, math.MaxInt32)), int(lim), desc, nil
+}
+
+// listPage is the data of an offset-paginated list.
+type listPage struct {
+	Total   int   `json:"total"`
+	Offset  int   `json:"offset"`
+	Limit   int   `json:"limit"`
+	Count   int   `json:"count"`
+	Desc    bool  `json:"desc"`
+	Unnamed *bool `json:"unnamed,omitempty"`
+	Items   any   `json:"items"`
+}
+
+// pageOf cuts the window out of all (already in ascending order) and returns
+// the page with its items.
+func pageOf[T any](all []T, offset, limit int, desc bool) (listPage, []T) {
+	ordered := all
+	if desc {
+		ordered = make([]T, len(all))
+		for i, v := range all {
+			ordered[len(all)-1-i] = v
+		}
+	}
+	start := min(offset, len(ordered))
+	end := min(start+limit, len(ordered))
+	items := ordered[start:end:end]
+	if items == nil {
+		items = []T{}
+	}
+	return listPage{Total: len(all), Offset: offset, Limit: limit, Count: len(items), Desc: desc}, items
+}
+
+// decodeJSONBody decodes the request body into v, with a 400 on bad JSON.
+func (c *call) decodeJSONBody(v any, what string) error {
+	if len(c.body) == 0 {
+		return errorf(http.StatusBadRequest, "invalid-input", "The request body is empty; send %s as JSON", what)
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return errorf(http.StatusBadRequest, "invalid-input", "The request body is not valid JSON for %s: %v", what, err)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package apifytest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// AddDataset creates a dataset holding items and returns its ID. name may be
+// "" for an unnamed dataset; each item must encode as a JSON object.
+func (s *Server) AddDataset(name string, items ...any) (string, error) {
+	if name != "" {
+		if err := checkStorageName(name); err != nil {
+			return "", fmt.Errorf("apifytest: AddDataset: %s", err.message)
+		}
+	}
+	objs, size, err := toObjects(items)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.datasets.byName[name]; taken && name != "" {
+		return "", fmt.Errorf("apifytest: AddDataset: a dataset named %q already exists", name)
+	}
+	d := s.createDataset(name)
+	d.append(s, objs, size)
+	return d.id, nil
+}
+
+// PushItems appends items to the dataset with the given ID or name.
+func (s *Server) PushItems(dataset string, items ...any) error {
+	objs, size, err := toObjects(items)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.findDataset(dataset)
+	if !ok {
+		return fmt.Errorf("apifytest: PushItems: no dataset %q", dataset)
+	}
+	d.append(s, objs, size)
+	return nil
+}
+
+// DatasetItems returns the items of the dataset with the given ID or name.
+func (s *Server) DatasetItems(dataset string) ([]json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.findDataset(dataset)
+	if !ok {
+		return nil, fmt.Errorf("apifytest: DatasetItems: no dataset %q", dataset)
+	}
+	out := make([]json.RawMessage, len(d.items))
+	for i, it := range d.items {
+		raw, err := it.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = raw
+	}
+	return out, nil
+}
+
+// findDataset finds a dataset by ID or name. Callers hold Server.mu.
+func (s *Server) findDataset(ref string) (*dataset, bool) {
+	if id, ok := s.datasets.byName[ref]; ok {
+		return s.datasets.byID[id], true
+	}
+	return s.datasets.lookup(s, ref)
+}
+
+// AddKeyValueStore creates a key-value store ("" for unnamed) and returns its ID.
+func (s *Server) AddKeyValueStore(name string) (string, error) {
+	if name != "" {
+		if err := checkStorageName(name); err != nil {
+			return "", fmt.Errorf("apifytest: AddKeyValueStore: %s", err.message)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.stores.byName[name]; taken && name != "" {
+		return "", fmt.Errorf("apifytest: AddKeyValueStore: a store named %q already exists", name)
+	}
+	return s.createKVStore(name).id, nil
+}
+
+// SetRecord stores a record in the key-value store with the given ID or name.
+// An empty contentType is stored as application/octet-stream.
+func (s *Server) SetRecord(store, key string, value []byte, contentType string) error {
+	if err := checkRecordKey(key); err != nil {
+		return fmt.Errorf("apifytest: SetRecord: %s", err.message)
+	}
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.findKVStore(store)
+	if !ok {
+		return fmt.Errorf("apifytest: SetRecord: no key-value store %q", store)
+	}
+	k.records[key] = record{value: append([]byte(nil), value...), contentType: contentType}
+	k.touch(s.now(), true)
+	return nil
+}
+
+// Record returns a record of the key-value store with the given ID or name,
+// with its content type; ok is false if the store or the record is missing.
+func (s *Server) Record(store, key string) (value []byte, contentType string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, found := s.findKVStore(store)
+	if !found {
+		return nil, "", false
+	}
+	r, found := k.records[key]
+	if !found {
+		return nil, "", false
+	}
+	return append([]byte(nil), r.value...), r.contentType, true
+}
+
+func (s *Server) findKVStore(ref string) (*kvStore, bool) {
+	if id, ok := s.stores.byName[ref]; ok {
+		return s.stores.byID[id], true
+	}
+	return s.stores.lookup(s, ref)
+}
+
+// AddRequestQueue creates a request queue ("" for unnamed) and returns its ID.
+func (s *Server) AddRequestQueue(name string) (string, error) {
+	if name != "" {
+		if err := checkStorageName(name); err != nil {
+			return "", fmt.Errorf("apifytest: AddRequestQueue: %s", err.message)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.queues.byName[name]; taken && name != "" {
+		return "", fmt.Errorf("apifytest: AddRequestQueue: a queue named %q already exists", name)
+	}
+	return s.createQueue(name).id, nil
+}
+
+// RunInfo is a snapshot of a run, for assertions.
+type RunInfo struct {
+	// ID, ActorID and TaskID ("" unless started from a task) of the run.
+	ID, ActorID, TaskID string
+	// Status is the run's status, such as StatusSucceeded.
+	Status string
+	// StatusMessage is the run's status message; for a failed run, the error.
+	StatusMessage string
+	// DatasetID, KeyValueStoreID and RequestQueueID are the run's default storages.
+	DatasetID, KeyValueStoreID, RequestQueueID string
+	// Input is the input the run started with.
+	Input []byte
+	// Log is the run's log so far.
+	Log string
+	// StartedAt and FinishedAt (zero while running) on the server's clock.
+	StartedAt, FinishedAt time.Time
+}
+
+func (s *Server) runInfo(r *run) RunInfo {
+	return RunInfo{
+		ID: r.id, ActorID: r.actorID, TaskID: r.taskID, Status: r.status, StatusMessage: r.statusMessage,
+		DatasetID: r.datasetID, KeyValueStoreID: r.storeID, RequestQueueID: r.queueID,
+		Input: append([]byte(nil), r.input...), Log: string(r.log),
+		StartedAt: r.startedAt, FinishedAt: r.finishedAt,
+	}
+}
+
+// Run returns a snapshot of the run with the given ID.
+func (s *Server) Run(id string) (RunInfo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.runs[id]
+	if !ok {
+		return RunInfo{}, false
+	}
+	return s.runInfo(r), true
+}
+
+// Runs returns snapshots of all runs, oldest first.
+func (s *Server) Runs() []RunInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]RunInfo, len(s.runOrder))
+	for i, r := range s.runOrder {
+		out[i] = s.runInfo(r)
+	}
+	return out
+}
+
+// WaitForRun blocks until the run with the given ID finishes or ctx is done,
+// and returns its final snapshot. It does not use the server's clock.
+func (s *Server) WaitForRun(ctx context.Context, id string) (RunInfo, error) {
+	s.mu.Lock()
+	r, ok := s.runs[id]
+	s.mu.Unlock()
+	if !ok {
+		return RunInfo{}, fmt.Errorf("apifytest: WaitForRun: no run %q", id)
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		return RunInfo{}, fmt.Errorf("apifytest: WaitForRun %s: %w", id, ctx.Err())
+	}
+	info, _ := s.Run(id)
+	return info, nil
+}

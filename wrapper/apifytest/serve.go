@@ -1,0 +1,209 @@
+package apifytest
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// maxBodyBytes bounds what the server reads of a request body; the API's own
+// limits (9 MiB for items, records and batches) are checked by the handlers.
+const maxBodyBytes = 64 << 20
+
+// payloadLimit is the API's limit on dataset pushes, records and batches.
+const payloadLimit = 9 << 20
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	entry := RecordedRequest{
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Query:  redactQuery(r.URL.Query()),
+		Header: redactHeader(r.Header),
+		Time:   s.cfg.clock.Now(),
+	}
+	defer func() {
+		entry.Status = sw.status
+		s.log.add(entry)
+	}()
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		entry.Fault = "apifytest: reading the request body: " + err.Error()
+		return
+	}
+	entry.Body = body
+
+	segs, ok := splitPath(r.URL.EscapedPath())
+	if !ok {
+		writeError(sw, errorf(http.StatusBadRequest, "invalid-request", "The request path %q is not a valid URL path", r.URL.EscapedPath()))
+		return
+	}
+	m := match(r.Method, segs)
+	if m.route != nil {
+		entry.Operation = m.route.op.id
+	}
+	entry.Authorized = s.tokenOK(r)
+
+	serve := func(w *statusWriter) { s.serveAuthorized(w, r, m, body) }
+	if f, ok := s.faults.take(r.Method, segs, entry.Operation); ok {
+		entry.Fault = f.describe()
+		if !s.applyFault(sw, r, f, serve) {
+			return
+		}
+		// A pure delay goes on to serve the request.
+	}
+	serve(sw)
+}
+
+// serveAuthorized checks the token and serves the request.
+func (s *Server) serveAuthorized(w *statusWriter, r *http.Request, m matchResult, body []byte) {
+	if aerr := s.authenticate(r); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if len(body) > maxBodyBytes {
+		writeError(w, errorf(http.StatusRequestEntityTooLarge, "request-too-large", "The payload is larger than apifytest accepts (%d bytes)", maxBodyBytes))
+		return
+	}
+	body, err := decodeBody(r.Header.Get("Content-Encoding"), body)
+	if err != nil {
+		writeError(w, errorf(http.StatusBadRequest, "invalid-request", "The request body could not be decoded: %v", err))
+		return
+	}
+	if m.route == nil {
+		writeError(w, unmatched(r.Method, r.URL.Path, m.allowed))
+		return
+	}
+	c := &call{s: s, w: w, r: r, op: m.route.op, params: m.params, query: r.URL.Query(), body: body}
+	if aerr := s.safeDispatch(m.route, c); aerr != nil {
+		writeError(w, aerr)
+	}
+}
+
+// safeDispatch turns a panic in a handler (or an Actor function called
+// synchronously) into a 500, so that a bug shows as a failed request.
+func (s *Server) safeDispatch(rt *route, c *call) (aerr *apiError) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			aerr = errorf(http.StatusInternalServerError, "internal-server-error", "apifytest panicked serving %s: %v", rt.op.id, p)
+		}
+	}()
+	err := rt.dispatch(c)
+	if err == nil {
+		return nil
+	}
+	if ae, ok := err.(*apiError); ok {
+		return ae
+	}
+	return errorf(http.StatusInternalServerError, "internal-server-error", "apifytest failed serving %s: %v", rt.op.id, err)
+}
+
+// unmatched is the answer for a path or method the API document lacks.
+func unmatched(method, path string, allowed []string) *apiError {
+	switch {
+	case len(allowed) > 0:
+		return errorf(http.StatusMethodNotAllowed, "method-not-allowed",
+			"This API end-point can only be accessed using the following HTTP methods: %s", strings.Join(allowed, ","))
+	case strings.HasPrefix(path, "/v2/"):
+		return errorf(http.StatusNotImplemented, "not-implemented",
+			"apifytest does not implement %s %s: the pinned API document (%s) has no such operation", method, path, apiVersion)
+	default:
+		return errorf(http.StatusNotFound, "page-not-found", "The path %s is not part of the Apify API; paths start with /v2/", path)
+	}
+}
+
+// requestToken returns the token a request carries, from the Authorization header or
+// the token query parameter.
+func requestToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(tok)
+		}
+		return h
+	}
+	return r.URL.Query().Get("token")
+}
+
+func (s *Server) tokenOK(r *http.Request) bool {
+	tok := requestToken(r)
+	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.token)) == 1
+}
+
+func (s *Server) authenticate(r *http.Request) *apiError {
+	tok := requestToken(r)
+	switch {
+	case tok == "" && s.cfg.public:
+		return nil
+	case tok == "":
+		return errorf(http.StatusUnauthorized, "token-not-provided", "Authentication token was not provided")
+	case !s.tokenOK(r):
+		return errorf(http.StatusUnauthorized, "user-or-token-not-found", "User was not found or authentication token is not valid")
+	}
+	return nil
+}
+
+// decodeBody undoes a Content-Encoding the API accepts.
+func decodeBody(encoding string, body []byte) ([]byte, error) {
+	var rd io.Reader
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return body, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		rd = zr
+	case "deflate":
+		rd = flate.NewReader(bytes.NewReader(body))
+	default:
+		return nil, fmt.Errorf("content encoding %q is not supported by apifytest (use gzip or deflate)", encoding)
+	}
+	out, err := io.ReadAll(io.LimitReader(rd, maxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxBodyBytes {
+		return nil, fmt.Errorf("the decoded body is larger than %d bytes", maxBodyBytes)
+	}
+	return out, nil
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and Hijack.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush sends buffered data to the client.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
