@@ -49,8 +49,9 @@
 //	truncated or invalid JSON 2xx body(3) retried               error       retried
 //	other 4xx, 501, 505, redirect errors  error                 error       error
 //
-//	(1) also POSTs the API deduplicates: requests with an Idempotency-Key
-//	    header, and the helpers that add requests by uniqueKey.
+//	(1) also POSTs that are safe to repeat: requests with an Idempotency-Key
+//	    header (ChargeRun), AbortRun, and the helpers that add requests by
+//	    uniqueKey.
 //	(2) per call with AllowUnsafeRetries(ctx), per client with
 //	    RetryPolicy.RetryNonIdempotent.
 //	(3) calls that decode JSON: API() and the JSON helpers. Streams (dataset
