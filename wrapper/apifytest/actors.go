@@ -159,12 +159,9 @@ func (a *ActorRun) PushItems(items ...any) error {
 	}
 	a.s.mu.Lock()
 	defer a.s.mu.Unlock()
-	if a.r.finished() {
-		return ErrRunFinished
-	}
-	d, ok := a.s.datasets.byID[a.r.datasetID]
-	if !ok {
-		return errors.New("apifytest: the run's default dataset was deleted")
+	d, err := defaultStorage(a, a.s.datasets, a.r.datasetID, "dataset")
+	if err != nil {
+		return err
 	}
 	d.append(a.s, objs, size)
 	return nil
@@ -190,17 +187,29 @@ func (a *ActorRun) SetRecord(key string, value []byte, contentType string) error
 	}
 	a.s.mu.Lock()
 	defer a.s.mu.Unlock()
-	if a.r.finished() {
-		return ErrRunFinished
-	}
-	k, ok := a.s.stores.byID[a.r.storeID]
-	if !ok {
-		return errors.New("apifytest: the run's default key-value store was deleted")
+	k, err := defaultStorage(a, a.s.stores, a.r.storeID, "key-value store")
+	if err != nil {
+		return err
 	}
 	k.records[key] = record{value: append([]byte(nil), value...), contentType: contentType}
 	k.writeCount++
 	k.touch(a.s.now(), true)
 	return nil
+}
+
+// defaultStorage finds the run's default storage with the given ID in r, for
+// the write methods: ErrRunFinished once the run has finished. Callers hold
+// Server.mu.
+func defaultStorage[T storage](a *ActorRun, r *registry[T], id, what string) (T, error) {
+	var zero T
+	if a.r.finished() {
+		return zero, ErrRunFinished
+	}
+	v, ok := r.byID[id]
+	if !ok {
+		return zero, errors.New("apifytest: the run's default " + what + " was deleted")
+	}
+	return v, nil
 }
 
 // Logf appends a line to the run's log, prefixed with the time on the

@@ -78,133 +78,22 @@ func (s *Server) createDataset(name string) *dataset {
 	return d
 }
 
+// datasetKind serves the dataset operations every storage kind has:
+//   - GET /v2/datasets — https://docs.apify.com/api/v2/datasets-get
+//   - POST /v2/datasets — https://docs.apify.com/api/v2/datasets-post
+//   - GET /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-get
+//   - PUT /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-put
+//   - DELETE /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-delete
+var datasetKind = &storageKind[*dataset]{
+	path: "/v2/datasets", param: "datasetId", what: "Dataset", noun: "dataset",
+	registry: func(s *Server) *registry[*dataset] { return s.datasets },
+	create:   (*Server).createDataset,
+	render:   func(c *call, d *dataset, list bool) any { return c.datasetJSON(d, list) },
+}
+
 // dataset finds the dataset named by the datasetId path parameter.
 // Callers hold Server.mu.
-func (c *call) dataset() (*dataset, error) {
-	id := c.params["datasetId"]
-	d, ok := c.s.datasets.lookup(c.s, id)
-	if !ok {
-		return nil, notFound("Dataset", id)
-	}
-	return d, nil
-}
-
-// GET /v2/datasets — https://docs.apify.com/api/v2/datasets-get
-func listDatasets(c *call) error {
-	offset, limit, desc, err := c.listWindow()
-	if err != nil {
-		return err
-	}
-	unnamed, err := c.boolParam("unnamed", false)
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	var all []datasetJSON
-	for _, d := range c.s.datasets.order {
-		if d.name != "" || unnamed {
-			all = append(all, c.datasetJSON(d, true))
-		}
-	}
-	page, items := pageOf(all, offset, limit, desc)
-	page.Items, page.Unnamed = items, &unnamed
-	writeData(c.w, http.StatusOK, page)
-	return nil
-}
-
-// POST /v2/datasets — https://docs.apify.com/api/v2/datasets-post
-func createDatasetHandler(c *call) error {
-	name := c.query.Get("name")
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return err
-		}
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	if id, ok := c.s.datasets.byName[name]; ok && name != "" {
-		writeData(c.w, http.StatusOK, c.datasetJSON(c.s.datasets.byID[id], false))
-		return nil
-	}
-	d := c.s.createDataset(name)
-	c.w.Header().Set("Location", c.publicURL("/v2/datasets/"+d.id))
-	writeData(c.w, http.StatusCreated, c.datasetJSON(d, false))
-	return nil
-}
-
-// GET /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-get
-func getDataset(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	d, err := c.dataset()
-	if err != nil {
-		return err
-	}
-	d.touch(c.s.now(), false)
-	writeData(c.w, http.StatusOK, c.datasetJSON(d, false))
-	return nil
-}
-
-// PUT /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-put
-func updateDataset(c *call) error {
-	var body updateStorageBody
-	if err := c.decodeJSONBody(&body, "the dataset's new name"); err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	d, err := c.dataset()
-	if err != nil {
-		return err
-	}
-	if err := renameStorage(c.s.datasets, d, body.Name); err != nil {
-		return err
-	}
-	d.touch(c.s.now(), true)
-	writeData(c.w, http.StatusOK, c.datasetJSON(d, false))
-	return nil
-}
-
-// renameStorage applies an update body's name: absent keeps it, null or ""
-// makes the storage unnamed.
-func renameStorage[T storage](r *registry[T], v T, raw json.RawMessage) error {
-	if len(raw) == 0 {
-		return nil
-	}
-	var name *string
-	if err := json.Unmarshal(raw, &name); err != nil {
-		return errorf(http.StatusBadRequest, "invalid-input", "The name must be a string or null")
-	}
-	if name == nil || *name == "" {
-		r.rename(v, "")
-		return nil
-	}
-	if *name == v.meta().name {
-		return nil
-	}
-	if err := checkStorageName(*name); err != nil {
-		return err
-	}
-	if _, taken := r.byName[*name]; taken {
-		return errorf(http.StatusBadRequest, "name-not-unique", "A storage named %q already exists", *name)
-	}
-	r.rename(v, *name)
-	return nil
-}
-
-// DELETE /v2/datasets/{datasetId} — https://docs.apify.com/api/v2/dataset-delete
-func deleteDataset(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	d, err := c.dataset()
-	if err != nil {
-		return err
-	}
-	c.s.datasets.remove(d.id)
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
-}
+func (c *call) dataset() (*dataset, error) { return datasetKind.find(c) }
 
 // POST /v2/datasets/{datasetId}/items — https://docs.apify.com/api/v2/dataset-items-post
 func pushItems(c *call) error {

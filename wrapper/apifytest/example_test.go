@@ -98,8 +98,9 @@ func ExampleFakeClock() {
 	srv, _ := apifytest.NewUnstartedServer(apifytest.WithClock(clock))
 	srv.Start()
 	defer srv.Close()
-	release := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	_, _ = srv.AddActor("slow", func(ctx context.Context, run *apifytest.ActorRun) error {
+		close(started)
 		<-release
 		return nil
 	})
@@ -116,6 +117,7 @@ func ExampleFakeClock() {
 		_ = json.NewDecoder(resp.Body).Decode(&run)
 		status <- run.Data.Status
 	}()
+	<-started                                    // the run is RUNNING
 	clock.WaitForTimers(context.Background(), 2) // the run's timeout and the wait
 	clock.Advance(time.Minute)
 	fmt.Println(<-status)

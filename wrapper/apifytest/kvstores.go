@@ -77,16 +77,24 @@ func (s *Server) createKVStore(name string) *kvStore {
 	return k
 }
 
+// kvStoreKind serves the key-value store operations every storage kind has:
+//   - GET /v2/key-value-stores — https://docs.apify.com/api/v2/key-value-stores-get
+//   - POST /v2/key-value-stores — https://docs.apify.com/api/v2/key-value-stores-post
+//   - GET /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-get
+//   - PUT /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-put
+//   - DELETE /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-delete
+//
+// Lists carry the full KeyValueStore schema, as the API's do.
+var kvStoreKind = &storageKind[*kvStore]{
+	path: "/v2/key-value-stores", param: "storeId", what: "Key-value store", noun: "store",
+	registry: func(s *Server) *registry[*kvStore] { return s.stores },
+	create:   (*Server).createKVStore,
+	render:   func(c *call, k *kvStore, _ bool) any { return c.kvStoreJSON(k) },
+}
+
 // kvStore finds the store named by the storeId path parameter. Callers hold
 // Server.mu.
-func (c *call) kvStore() (*kvStore, error) {
-	id := c.params["storeId"]
-	k, ok := c.s.stores.lookup(c.s, id)
-	if !ok {
-		return nil, notFound("Key-value store", id)
-	}
-	return k, nil
-}
+func (c *call) kvStore() (*kvStore, error) { return kvStoreKind.find(c) }
 
 var recordKeyPattern = regexp.MustCompile(`^[a-zA-Z0-9!\-_.'()]{1,256}$`)
 
@@ -96,96 +104,6 @@ func checkRecordKey(key string) *apiError {
 		return errorf(http.StatusBadRequest, "invalid-record-key",
 			"Record key %q is not valid: use 1-256 characters from a-z, A-Z, 0-9 and !-_.'()", key)
 	}
-	return nil
-}
-
-// GET /v2/key-value-stores — https://docs.apify.com/api/v2/key-value-stores-get
-func listKVStores(c *call) error {
-	offset, limit, desc, err := c.listWindow()
-	if err != nil {
-		return err
-	}
-	unnamed, err := c.boolParam("unnamed", false)
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	var all []kvStoreJSON
-	for _, k := range c.s.stores.order {
-		if k.name != "" || unnamed {
-			all = append(all, c.kvStoreJSON(k))
-		}
-	}
-	page, items := pageOf(all, offset, limit, desc)
-	page.Items, page.Unnamed = items, &unnamed
-	writeData(c.w, http.StatusOK, page)
-	return nil
-}
-
-// POST /v2/key-value-stores — https://docs.apify.com/api/v2/key-value-stores-post
-func createKVStoreHandler(c *call) error {
-	name := c.query.Get("name")
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return err
-		}
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	if id, ok := c.s.stores.byName[name]; ok && name != "" {
-		writeData(c.w, http.StatusOK, c.kvStoreJSON(c.s.stores.byID[id]))
-		return nil
-	}
-	k := c.s.createKVStore(name)
-	c.w.Header().Set("Location", c.publicURL("/v2/key-value-stores/"+k.id))
-	writeData(c.w, http.StatusCreated, c.kvStoreJSON(k))
-	return nil
-}
-
-// GET /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-get
-func getKVStore(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	k, err := c.kvStore()
-	if err != nil {
-		return err
-	}
-	k.touch(c.s.now(), false)
-	writeData(c.w, http.StatusOK, c.kvStoreJSON(k))
-	return nil
-}
-
-// PUT /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-put
-func updateKVStore(c *call) error {
-	var body updateStorageBody
-	if err := c.decodeJSONBody(&body, "the store's new name"); err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	k, err := c.kvStore()
-	if err != nil {
-		return err
-	}
-	if err := renameStorage(c.s.stores, k, body.Name); err != nil {
-		return err
-	}
-	k.touch(c.s.now(), true)
-	writeData(c.w, http.StatusOK, c.kvStoreJSON(k))
-	return nil
-}
-
-// DELETE /v2/key-value-stores/{storeId} — https://docs.apify.com/api/v2/key-value-store-delete
-func deleteKVStore(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	k, err := c.kvStore()
-	if err != nil {
-		return err
-	}
-	c.s.stores.remove(k.id)
-	c.w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -208,13 +126,11 @@ type keysPage struct {
 
 // GET /v2/key-value-stores/{storeId}/keys — https://docs.apify.com/api/v2/key-value-store-keys-get
 func listKeys(c *call) error {
-	lim, ok, err := c.intParam("limit")
+	lim, err := c.limitParam(1000)
 	if err != nil {
 		return err
 	}
-	if !ok || lim == 0 || lim > 1000 {
-		lim = 1000
-	}
+	lim = min(lim, 1000)
 	start := c.query.Get("exclusiveStartKey")
 	prefix := c.query.Get("prefix")
 	c.s.mu.Lock()

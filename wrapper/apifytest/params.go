@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // boolParam reads a boolean query parameter: true/1 or false/0, as the API
@@ -37,6 +39,19 @@ func (c *call) intParam(name string) (n int64, present bool, err error) {
 	return int64(f), true, nil
 }
 
+// limitParam reads the limit query parameter; def stands in for an absent or
+// zero limit.
+func (c *call) limitParam(def int64) (int64, error) {
+	lim, ok, err := c.intParam("limit")
+	if err != nil {
+		return 0, err
+	}
+	if !ok || lim == 0 {
+		lim = def
+	}
+	return lim, nil
+}
+
 // listWindow reads offset, limit and desc of an offset-paginated list. The API
 // returns at most 1000 items per call.
 func (c *call) listWindow() (offset, limit int, desc bool, err error) {
@@ -44,13 +59,11 @@ func (c *call) listWindow() (offset, limit int, desc bool, err error) {
 	if err != nil {
 		return 0, 0, false, err
 	}
-	lim, ok, err := c.intParam("limit")
+	lim, err := c.limitParam(1000)
 	if err != nil {
 		return 0, 0, false, err
 	}
-	if !ok || lim == 0 || lim > 1000 {
-		lim = 1000
-	}
+	lim = min(lim, 1000)
 	desc, err = c.boolParam("desc", false)
 	if err != nil {
 		return 0, 0, false, err
@@ -86,6 +99,28 @@ func pageOf[T any](all []T, offset, limit int, desc bool) (listPage, []T) {
 		items = []T{}
 	}
 	return listPage{Total: len(all), Offset: offset, Limit: limit, Count: len(items), Desc: desc}, items
+}
+
+// renderPage renders all (already in ascending order) with render and cuts
+// out the window of an offset-paginated list.
+func renderPage[T, J any](all []T, render func(T) J, offset, limit int, desc bool) listPage {
+	out := make([]J, 0, len(all))
+	for _, v := range all {
+		out = append(out, render(v))
+	}
+	page, items := pageOf(out, offset, limit, desc)
+	page.Items = items
+	return page
+}
+
+// byCreation returns the values of m, oldest first.
+func byCreation[T any](m map[string]T, createdAt func(T) time.Time) []T {
+	all := make([]T, 0, len(m))
+	for _, v := range m {
+		all = append(all, v)
+	}
+	slices.SortFunc(all, func(a, b T) int { return createdAt(a).Compare(createdAt(b)) })
+	return all
 }
 
 // decodeJSONBody decodes the request body into v, with a 400 on bad JSON.

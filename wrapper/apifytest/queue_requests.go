@@ -110,11 +110,10 @@ func addRequestHandler(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(c.query.Get("clientKey"))
 	reg := rq.addRequest(r, forefront)
 	reg.UniqueKey = ""
 	rq.touch(c.s.now(), true)
@@ -130,6 +129,40 @@ func (c *call) request(rq *requestQueue) (*queuedRequest, error) {
 		return nil, notFound("Request", id)
 	}
 	return r, nil
+}
+
+// openQueue finds the queue named by the queueId path parameter and records
+// the access of the clientKey query parameter. Callers hold Server.mu.
+func (c *call) openQueue() (*requestQueue, error) {
+	rq, err := c.queue()
+	if err != nil {
+		return nil, err
+	}
+	rq.access(c.query.Get("clientKey"))
+	return rq, nil
+}
+
+// queueRequest finds the queue and the request named by the path parameters
+// and records the access of the clientKey query parameter. Callers hold
+// Server.mu.
+func (c *call) queueRequest() (*requestQueue, *queuedRequest, error) {
+	rq, err := c.openQueue()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := c.request(rq)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rq, r, nil
+}
+
+// checkLock answers 403 if a client other than clientKey holds r's lock at now.
+func (r *queuedRequest) checkLock(now time.Time, clientKey string) error {
+	if r.lockedAt(now) && r.lockOwner != clientKey {
+		return lockedByOther(r)
+	}
+	return nil
 }
 
 // GET /v2/request-queues/{queueId}/requests/{requestId} — https://docs.apify.com/api/v2/request-queue-request-get
@@ -168,19 +201,13 @@ func updateRequest(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	clientKey := c.query.Get("clientKey")
-	rq.access(clientKey)
-	r, err := c.request(rq)
+	rq, r, err := c.queueRequest()
 	if err != nil {
 		return err
 	}
 	now := c.s.now()
-	if r.lockedAt(now) && r.lockOwner != clientKey {
-		return lockedByOther(r)
+	if err := r.checkLock(now, c.query.Get("clientKey")); err != nil {
+		return err
 	}
 	wasHandled := r.handled()
 	body.ID, body.UniqueKey = r.req.ID, r.req.UniqueKey
@@ -205,19 +232,13 @@ func lockedByOther(r *queuedRequest) *apiError {
 func deleteRequest(c *call) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	clientKey := c.query.Get("clientKey")
-	rq.access(clientKey)
-	r, err := c.request(rq)
+	rq, r, err := c.queueRequest()
 	if err != nil {
 		return err
 	}
 	now := c.s.now()
-	if r.lockedAt(now) && r.lockOwner != clientKey {
-		return lockedByOther(r)
+	if err := r.checkLock(now, c.query.Get("clientKey")); err != nil {
+		return err
 	}
 	rq.removeRequest(r)
 	rq.touch(now, true)
@@ -252,15 +273,11 @@ func batchAddRequests(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(c.query.Get("clientKey"))
-	res := struct {
-		Processed   []registrationJSON `json:"processedRequests"`
-		Unprocessed []draftJSON        `json:"unprocessedRequests"`
-	}{Processed: []registrationJSON{}, Unprocessed: []draftJSON{}}
+	res := newBatchResult[registrationJSON]()
 	for i, r := range reqs {
 		if i >= batchLimit {
 			res.Unprocessed = append(res.Unprocessed, draftJSON{UniqueKey: r.UniqueKey, URL: r.URL, Method: r.Method})
@@ -271,6 +288,17 @@ func batchAddRequests(c *call) error {
 	rq.touch(c.s.now(), true)
 	writeData(c.w, http.StatusCreated, res)
 	return nil
+}
+
+// batchResult is the data of the batch operations: the requests processed
+// (as P) and those left over past batchLimit.
+type batchResult[P any] struct {
+	Processed   []P         `json:"processedRequests"`
+	Unprocessed []draftJSON `json:"unprocessedRequests"`
+}
+
+func newBatchResult[P any]() batchResult[P] {
+	return batchResult[P]{Processed: []P{}, Unprocessed: []draftJSON{}}
 }
 
 // deleteDraft is one element of a batch delete body.
@@ -292,15 +320,11 @@ func batchDeleteRequests(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(c.query.Get("clientKey"))
-	res := struct {
-		Processed   []deleteDraft `json:"processedRequests"`
-		Unprocessed []draftJSON   `json:"unprocessedRequests"`
-	}{Processed: []deleteDraft{}, Unprocessed: []draftJSON{}}
+	res := newBatchResult[deleteDraft]()
 	for i, d := range drafts {
 		id := d.ID
 		if id == "" {
@@ -342,26 +366,19 @@ func toHeadItem(r *queuedRequest) headItem {
 
 // GET /v2/request-queues/{queueId}/head — https://docs.apify.com/api/v2/request-queue-head-get
 func getHead(c *call) error {
-	limit, ok, err := c.intParam("limit")
+	limit, err := c.limitParam(100)
 	if err != nil {
 		return err
-	}
-	if !ok || limit == 0 {
-		limit = 100
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(c.query.Get("clientKey"))
 	now := c.s.now()
 	items := []headItem{}
-	for _, r := range rq.pending(now) {
-		if int64(len(items)) >= limit {
-			break
-		}
+	for _, r := range rq.firstPending(now, limit) {
 		items = append(items, toHeadItem(r))
 	}
 	rq.headReads += len(items)
@@ -393,12 +410,9 @@ func lockHead(c *call) error {
 	if err != nil {
 		return err
 	}
-	limit, ok, err := c.intParam("limit")
+	limit, err := c.limitParam(25)
 	if err != nil {
 		return err
-	}
-	if !ok || limit == 0 {
-		limit = 25
 	}
 	if limit > 25 {
 		return invalidParam("limit", c.query.Get("limit"), "at most 25 requests can be locked per call")
@@ -406,18 +420,14 @@ func lockHead(c *call) error {
 	clientKey := c.query.Get("clientKey")
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(clientKey)
 	now := c.s.now()
 	until := now.Add(time.Duration(secs) * time.Second)
 	items := []headItem{}
-	for _, r := range rq.pending(now) {
-		if int64(len(items)) >= limit {
-			break
-		}
+	for _, r := range rq.firstPending(now, limit) {
 		r.lockUntil, r.lockOwner = until, clientKey
 		it := toHeadItem(r)
 		at := apiTime(until)
@@ -458,12 +468,7 @@ func prolongLock(c *call) error {
 	clientKey := c.query.Get("clientKey")
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	rq.access(clientKey)
-	r, err := c.request(rq)
+	rq, r, err := c.queueRequest()
 	if err != nil {
 		return err
 	}
@@ -495,18 +500,13 @@ func deleteLock(c *call) error {
 	clientKey := c.query.Get("clientKey")
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	rq.access(clientKey)
-	r, err := c.request(rq)
+	rq, r, err := c.queueRequest()
 	if err != nil {
 		return err
 	}
 	now := c.s.now()
-	if r.lockedAt(now) && r.lockOwner != clientKey {
-		return lockedByOther(r)
+	if err := r.checkLock(now, clientKey); err != nil {
+		return err
 	}
 	r.lockUntil, r.lockOwner = time.Time{}, ""
 	if forefront {
@@ -522,11 +522,10 @@ func unlockRequests(c *call) error {
 	clientKey := c.query.Get("clientKey")
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(clientKey)
 	now := c.s.now()
 	n := 0
 	for _, r := range rq.requests {
@@ -566,12 +565,9 @@ func decodeCursor(s string) (int64, bool) {
 
 // GET /v2/request-queues/{queueId}/requests — https://docs.apify.com/api/v2/request-queue-requests-get
 func listRequests(c *call) error {
-	limit, ok, err := c.intParam("limit")
+	limit, err := c.limitParam(100)
 	if err != nil {
 		return err
-	}
-	if !ok || limit == 0 {
-		limit = 100
 	}
 	if limit > 10000 {
 		return invalidParam("limit", c.query.Get("limit"), "at most 10000")
@@ -582,6 +578,7 @@ func listRequests(c *call) error {
 	}
 	var after int64
 	if cursor != "" {
+		var ok bool
 		if after, ok = decodeCursor(cursor); !ok {
 			return invalidParam("cursor", cursor, "pass the nextCursor of a previous response")
 		}
@@ -601,11 +598,10 @@ func listRequests(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, err := c.queue()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
-	rq.access(c.query.Get("clientKey"))
 	if startID != "" {
 		r, ok := rq.requests[startID]
 		if !ok {

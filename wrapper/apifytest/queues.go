@@ -1,7 +1,6 @@
 package apifytest
 
 import (
-	"net/http"
 	"sort"
 	"time"
 )
@@ -77,6 +76,15 @@ func (rq *requestQueue) pending(now time.Time) []*queuedRequest {
 	return out
 }
 
+// firstPending returns at most limit of the pending requests, in queue order.
+func (rq *requestQueue) firstPending(now time.Time, limit int64) []*queuedRequest {
+	p := rq.pending(now)
+	if int64(len(p)) > limit {
+		p = p[:limit]
+	}
+	return p
+}
+
 // requestQueueJSON is the RequestQueue schema, and RequestQueueShort in lists.
 type requestQueueJSON struct {
 	ID                  string       `json:"id"`
@@ -131,103 +139,19 @@ func (s *Server) createQueue(name string) *requestQueue {
 	return rq
 }
 
-// queue finds the queue named by the queueId path parameter and records the
-// access of the request's client key. Callers hold Server.mu.
-func (c *call) queue() (*requestQueue, error) {
-	id := c.params["queueId"]
-	rq, ok := c.s.queues.lookup(c.s, id)
-	if !ok {
-		return nil, notFound("Request queue", id)
-	}
-	return rq, nil
+// queueKind serves the request queue operations every storage kind has:
+//   - GET /v2/request-queues — https://docs.apify.com/api/v2/request-queues-get
+//   - POST /v2/request-queues — https://docs.apify.com/api/v2/request-queues-post
+//   - GET /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-get
+//   - PUT /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-put
+//   - DELETE /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-delete
+var queueKind = &storageKind[*requestQueue]{
+	path: "/v2/request-queues", param: "queueId", what: "Request queue", noun: "queue",
+	registry: func(s *Server) *registry[*requestQueue] { return s.queues },
+	create:   (*Server).createQueue,
+	render:   func(c *call, rq *requestQueue, list bool) any { return c.requestQueueJSON(rq, list) },
 }
 
-// GET /v2/request-queues — https://docs.apify.com/api/v2/request-queues-get
-func listQueues(c *call) error {
-	offset, limit, desc, err := c.listWindow()
-	if err != nil {
-		return err
-	}
-	unnamed, err := c.boolParam("unnamed", false)
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	var all []requestQueueJSON
-	for _, rq := range c.s.queues.order {
-		if rq.name != "" || unnamed {
-			all = append(all, c.requestQueueJSON(rq, true))
-		}
-	}
-	page, items := pageOf(all, offset, limit, desc)
-	page.Items, page.Unnamed = items, &unnamed
-	writeData(c.w, http.StatusOK, page)
-	return nil
-}
-
-// POST /v2/request-queues — https://docs.apify.com/api/v2/request-queues-post
-func createQueueHandler(c *call) error {
-	name := c.query.Get("name")
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return err
-		}
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	if id, ok := c.s.queues.byName[name]; ok && name != "" {
-		writeData(c.w, http.StatusOK, c.requestQueueJSON(c.s.queues.byID[id], false))
-		return nil
-	}
-	rq := c.s.createQueue(name)
-	c.w.Header().Set("Location", c.publicURL("/v2/request-queues/"+rq.id))
-	writeData(c.w, http.StatusCreated, c.requestQueueJSON(rq, false))
-	return nil
-}
-
-// GET /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-get
-func getQueue(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	rq.touch(c.s.now(), false)
-	writeData(c.w, http.StatusOK, c.requestQueueJSON(rq, false))
-	return nil
-}
-
-// PUT /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-put
-func updateQueue(c *call) error {
-	var body updateStorageBody
-	if err := c.decodeJSONBody(&body, "the queue's new name"); err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	if err := renameStorage(c.s.queues, rq, body.Name); err != nil {
-		return err
-	}
-	rq.touch(c.s.now(), true)
-	writeData(c.w, http.StatusOK, c.requestQueueJSON(rq, false))
-	return nil
-}
-
-// DELETE /v2/request-queues/{queueId} — https://docs.apify.com/api/v2/request-queue-delete
-func deleteQueue(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	rq, err := c.queue()
-	if err != nil {
-		return err
-	}
-	c.s.queues.remove(rq.id)
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
-}
+// queue finds the queue named by the queueId path parameter. Callers hold
+// Server.mu.
+func (c *call) queue() (*requestQueue, error) { return queueKind.find(c) }

@@ -35,6 +35,21 @@ func (c *call) run() (*run, error) {
 	return r, nil
 }
 
+// underLock calls find with Server.mu held, for handlers that must release
+// the lock before waiting.
+func underLock[T any](s *Server, find func() (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return find()
+}
+
+// lockedRunJSON renders r, taking Server.mu.
+func (c *call) lockedRunJSON(r *run) runJSON {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	return c.s.runJSON(r)
+}
+
 // resolveLastRun returns the step that finds the last run of the Actor or task
 // named by param, filtered by the status (and origin) query parameters.
 func resolveLastRun(param string, isTask bool) resolveStep {
@@ -167,18 +182,9 @@ func listActors(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	all := make([]*actor, 0, len(c.s.actors))
-	for _, a := range c.s.actors {
-		all = append(all, a)
-	}
-	slices.SortFunc(all, func(a, b *actor) int { return a.createdAt.Compare(b.createdAt) })
-	var out []actorJSON
-	for _, a := range all {
-		out = append(out, c.s.actorJSON(a, true))
-	}
-	page, items := pageOf(out, offset, limit, desc)
-	page.Items = items
-	writeData(c.w, http.StatusOK, page)
+	all := byCreation(c.s.actors, func(a *actor) time.Time { return a.createdAt })
+	render := func(a *actor) actorJSON { return c.s.actorJSON(a, true) }
+	writeData(c.w, http.StatusOK, renderPage(all, render, offset, limit, desc))
 	return nil
 }
 
@@ -267,24 +273,31 @@ func (c *call) startRun(isTask bool) error {
 	if err != nil {
 		return err
 	}
-	a, t, err := c.runTarget(isTask)
+	r, err := c.launchRun(isTask)
 	if err != nil {
 		return err
 	}
-	opts, input, ctype, err := c.runRequest(a, t)
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	r := c.s.startRun(a, t, input, ctype, opts)
-	c.s.mu.Unlock()
 	c.s.waitRun(c.r.Context(), r, wait)
-	c.s.mu.Lock()
-	body := c.s.runJSON(r)
-	c.s.mu.Unlock()
+	body := c.lockedRunJSON(r)
 	c.w.Header().Set("Location", c.publicURL("/v2/actor-runs/"+r.id))
 	writeData(c.w, http.StatusCreated, body)
 	return nil
+}
+
+// launchRun starts a run of the Actor (or task) in the path with the
+// request's options and input. Callers do not hold Server.mu.
+func (c *call) launchRun(isTask bool) (*run, error) {
+	a, t, err := c.runTarget(isTask)
+	if err != nil {
+		return nil, err
+	}
+	opts, input, ctype, err := c.runRequest(a, t)
+	if err != nil {
+		return nil, err
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	return c.s.startRun(a, t, input, ctype, opts), nil
 }
 
 // runTarget finds the Actor (and task) a run operation names.
@@ -312,17 +325,12 @@ func getRun(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.s.mu.Lock()
-	r, err := c.run()
-	c.s.mu.Unlock()
+	r, err := underLock(c.s, c.run)
 	if err != nil {
 		return err
 	}
 	c.s.waitRun(c.r.Context(), r, wait)
-	c.s.mu.Lock()
-	body := c.s.runJSON(r)
-	c.s.mu.Unlock()
-	writeData(c.w, http.StatusOK, body)
+	writeData(c.w, http.StatusOK, c.lockedRunJSON(r))
 	return nil
 }
 
@@ -361,17 +369,12 @@ func abortRunHandler(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.s.mu.Lock()
-	r, err := c.run()
-	c.s.mu.Unlock()
+	r, err := underLock(c.s, c.run)
 	if err != nil {
 		return err
 	}
 	c.s.abortRun(r, gracefully)
-	c.s.mu.Lock()
-	body := c.s.runJSON(r)
-	c.s.mu.Unlock()
-	writeData(c.w, http.StatusOK, body)
+	writeData(c.w, http.StatusOK, c.lockedRunJSON(r))
 	return nil
 }
 
@@ -382,9 +385,7 @@ func listRuns(c *call) error { return c.listRuns(func(*run) bool { return true }
 
 // GET /v2/actors/{actorId}/runs — https://docs.apify.com/api/v2/actors-runs-get
 func listActorRuns(c *call) error {
-	c.s.mu.Lock()
-	a, err := c.actor()
-	c.s.mu.Unlock()
+	a, err := underLock(c.s, c.actor)
 	if err != nil {
 		return err
 	}
@@ -393,9 +394,7 @@ func listActorRuns(c *call) error {
 
 // GET /v2/actor-tasks/{actorTaskId}/runs — https://docs.apify.com/api/v2/actor-task-runs-get
 func listTaskRuns(c *call) error {
-	c.s.mu.Lock()
-	t, err := c.task()
-	c.s.mu.Unlock()
+	t, err := underLock(c.s, c.task)
 	if err != nil {
 		return err
 	}
@@ -418,15 +417,13 @@ func (c *call) listRuns(keep func(*run) bool) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	var all []runShortJSON
+	var all []*run
 	for _, r := range c.s.runOrder {
 		if keep(r) && (len(statuses) == 0 || slices.Contains(statuses, r.status)) {
-			all = append(all, c.s.runShortJSON(r))
+			all = append(all, r)
 		}
 	}
-	page, items := pageOf(all, offset, limit, desc)
-	page.Items = items
-	writeData(c.w, http.StatusOK, page)
+	writeData(c.w, http.StatusOK, renderPage(all, c.s.runShortJSON, offset, limit, desc))
 	return nil
 }
 
@@ -496,17 +493,10 @@ func getLog(c *call) error {
 
 // runSync starts a run, waits for it and hands the finished run to respond.
 func (c *call) runSync(isTask bool, respond func(r *run) error) error {
-	a, t, err := c.runTarget(isTask)
+	r, err := c.launchRun(isTask)
 	if err != nil {
 		return err
 	}
-	opts, input, ctype, err := c.runRequest(a, t)
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	r := c.s.startRun(a, t, input, ctype, opts)
-	c.s.mu.Unlock()
 	if !c.s.waitRun(c.r.Context(), r, maxSyncWait) {
 		if c.r.Context().Err() != nil {
 			return nil // the client is gone

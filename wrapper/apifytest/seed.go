@@ -10,10 +10,8 @@ import (
 // AddDataset creates a dataset holding items and returns its ID. name may be
 // "" for an unnamed dataset; each item must encode as a JSON object.
 func (s *Server) AddDataset(name string, items ...any) (string, error) {
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return "", fmt.Errorf("apifytest: AddDataset: %s", err.message)
-		}
+	if err := checkSeedName("AddDataset", name); err != nil {
+		return "", err
 	}
 	objs, size, err := toObjects(items)
 	if err != nil {
@@ -21,10 +19,10 @@ func (s *Server) AddDataset(name string, items ...any) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, taken := s.datasets.byName[name]; taken && name != "" {
-		return "", fmt.Errorf("apifytest: AddDataset: a dataset named %q already exists", name)
+	d, err := datasetKind.createUnique(s, "AddDataset", name)
+	if err != nil {
+		return "", err
 	}
-	d := s.createDataset(name)
 	d.append(s, objs, size)
 	return d.id, nil
 }
@@ -65,26 +63,11 @@ func (s *Server) DatasetItems(dataset string) ([]json.RawMessage, error) {
 }
 
 // findDataset finds a dataset by ID or name. Callers hold Server.mu.
-func (s *Server) findDataset(ref string) (*dataset, bool) {
-	if id, ok := s.datasets.byName[ref]; ok {
-		return s.datasets.byID[id], true
-	}
-	return s.datasets.lookup(s, ref)
-}
+func (s *Server) findDataset(ref string) (*dataset, bool) { return s.datasets.find(s, ref) }
 
 // AddKeyValueStore creates a key-value store ("" for unnamed) and returns its ID.
 func (s *Server) AddKeyValueStore(name string) (string, error) {
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return "", fmt.Errorf("apifytest: AddKeyValueStore: %s", err.message)
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.stores.byName[name]; taken && name != "" {
-		return "", fmt.Errorf("apifytest: AddKeyValueStore: a store named %q already exists", name)
-	}
-	return s.createKVStore(name).id, nil
+	return kvStoreKind.seed(s, "AddKeyValueStore", name)
 }
 
 // SetRecord stores a record in the key-value store with the given ID or name.
@@ -123,26 +106,12 @@ func (s *Server) Record(store, key string) (value []byte, contentType string, ok
 	return append([]byte(nil), r.value...), r.contentType, true
 }
 
-func (s *Server) findKVStore(ref string) (*kvStore, bool) {
-	if id, ok := s.stores.byName[ref]; ok {
-		return s.stores.byID[id], true
-	}
-	return s.stores.lookup(s, ref)
-}
+// findKVStore finds a key-value store by ID or name. Callers hold Server.mu.
+func (s *Server) findKVStore(ref string) (*kvStore, bool) { return s.stores.find(s, ref) }
 
 // AddRequestQueue creates a request queue ("" for unnamed) and returns its ID.
 func (s *Server) AddRequestQueue(name string) (string, error) {
-	if name != "" {
-		if err := checkStorageName(name); err != nil {
-			return "", fmt.Errorf("apifytest: AddRequestQueue: %s", err.message)
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.queues.byName[name]; taken && name != "" {
-		return "", fmt.Errorf("apifytest: AddRequestQueue: a queue named %q already exists", name)
-	}
-	return s.createQueue(name).id, nil
+	return queueKind.seed(s, "AddRequestQueue", name)
 }
 
 // RunInfo is a snapshot of a run, for assertions.

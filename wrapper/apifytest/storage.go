@@ -82,6 +82,24 @@ func (r *registry[T]) lookup(s *Server, ref string) (T, bool) {
 	return zero, false
 }
 
+// named finds a storage by name; "" names none.
+func (r *registry[T]) named(name string) (T, bool) {
+	if id, ok := r.byName[name]; ok && name != "" {
+		return r.byID[id], true
+	}
+	var zero T
+	return zero, false
+}
+
+// find finds a storage by name, ID or "username~name", for the seeding and
+// inspection methods. Callers hold Server.mu.
+func (r *registry[T]) find(s *Server, ref string) (T, bool) {
+	if v, ok := r.named(ref); ok {
+		return v, true
+	}
+	return r.lookup(s, ref)
+}
+
 // splitNamedRef splits "username~name" or "username/name".
 func splitNamedRef(ref string) (user, name string, ok bool) {
 	if i := strings.IndexAny(ref, "~/"); i > 0 && i < len(ref)-1 {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -168,18 +167,9 @@ func listTasks(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	all := make([]*task, 0, len(c.s.tasks))
-	for _, t := range c.s.tasks {
-		all = append(all, t)
-	}
-	slices.SortFunc(all, func(a, b *task) int { return a.createdAt.Compare(b.createdAt) })
-	var out []taskJSON
-	for _, t := range all {
-		out = append(out, c.s.taskJSON(t, true))
-	}
-	page, items := pageOf(out, offset, limit, desc)
-	page.Items = items
-	writeData(c.w, http.StatusOK, page)
+	all := byCreation(c.s.tasks, func(t *task) time.Time { return t.createdAt })
+	render := func(t *task) taskJSON { return c.s.taskJSON(t, true) }
+	writeData(c.w, http.StatusOK, renderPage(all, render, offset, limit, desc))
 	return nil
 }
 
