@@ -23,14 +23,22 @@ import (
 //	}
 //
 // Memory stays bounded by a few pages, whatever the dataset's size. Pages
-// are requested ahead of the loop (ItemsOptions.Prefetch, in order) and
-// decoded on all cores while the loop runs. Each page starts where the
-// previous one ended according to the X-Apify-Pagination-Count header (items
-// scanned), so Clean, SkipEmpty and Unwind neither lose nor repeat items; the
-// iteration ends when a page scans nothing or Limit items were yielded, never
-// on the reported total, which lags behind writes. A page whose body is cut
-// short (broken connection, truncated body) is read again from the next
-// item; failed requests are retried by the client's policy.
+// are requested ahead of the loop (up to ItemsOptions.Prefetch at once, in
+// order) and decoded on all cores while the loop runs. Each page starts
+// where the previous one ended according to the X-Apify-Pagination-Count
+// header (items scanned), so Clean, SkipEmpty and Unwind neither lose nor
+// repeat items; the iteration ends when a page scans nothing or Limit items
+// were yielded, never on the reported total, which lags behind writes. A
+// page whose body is cut short (broken connection, truncated body) is read
+// again from the next item; failed requests are retried by the client's
+// policy.
+//
+// Requests ahead are spent only where items are expected, since the API
+// rate-limits each dataset: the first request goes alone, prefetching grows
+// while pages come back full and never reaches past the reported total, and
+// after a short page a single request confirms the end. Reading n pages
+// thus costs n+1 requests (a 50-item dataset: 2), or fewer when Limit ends
+// the iteration.
 //
 // With T = json.RawMessage each item's bytes are yielded as sent, without
 // decoding; they stay valid after the loop moves on.

@@ -14,7 +14,7 @@ const maxPrefetch = 16
 
 // ItemsOptions selects and shapes the dataset items an iterator yields. The
 // zero value (or nil) reads every item from the start, 1000 per request, with
-// 4 requests in flight. The query parameters mirror
+// up to 4 requests in flight. The query parameters mirror
 // https://docs.apify.com/api/v2/dataset-items-get; the formatting ones that
 // only apply to csv, xlsx, xml or rss output are left out, since iterators
 // always read JSON.
@@ -25,9 +25,13 @@ type ItemsOptions struct {
 	Limit int
 	// PageSize is the number of stored items requested at a time; 0 means 1000.
 	PageSize int
-	// Prefetch is the number of page requests in flight at once, ahead of
-	// the loop; 0 means 4, at most 16. Up to twice as many pages are held in
-	// memory, so a new request goes out as soon as a body has arrived.
+	// Prefetch is the most page requests in flight at once, ahead of the
+	// loop; 0 means 4, at most 16. Up to twice as many pages are held in
+	// memory, so a new request goes out as soon as a body has arrived. The
+	// iterator reaches this depth only while pages come back full and below
+	// the reported total; the first request, requests past the total and the
+	// request after a short page go one at a time, so no request is wasted
+	// on pages past the end.
 	Prefetch int
 
 	// Desc lists the newest items first.

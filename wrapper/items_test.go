@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -300,5 +301,41 @@ func TestDatasetItemsCustomUnmarshal(t *testing.T) {
 	}
 	if calls.Load() != 1500 {
 		t.Fatalf("Unmarshal called in raw mode (%d calls)", calls.Load())
+	}
+}
+
+// TestDatasetItemsRequestCount checks the request schedule through the real
+// client: the first request goes alone, nothing is requested ahead past the
+// reported total, and the end costs one confirming request, so the API's
+// per-resource rate limit is not spent on empty pages.
+func TestDatasetItemsRequestCount(t *testing.T) {
+	for _, tc := range []struct {
+		items, pageSize int
+		want            []string // offset/limit of each request, sorted
+	}{
+		{50, 0, []string{"0/1000", "50/1000"}},
+		{2500, 1000, []string{"0/1000", "1000/1000", "2000/1000", "2500/1000"}},
+		{0, 0, []string{"0/1000"}},
+	} {
+		f, c := newIterFake(t)
+		f.items = iterItems(tc.items)
+		n := 0
+		for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{PageSize: tc.pageSize}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != tc.items {
+			t.Fatalf("%d items, want %d", n, tc.items)
+		}
+		var got []string
+		for _, r := range f.requestsTo("/items") {
+			got = append(got, r.URL.Query().Get("offset")+"/"+r.URL.Query().Get("limit"))
+		}
+		slices.Sort(got)
+		if want := slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {
+			t.Errorf("%d items: requests %v, want %v", tc.items, got, want)
+		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package pager is the paging machinery behind the wrapper's iterators: the
 // dataset-items engine (offset advanced by the X-Apify-Pagination-Count header,
-// bounded in-order prefetch, parallel decoding, exact resume after a body cut
-// short) and one token pager for the envelope, key and cursor lists.
+// bounded in-order prefetch that adapts to what pages report, parallel
+// decoding, exact resume after a body cut short) and one token pager for the
+// envelope, key and cursor lists.
 //
 // It knows nothing of the Apify client: callers pass a Fetch that sends one
 // request through their own transport (auth, retries, errors).
@@ -45,10 +46,17 @@ type Options struct {
 	// The engine then re-reads a page whose body was cut short from its start
 	// instead of from the next item's offset.
 	Filtered bool
-	// Prefetch is the number of page requests in flight at once. Up to
-	// twice as many pages are held (fetched, decoded, or waiting to be
-	// requested), so a request goes out as soon as another one's body has
-	// arrived, while earlier pages are still being decoded or consumed.
+	// Prefetch is the most page requests in flight at once. Up to twice as
+	// many pages are held (fetched, decoded, or waiting to be requested), so
+	// a request goes out as soon as another one's body has arrived, while
+	// earlier pages are still being decoded or consumed.
+	//
+	// The schedule adapts so that speculation costs no requests at the end:
+	// the first request goes alone, and the pages held ahead double (up to
+	// 2×Prefetch) with each page that comes back full. No request is made
+	// ahead for an offset at or past the total the API last reported, nor
+	// after a short page: those offsets get one request at a time, and a
+	// page that scans nothing ends the iteration.
 	Prefetch int
 	// Decoders is the number of pages decoded at once; default GOMAXPROCS.
 	Decoders int
@@ -86,10 +94,16 @@ func (o Options) normalized() (Options, error) {
 	return o, nil
 }
 
-// Pages iterates over the pages of a dataset's items. Every range starts a
-// new iteration; breaking out of it or cancelling ctx stops all requests and
-// goroutines before the range statement returns. An error is yielded once,
-// then the sequence ends. With a Limit, the last page's Items are cut to it.
+// Pages iterates over the pages of a dataset's items. Each page starts at
+// the previous page's Offset+Count; the iteration ends after a page that
+// scans nothing (Count 0, not yielded) or once Limit items were yielded,
+// never on the reported total. Reading n pages costs n+1 requests (the last
+// one confirms the end) when responses carry a total, stale or not; without
+// one, requests made ahead past the end add at most 2×Prefetch−1. Every range
+// starts a new iteration; breaking out of it or cancelling ctx stops all
+// requests and goroutines before the range statement returns. An error is
+// yielded once, then the sequence ends. With a Limit, the last page's Items
+// are cut to it.
 func Pages[T any](ctx context.Context, fetch Fetch, opts Options) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		r, err := newRun[T](ctx, fetch, opts)
@@ -177,6 +191,11 @@ type run[T any] struct {
 	nextOffset int       // offset of the next page to request
 	yielded    int       // items handed out so far
 	finished   bool
+
+	// The request schedule (see Options.Prefetch), kept by the consuming
+	// goroutine alone.
+	ahead int // most pages held in the queue: 1 at first and after a short page
+	total int // largest total the API reported; -1 while none was
 }
 
 // job is one page being fetched and decoded in its own goroutine.
@@ -201,7 +220,7 @@ func newRun[T any](ctx context.Context, fetch Fetch, opts Options) (*run[T], err
 	r := &run[T]{
 		ctx: ctx, cancel: cancel, fetch: fetch, o: o, raw: raw,
 		pageSize: o.PageSize, decoders: make(chan struct{}, o.Decoders), requests: make(chan struct{}, o.Prefetch),
-		nextOffset: o.Offset,
+		nextOffset: o.Offset, ahead: 1, total: -1,
 	}
 	r.filtered.Store(o.Filtered)
 	return r, nil
@@ -233,16 +252,9 @@ func (r *run[T]) next() (*Page[T], error) {
 	if r.finished {
 		return nil, nil
 	}
-	for len(r.queue) < 2*r.o.Prefetch {
-		l := r.limitAt(r.nextOffset)
-		if l == 0 {
-			break
-		}
-		r.queue = append(r.queue, r.start(r.nextOffset, l))
-		r.nextOffset += l
-	}
+	r.fill()
 	if len(r.queue) == 0 {
-		return nil, nil
+		return nil, nil // the cap forbids another request
 	}
 	j := r.queue[0]
 	if err := r.ctx.Err(); err != nil {
@@ -261,6 +273,7 @@ func (r *run[T]) next() (*Page[T], error) {
 		r.finished = true
 		return p, j.err
 	}
+	r.total = max(r.total, p.Total) // datasets only grow: the largest total is the latest
 	if p.Count == 0 {
 		r.finished = true
 		return nil, nil
@@ -273,6 +286,13 @@ func (r *run[T]) next() (*Page[T], error) {
 	if p.Limit < j.limit && p.Count == p.Limit && p.Limit > 0 {
 		r.pageSize = p.Limit // the API serves smaller pages than asked
 	}
+	// p.Limit is the limit asked for, or the smaller one the API reported
+	// serving: a page that scanned that many is full and more may follow.
+	if p.Count >= p.Limit {
+		r.ahead = min(2*r.ahead, 2*r.o.Prefetch)
+	} else {
+		r.ahead = 1 // likely the end: only one confirming request
+	}
 	// Requests ahead assumed a full page; re-plan from where this page ended.
 	if want := j.offset + p.Count; len(r.queue) > 0 && r.queue[0].offset != want || len(r.queue) == 0 && r.nextOffset != want {
 		for _, q := range r.queue {
@@ -281,7 +301,29 @@ func (r *run[T]) next() (*Page[T], error) {
 		r.queue = r.queue[:0]
 		r.nextOffset = want
 	}
+	if !r.finished {
+		r.fill() // send the next requests before the caller consumes this page
+	}
 	return p, nil
+}
+
+// fill starts page requests in order until the queue holds r.ahead pages.
+// A request behind a page still pending is speculative: it is made only for
+// an offset below the latest reported total. At or past it, and after a
+// short page (r.ahead is then 1), pages are requested one at a time, so the
+// end of the dataset costs a single confirming request.
+func (r *run[T]) fill() {
+	for len(r.queue) < r.ahead {
+		l := r.limitAt(r.nextOffset)
+		if l == 0 {
+			return
+		}
+		if len(r.queue) > 0 && r.total >= 0 && r.nextOffset >= r.total {
+			return
+		}
+		r.queue = append(r.queue, r.start(r.nextOffset, l))
+		r.nextOffset += l
+	}
 }
 
 func (r *run[T]) start(offset, limit int) *job[T] {

@@ -119,8 +119,8 @@ func TestItemsFiltersAdvanceByCount(t *testing.T) {
 			f, srv := newFake(t, items)
 			got := collectRaw(t, Items[json.RawMessage](context.Background(), testFetch(srv, q), Options{PageSize: 250, Filtered: true}))
 			sameRaw(t, got, expected(items, q, 0, 0))
-			if n := f.requestCount(); n < 13 || n > 13+2*DefaultPrefetch {
-				t.Errorf("%d requests for 12 pages", n)
+			if n := f.requestCount(); n != 13 {
+				t.Errorf("%d requests for 12 pages, want 13 (the last confirms the end)", n)
 			}
 		})
 	}
@@ -184,6 +184,8 @@ func TestItemsGrowingDataset(t *testing.T) {
 	}
 	got := collectRaw(t, Items[json.RawMessage](context.Background(), testFetch(srv, nil), Options{PageSize: 1000}))
 	sameRaw(t, got, items)
+	// 0 (full), 1000 (200: short), 1200 (300 appended meanwhile), 1500 (none).
+	checkRequests(t, f, "0/1000", "1000/1000", "1200/1000", "1500/1000")
 }
 
 func TestItemsServerCapsLimit(t *testing.T) {
@@ -498,7 +500,7 @@ func TestItemsNotAnArrayFailsAtOnce(t *testing.T) {
 	}))
 	defer srv.Close()
 	errs := 0
-	for _, err := range Items[testItem](context.Background(), testFetch(srv, nil), Options{Prefetch: 1}) {
+	for _, err := range Items[testItem](context.Background(), testFetch(srv, nil), Options{}) {
 		if err == nil {
 			t.Fatal("item from an HTML page")
 		}
@@ -508,8 +510,8 @@ func TestItemsNotAnArrayFailsAtOnce(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	}
-	// One request per page held (Prefetch 1 holds two), none repeated.
-	if errs != 1 || requests.Load() > 2 {
+	// The first request goes alone and is not repeated.
+	if errs != 1 || requests.Load() != 1 {
 		t.Fatalf("%d errors after %d requests, want 1 error and no retries", errs, requests.Load())
 	}
 }

@@ -39,8 +39,8 @@ type fakeDataset struct {
 	staleTotal int
 	// maxLimit caps the limit the fake honours (0: no cap).
 	maxLimit int
-	// noCount drops the Count header.
-	noCount bool
+	// noCount drops the Count header; noTotal drops the Total header.
+	noCount, noTotal bool
 	// faultFor decides the fault of request n (0-based); nil means none.
 	faultFor func(n int) fault
 	// faultAt, when set, decides the fault from the requested offset.
@@ -91,6 +91,17 @@ func (f *fakeDataset) requestCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.requests)
+}
+
+// requested lists the offset/limit of every request served, in arrival order.
+func (f *fakeDataset) requested() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.requests))
+	for i, q := range f.requests {
+		out[i] = q.Get("offset") + "/" + q.Get("limit")
+	}
+	return out
 }
 
 func (f *fakeDataset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +161,9 @@ func (f *fakeDataset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !f.noCount {
 		h.Set(HeaderCount, strconv.Itoa(len(window)))
 	}
-	h.Set(HeaderTotal, strconv.Itoa(reported))
+	if !f.noTotal {
+		h.Set(HeaderTotal, strconv.Itoa(reported))
+	}
 	if truthy(q.Get("desc")) {
 		h.Set(HeaderDesc, "true")
 	}

@@ -21,7 +21,9 @@ type TokenFetch[T any, K comparable] func(ctx context.Context, token K, remainin
 
 // Tokens iterates over a token-chained list from token first, yielding at
 // most limit items (0 means all). It stops when a page reports no more, when
-// the limit is reached, or after yielding an error once. Every range starts
+// the limit is reached, when an empty page hands back the token it was asked
+// for, or after yielding an error once (a page with items that hands back its
+// own token would loop forever, so that is an error). Every range starts
 // afresh from first.
 func Tokens[T any, K comparable](ctx context.Context, first K, limit int, fetch TokenFetch[T, K]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
@@ -57,6 +59,9 @@ func Tokens[T any, K comparable](ctx context.Context, first K, limit int, fetch 
 				return
 			}
 			if c.Next == token {
+				if len(c.Items) == 0 {
+					return // an empty last page that hands back its own token
+				}
 				yield(zero, fmt.Errorf("the API returned the page token %v again; stopping instead of looping", token))
 				return
 			}
