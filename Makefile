@@ -3,8 +3,9 @@
 
 GO ?= go
 # The API document: a path or URL. In this repository's checkout the copy in
-# ../shared is used when present; users get the published one.
-APIFY_OPENAPI ?= $(firstword $(wildcard $(CURDIR)/../shared/apify-openapi/openapi.json) https://docs.apify.com/api/openapi.json)
+# ../shared is used when present; elsewhere it stays unset, so the generator
+# takes the cached copy of the pinned document, else downloads the published one.
+APIFY_OPENAPI ?= $(wildcard $(CURDIR)/../shared/apify-openapi/openapi.json)
 export APIFY_OPENAPI
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Hand-written packages (gen/ is generated and not linted).

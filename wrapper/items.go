@@ -91,7 +91,8 @@ type ItemsPage[T any] struct {
 	Limit int
 	// Count is the number of stored items the API scanned for this page; the
 	// next page starts at Offset+Count. It exceeds len(Items) when Clean,
-	// SkipEmpty or SkipHidden dropped items and falls below it with Unwind.
+	// SkipEmpty or SkipFailedPages dropped items and falls below it with
+	// Unwind.
 	Count int
 	// Total is the item count the API reported. It lags behind writes, so
 	// the iteration does not stop on it; -1 when the header was absent.
