@@ -37,11 +37,11 @@ spec-update:
 
 ## check-generated: regenerate from the pinned document and fail if gen/ differs.
 check-generated:
-	@rm -rf build/check && mkdir -p build/check && cp gen/gen.go build/check/gen.go
+	@rm -rf build/check && mkdir -p build/check && cp gen/gen.go build/check/gen.go.committed
 	$(GO) generate ./api/
-	@if ! cmp -s gen/gen.go build/check/gen.go; then \
-		diff -u build/check/gen.go gen/gen.go | head -40; \
-		cp build/check/gen.go gen/gen.go; \
+	@if ! cmp -s gen/gen.go build/check/gen.go.committed; then \
+		diff -u build/check/gen.go.committed gen/gen.go | head -40; \
+		cp build/check/gen.go.committed gen/gen.go; \
 		echo "check-generated: gen/gen.go is not what the pinned document generates; run 'make generate' and commit"; exit 1; \
 	fi
 	@echo "check-generated: gen/ matches the pinned document"
