@@ -90,7 +90,7 @@ func listByOffset[T any](ctx context.Context, c *Client, p itemsPath, query url.
 		}
 		setQueryInt(q, "offset", offset)
 		setQueryInt(q, "limit", limit)
-		page, err := iterGetJSON[offsetEnvelope[T]](ctx, c, p.path, q)
+		page, err := callJSON[offsetEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
 		if err != nil {
 			return pager.Chunk[T, int]{}, err
 		}
@@ -127,7 +127,7 @@ func listByStartKey[T any](ctx context.Context, c *Client, p itemsPath, query ur
 			q.Set("exclusiveStartKey", key)
 		}
 		setQueryInt(q, "limit", w.pageLimit(remaining))
-		page, err := iterGetJSON[keysEnvelope[T]](ctx, c, p.path, q)
+		page, err := callJSON[keysEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
 		if err != nil {
 			return pager.Chunk[T, string]{}, err
 		}
@@ -159,7 +159,7 @@ func listByCursor[T any](ctx context.Context, c *Client, p itemsPath, query url.
 			q.Set("cursor", cursor)
 		}
 		setQueryInt(q, "limit", w.pageLimit(remaining))
-		page, err := iterGetJSON[cursorEnvelope[T]](ctx, c, p.path, q)
+		page, err := callJSON[cursorEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
 		if err != nil {
 			return pager.Chunk[T, string]{}, err
 		}
@@ -179,13 +179,4 @@ func listCheck(c *Client, p itemsPath, w listWindow) error {
 		return p.err
 	}
 	return w.validate()
-}
-
-// iterGetJSON sends a GET through the client and decodes the data envelope.
-func iterGetJSON[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, path, q, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[T](c, req)
 }

@@ -72,11 +72,7 @@ func (c *Client) LockHead(ctx context.Context, queueID string, opts *LockHeadOpt
 	if o.ClientKey != "" {
 		q.Set("clientKey", o.ClientKey)
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, q, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.LockedRequestQueueHead](c, req)
+	return callJSON[gen.LockedRequestQueueHead](ctx, c, http.MethodPost, path, q, nil, "")
 }
 
 // RequestLockOptions tune [Client.ProlongRequestLock] and

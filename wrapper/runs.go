@@ -265,11 +265,7 @@ func (c *Client) startRun(ctx context.Context, p itemsPath, input any, opts *Run
 	if opts != nil && opts.WaitForFinish > 0 {
 		ctx = c.longPoll(ctx, opts.WaitForFinish)
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, p.path, q, bodyReader(body), ctype)
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](ctx, c, http.MethodPost, p.path, q, bodyReader(body), ctype)
 }
 
 // bodyReader returns a replayable reader for b, or a nil io.Reader (not a
@@ -332,11 +328,7 @@ func (c *Client) GetRun(ctx context.Context, runID string) (*gen.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](ctx, c, http.MethodGet, path, nil, nil, "")
 }
 
 // ErrRunFailed matches a [*RunFailedError]: a run that finished with a status

@@ -38,11 +38,7 @@ func (c *Client) AbortRun(ctx context.Context, runID string, opts *AbortOptions)
 	if opts != nil && opts.Gracefully {
 		q.Set("gracefully", "true")
 	}
-	req, err := c.newRequest(markIdempotent(ctx), http.MethodPost, path, q, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](markIdempotent(ctx), c, http.MethodPost, path, q, nil, "")
 }
 
 // ResurrectOptions override the settings a resurrected run starts again
@@ -80,11 +76,7 @@ func (c *Client) ResurrectRun(ctx context.Context, runID string, opts *Resurrect
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, q, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](ctx, c, http.MethodPost, path, q, nil, "")
 }
 
 // RebootRun restarts the container of a RUNNING run, keeping its storages,
@@ -96,11 +88,7 @@ func (c *Client) RebootRun(ctx context.Context, runID string) (*gen.Run, error) 
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, nil, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](ctx, c, http.MethodPost, path, nil, nil, "")
 }
 
 // MetamorphOptions tune [Client.MetamorphRun].
@@ -138,11 +126,7 @@ func (c *Client) MetamorphRun(ctx context.Context, runID, targetActorID string, 
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, q, bodyReader(body), ctype)
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Run](c, req)
+	return callJSON[gen.Run](ctx, c, http.MethodPost, path, q, bodyReader(body), ctype)
 }
 
 // ChargeOptions tune [Client.ChargeRun].
