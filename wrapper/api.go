@@ -42,26 +42,30 @@ func newAPIClient(c *Client) (*gen.ClientWithResponses, error) {
 type apiDoer struct{ c *Client }
 
 func (d apiDoer) Do(req *http.Request) (*http.Response, error) {
-	req = req.WithContext(withBufferedBody(req.Context()))
+	req = req.WithContext(withJSONBody(req.Context()))
 	resp, err := d.c.http.Do(req)
 	if err != nil {
 		return nil, clientError(req, err, d.c.cfg.token.reveal())
 	}
-	if resp.StatusCode >= 400 {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// The generated parser reads what it gets whole: hand it at most
+		// maxErrorBody bytes of an error answer (a proxy's 128 MiB page).
+		boundErrorBody(resp)
 		relabelBrokenErrorBody(resp)
 	}
 	return resp, nil
 }
 
-// relabelBrokenErrorBody keeps an error answer whose body claims to be JSON
-// but is not (a proxy's page, a cut body) away from the generated parser,
-// which would fail on it and lose the status: the body is handed over as
-// text/plain, so [Result] and [Check] report an [*APIError] with an excerpt.
+// relabelBrokenErrorBody keeps an error answer whose (bounded) body claims
+// to be JSON but is not (a proxy's page, a cut body) away from the generated
+// parser, which would fail on it and lose the status: the body is handed over
+// as text/plain, so [Result] and [Check] report an [*APIError] with an
+// excerpt.
 func relabelBrokenErrorBody(resp *http.Response) {
 	if !strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		return
 	}
-	body := readErrorBody(resp.Body)
+	body, _ := io.ReadAll(resp.Body) // in memory
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if json.Unmarshal(body, new(gen.ErrorResponse)) != nil {
 		resp.Header = resp.Header.Clone()

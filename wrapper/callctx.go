@@ -13,7 +13,7 @@ import (
 type (
 	unsafeRetriesKey  struct{}
 	idempotentKey     struct{}
-	bufferBodyKey     struct{}
+	bufferBodyKey     struct{} // value: bodyMode
 	attemptTimeoutKey struct{}
 	attemptKey        struct{}
 )
@@ -40,22 +40,51 @@ func AllowUnsafeRetries(ctx context.Context) context.Context {
 // requests the API deduplicates on its own: request-queue adds keyed by
 // uniqueKey, charge with an idempotency key, get-or-create by name.
 func markIdempotent(ctx context.Context) context.Context {
+	if ctx == nil {
+		return nil // newRequest reports it
+	}
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
+// bodyMode says how the retry transport treats a 2xx body.
+type bodyMode int
+
+const (
+	streamBody   bodyMode = iota // handed over open (the default)
+	bufferedBody                 // read whole inside the attempt
+	jsonBody                     // read whole and checked to be JSON
+)
+
 // withBufferedBody returns a copy of ctx under which the retry transport reads
-// a 2xx response body completely inside the attempt, so that a truncated or
-// (for JSON content) undecodable body is retried like a network error
-// (idempotent requests only). The returned response body is an in-memory
-// reader. doJSON and API() use it; streaming callers must not.
+// a 2xx response body completely inside the attempt (at most the client's
+// WithMaxResponseBody bound), so that a truncated body is retried like a
+// network error (idempotent requests only). The returned response body is an
+// in-memory reader. GetRecord uses it: the bytes are returned as stored,
+// whatever they are; streaming callers must not.
 func withBufferedBody(ctx context.Context) context.Context {
-	return context.WithValue(ctx, bufferBodyKey{}, true)
+	if ctx == nil {
+		return nil // newRequest reports it
+	}
+	return context.WithValue(ctx, bufferBodyKey{}, bufferedBody)
+}
+
+// withJSONBody is withBufferedBody for callers that decode the body as JSON
+// (doJSON, API()): a body labelled JSON that is not one valid JSON value is
+// also retried, as a truncated one.
+func withJSONBody(ctx context.Context) context.Context {
+	if ctx == nil {
+		return nil
+	}
+	return context.WithValue(ctx, bufferBodyKey{}, jsonBody)
 }
 
 // withAttemptTimeout returns a copy of ctx that overrides the client's
 // per-attempt timeout for requests made with it; d == 0 disables the
 // per-attempt timeout (for long streams such as a followed log).
 func withAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
+	if ctx == nil {
+		return nil // newRequest reports it
+	}
 	return context.WithValue(ctx, attemptTimeoutKey{}, d)
 }
 
@@ -69,8 +98,8 @@ func markedIdempotent(ctx context.Context) bool {
 	return v
 }
 
-func bufferedBodyWanted(ctx context.Context) bool {
-	v, _ := ctx.Value(bufferBodyKey{}).(bool)
+func bodyModeOf(ctx context.Context) bodyMode {
+	v, _ := ctx.Value(bufferBodyKey{}).(bodyMode)
 	return v
 }
 

@@ -73,6 +73,7 @@ func buildHTTPClient(cfg *config) *http.Client {
 		logger:   cfg.logger,
 		newTimer: cfg.newTimer,
 		token:    cfg.token,
+		maxBody:  cfg.maxBody,
 	}
 	hc.CheckRedirect = checkRedirect(cfg.baseURL, hc.CheckRedirect)
 	return hc

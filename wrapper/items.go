@@ -204,12 +204,13 @@ func itemsSetup(c *Client, p itemsPath, opts *ItemsOptions, last *LastRunOptions
 		return c.do(req)
 	}
 	return fetch, pager.Options{
-		Offset:    opts.Offset,
-		Limit:     opts.Limit,
-		PageSize:  opts.PageSize,
-		Prefetch:  opts.Prefetch,
-		Filtered:  opts.reshapes(),
-		Unmarshal: opts.Unmarshal,
+		Offset:       opts.Offset,
+		Limit:        opts.Limit,
+		PageSize:     opts.PageSize,
+		Prefetch:     opts.Prefetch,
+		Filtered:     opts.reshapes(),
+		Unmarshal:    opts.Unmarshal,
+		MaxBodyBytes: c.cfg.maxBody,
 	}, nil
 }
 

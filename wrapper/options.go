@@ -41,6 +41,7 @@ type config struct {
 	timeout       time.Duration
 	logger        *slog.Logger
 	newTimer      func() backoff.Timer // tests inject a fake; nil = real timers
+	maxBody       int64                // bound on a success body read whole
 }
 
 func defaultConfig() *config {
@@ -50,6 +51,7 @@ func defaultConfig() *config {
 		retry:   DefaultRetryPolicy(),
 		timeout: DefaultTimeout,
 		logger:  slog.New(slog.DiscardHandler),
+		maxBody: DefaultMaxResponseBody,
 	}
 }
 

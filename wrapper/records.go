@@ -88,11 +88,13 @@ func (c *Client) GetRecord(ctx context.Context, storeID, key string) (*Record, e
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(withBufferedBody(ctx), http.MethodGet, path, nil, nil, "")
+	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(req)
+	// Read whole inside the attempt (a cut body is read again), but never
+	// decoded: the bytes are returned as stored, whatever the content type.
+	resp, err := c.do(req.WithContext(withBufferedBody(req.Context())))
 	if err != nil {
 		return nil, err
 	}

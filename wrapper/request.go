@@ -92,7 +92,7 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 // doJSON sends req and decodes its JSON answer into a new T, unwrapping
 // {"data": ...} once. See the contract above.
 func doJSON[T any](c *Client, req *http.Request) (*T, error) {
-	req = req.WithContext(withBufferedBody(req.Context()))
+	req = req.WithContext(withJSONBody(req.Context()))
 	resp, err := c.do(req)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,9 @@ func doJSON[T any](c *Client, req *http.Request) (*T, error) {
 
 // responseError reports a 2xx answer that could not be used.
 func responseError(resp *http.Response, err error) error {
-	err = fmt.Errorf("%w: %s: %w", ErrUnexpectedResponse, resp.Status, err)
+	if !errors.Is(err, ErrUnexpectedResponse) {
+		err = fmt.Errorf("%w: %s: %w", ErrUnexpectedResponse, resp.Status, err)
+	}
 	req := resp.Request
 	if req == nil {
 		return fmt.Errorf("apify: %w", err)
@@ -120,23 +122,29 @@ func responseError(resp *http.Response, err error) error {
 }
 
 // decodeData decodes a success body into a new T. When the body is Apify's
-// envelope — an object whose only key is "data" — the value of "data" is
-// decoded, unless T itself has a top-level "data" field (a generated
-// envelope type such as gen.RunResponse), in which case the whole body is.
-// An empty body, a null payload or a JSON error is an error.
+// envelope — an object with a "data" member, whatever other members it has —
+// the value of "data" is decoded, unless T itself has a top-level "data"
+// field (a generated envelope type such as gen.RunResponse), in which case
+// the whole body is. A body without "data" (a bare value: records, dataset
+// items, arrays) is decoded whole, but must fill at least one field of a
+// struct T: an answer that fills none could not be unwrapped, and a zero
+// value would pass for a real one. An empty body, a null payload, a JSON
+// error or such an answer is an error; the caller wraps it to match
+// ErrUnexpectedResponse.
 func decodeData[T any](body []byte) (*T, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, errors.New("empty body, expected JSON")
 	}
 	payload := trimmed
-	if trimmed[0] == '{' && !hasDataField(reflect.TypeFor[T]()) {
+	unwrapped := hasDataField(reflect.TypeFor[T]())
+	if trimmed[0] == '{' && !unwrapped {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(trimmed, &top); err != nil {
 			return nil, fmt.Errorf("decoding JSON: %w", err)
 		}
-		if data, ok := top["data"]; ok && len(top) == 1 {
-			payload = bytes.TrimSpace(data)
+		if data, ok := top["data"]; ok {
+			payload, unwrapped = bytes.TrimSpace(data), true
 		}
 	}
 	if bytes.Equal(payload, []byte("null")) {
@@ -146,7 +154,16 @@ func decodeData[T any](body []byte) (*T, error) {
 	if err := json.Unmarshal(payload, v); err != nil {
 		return nil, fmt.Errorf("decoding JSON into %T: %w", v, err)
 	}
+	if !unwrapped && isZeroStruct(v) && !bytes.Equal(payload, []byte("{}")) {
+		return nil, fmt.Errorf(`the answer has no "data" member and none of the fields of %T: %s`, *v, snippet(trimmed, maxSnippet))
+	}
 	return v, nil
+}
+
+// isZeroStruct reports whether *v is a struct with every field zero.
+func isZeroStruct[T any](v *T) bool {
+	rv := reflect.ValueOf(v).Elem()
+	return rv.Kind() == reflect.Struct && rv.IsZero()
 }
 
 // hasDataField reports whether t (or *t) is a struct with a top-level JSON

@@ -97,7 +97,7 @@ func (c *Client) runSync(ctx context.Context, collection, id, what string, input
 		return nil, err
 	}
 	defer resp.Body.Close()
-	value, err := io.ReadAll(resp.Body)
+	value, err := readBounded(resp.Body, c.cfg.maxBody, resp.Status)
 	if err != nil {
 		return nil, responseError(resp, err)
 	}

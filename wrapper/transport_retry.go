@@ -37,6 +37,7 @@ type retryTransport struct {
 	logger   *slog.Logger
 	newTimer func() backoff.Timer
 	token    *secret // only to scrub log and error text
+	maxBody  int64   // bound on a 2xx body read inside the attempt
 }
 
 // errRetryableStatus marks an answer that may be retried; when retries run
@@ -161,17 +162,20 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 		return nil, err
 	}
 	resp.Request = r
-	if bufferedBodyWanted(ctx) && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		body, err := io.ReadAll(resp.Body)
+	if mode := bodyModeOf(ctx); mode != streamBody && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		body, err := readBounded(resp.Body, t.maxBody, resp.Status)
 		resp.Body.Close()
 		cancel()
+		if errors.Is(err, ErrUnexpectedResponse) {
+			return nil, backoff.Permanent(t.requestErr(req, n, err, "")) // too long: the same again
+		}
 		if err != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) && req.Context().Err() == nil {
 				err = fmt.Errorf("%w: attempt exceeded %v (WithTimeout): %w", ErrTimeout, timeout, err)
 			}
 			return nil, fmt.Errorf("%w: reading the %s body: %w", ErrUnexpectedResponse, resp.Status, err)
 		}
-		if len(body) > 0 && isJSON(resp.Header.Get("Content-Type")) && !json.Valid(body) {
+		if mode == jsonBody && len(body) > 0 && isJSON(resp.Header.Get("Content-Type")) && !json.Valid(body) {
 			return nil, fmt.Errorf("%w: the %s body is not valid JSON (truncated?): %s",
 				ErrUnexpectedResponse, resp.Status, snippet(body, maxSnippet))
 		}

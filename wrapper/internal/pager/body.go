@@ -2,6 +2,7 @@ package pager
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -25,27 +26,44 @@ func putBuf(b *[]byte) {
 	bufPool.Put(b)
 }
 
-// readBody appends the whole body of resp to buf and closes it. sizeHint
-// presizes the buffer when the response has no Content-Length (compressed or
-// chunked bodies). A body that ends early returns what arrived and the read
-// error.
-func readBody(resp *http.Response, buf []byte, sizeHint int) ([]byte, error) {
+// maxReserve caps the bytes reserved up front for a body: a declared
+// Content-Length (or the previous page's size) is a hint about what will
+// arrive, never an allocation a server can dictate. Beyond it the buffer grows
+// with the bytes that actually arrive.
+const maxReserve = 8 << 20
+
+// ErrBodyTooLarge reports a page body longer than Options.MaxBodyBytes.
+var ErrBodyTooLarge = errors.New("page body exceeds the size limit")
+
+// readBody appends the body of resp to buf and closes it. sizeHint presizes
+// the buffer when the response has no Content-Length (compressed or chunked
+// bodies); either way at most maxReserve bytes are reserved before they
+// arrive. A body that ends early returns what arrived and the read error; one
+// longer than maxBytes (> 0) fails with ErrBodyTooLarge.
+func readBody(resp *http.Response, buf []byte, sizeHint int, maxBytes int64) ([]byte, error) {
 	defer resp.Body.Close()
 	want := sizeHint
 	if resp.ContentLength > 0 {
-		want = int(resp.ContentLength) + 1 // +1 so the final Read sees EOF without growing
+		// +1 so the final Read sees EOF without growing; computed in int64
+		// so that no declared length can overflow int.
+		want = int(min(resp.ContentLength, maxReserve) + 1)
 	}
+	want = min(max(want, 0), maxReserve+1)
 	if free := cap(buf) - len(buf); want > free {
 		grown := make([]byte, len(buf), len(buf)+want)
 		copy(grown, buf)
 		buf = grown
 	}
+	start := len(buf)
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
 		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if maxBytes > 0 && int64(len(buf)-start) > maxBytes {
+			return buf[:start], fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, maxBytes)
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return buf, nil

@@ -66,6 +66,9 @@ type Options struct {
 	// Unmarshal decodes one item into a *T; nil means encoding/json.Unmarshal.
 	// Raw mode (T = json.RawMessage) never calls it.
 	Unmarshal func(data []byte, v any) error
+	// MaxBodyBytes bounds one page body; a longer one ends the iteration
+	// with an error wrapping ErrBodyTooLarge. 0 means no bound.
+	MaxBodyBytes int64
 }
 
 func (o Options) normalized() (Options, error) {
@@ -76,8 +79,8 @@ func (o Options) normalized() (Options, error) {
 		return o, fmt.Errorf("limit %d is negative (0 means no limit)", o.Limit)
 	case o.PageSize < 0:
 		return o, fmt.Errorf("page size %d is negative (0 means %d)", o.PageSize, DefaultPageSize)
-	case o.Prefetch < 0 || o.Decoders < 0 || o.BodyRetries < 0:
-		return o, errors.New("prefetch, decoders and body retries must not be negative")
+	case o.Prefetch < 0 || o.Decoders < 0 || o.BodyRetries < 0 || o.MaxBodyBytes < 0:
+		return o, errors.New("prefetch, decoders, body retries and the body size limit must not be negative")
 	}
 	if o.PageSize == 0 {
 		o.PageSize = DefaultPageSize
@@ -208,6 +211,9 @@ type job[T any] struct {
 }
 
 func newRun[T any](ctx context.Context, fetch Fetch, opts Options) (*run[T], error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	o, err := opts.normalized()
 	if err != nil {
 		return nil, err
@@ -459,8 +465,13 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			return nil, nil, meta{}, err
 		}
 		from := len(b)
-		b, err = readBody(resp, b, int(r.sizeHint.Load()))
+		b, err = readBody(resp, b, int(r.sizeHint.Load()), r.o.MaxBodyBytes)
 		<-r.requests
+		if errors.Is(err, ErrBodyTooLarge) {
+			*body = b
+			putBuf(body)
+			return nil, nil, meta{}, fmt.Errorf("the page at offset %d: %w; ask for smaller pages", offset+got, err)
+		}
 		if err == nil {
 			spans, err = splitArray(b, from, spans)
 		} else {
@@ -474,6 +485,18 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 					*body = b
 					putBuf(body)
 					return nil, nil, meta{}, fmt.Errorf("the response for offset %d has no %s header, needed to page with filters or unwind", offset+got, HeaderCount)
+				}
+				m.count = fresh
+			}
+			if m.count == 0 && fresh > 0 {
+				// The header says nothing was scanned, yet items came: ending
+				// here would drop them. Without filters each item is one
+				// stored item, so their number is the count; with filters
+				// nothing tells where the next page starts.
+				if filtered {
+					*body = b
+					putBuf(body)
+					return nil, nil, meta{}, fmt.Errorf("the response for offset %d carries %d items but its %s header says 0 were scanned; stopping instead of dropping them", offset+got, fresh, HeaderCount)
 				}
 				m.count = fresh
 			}
