@@ -1,0 +1,330 @@
+package apify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
+)
+
+// exportFixture is an apifytest server with a dataset of n items, some of
+// them with hidden fields, empty, or with arrays to unwind.
+func exportFixture(t *testing.T, n int) (*apifytest.Server, *Client, string) {
+	t.Helper()
+	srv := apifytest.NewServer(t)
+	items := make([]any, n)
+	for i := range items {
+		switch {
+		case i%7 == 3:
+			items[i] = map[string]any{}
+		case i%5 == 1:
+			items[i] = map[string]any{"n": i, "tags": []string{"a", "b"}, "#debug": "x"}
+		default:
+			items[i] = map[string]any{"n": i, "text": fmt.Sprintf("line %d, \"quoted\"\nsecond", i)}
+		}
+	}
+	id, err := srv.AddDataset("export", items...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, fakeClient(t, srv, nil), id
+}
+
+// exportOnce is what one uninterrupted export writes.
+func exportOnce(t *testing.T, c *Client, id string, format ExportFormat, opts *ExportOptions) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	n, err := c.ExportDataset(context.Background(), id, &b, format, opts)
+	if err != nil {
+		t.Fatalf("export %s: %v", format, err)
+	}
+	if n != int64(b.Len()) {
+		t.Fatalf("export %s returned %d bytes, wrote %d", format, n, b.Len())
+	}
+	return b.Bytes()
+}
+
+func TestExportJSONMatchesItems(t *testing.T) {
+	_, c, id := exportFixture(t, 45)
+	for _, opts := range []*ExportOptions{
+		nil,
+		{ItemsOptions: ItemsOptions{PageSize: 10}},
+		{ItemsOptions: ItemsOptions{PageSize: 4, Offset: 3, Limit: 20, Desc: true}},
+		{ItemsOptions: ItemsOptions{PageSize: 6, Clean: true, Unwind: []string{"tags"}, Limit: 17}},
+	} {
+		var want []json.RawMessage
+		io := ItemsOptions{}
+		if opts != nil {
+			io = opts.ItemsOptions
+		}
+		io.PageSize = 0
+		for item, err := range DatasetItems[json.RawMessage](context.Background(), c, id, &io) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, item)
+		}
+		var got []json.RawMessage
+		if err := json.Unmarshal(exportOnce(t, c, id, ExportJSON, opts), &got); err != nil {
+			t.Fatalf("json export is not a JSON array: %v", err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("opts %+v: %d items exported, the iterator yields %d", opts, len(got), len(want))
+		}
+		var lines [][]byte
+		for _, l := range bytes.Split(bytes.TrimSuffix(exportOnce(t, c, id, ExportJSONL, opts), []byte("\n")), []byte("\n")) {
+			if len(l) > 0 {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) != len(want) {
+			t.Fatalf("opts %+v: %d jsonl lines, want %d", opts, len(lines), len(want))
+		}
+		for i := range want {
+			if !jsonEqual(got[i], want[i]) || !jsonEqual(lines[i], want[i]) {
+				t.Fatalf("item %d: json %s, jsonl %s, want %s", i, got[i], lines[i], want[i])
+			}
+		}
+	}
+}
+
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ja, _ := json.Marshal(x)
+	jb, _ := json.Marshal(y)
+	return bytes.Equal(ja, jb)
+}
+
+func TestExportEmptyDataset(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	id, err := srv.AddDataset("empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
+	if got := exportOnce(t, c, id, ExportJSON, nil); string(got) != "[]" {
+		t.Errorf("empty json export = %q, want []", got)
+	}
+	if got := exportOnce(t, c, id, ExportJSONL, nil); len(got) != 0 {
+		t.Errorf("empty jsonl export = %q, want nothing", got)
+	}
+}
+
+// TestExportResumesAfterBrokenBodies cuts every other page in half and
+// checks that the export equals an uninterrupted one, that it resumed at the
+// next item rather than the start, and that no item was written twice.
+func TestExportResumesAfterBrokenBodies(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		format ExportFormat
+		opts   ExportOptions
+	}{
+		{"json", ExportJSON, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8}}},
+		{"jsonl", ExportJSONL, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8}}},
+		{"json limited", ExportJSON, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8, Offset: 5, Limit: 30}}},
+		{"json reshaped", ExportJSON, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8, Clean: true, Unwind: []string{"tags"}}}},
+		{"jsonl reshaped", ExportJSONL, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8, SkipEmpty: true, Limit: 25}}},
+		{"csv", ExportCSV, ExportOptions{}},
+		{"csv filtered", ExportCSV, ExportOptions{ItemsOptions: ItemsOptions{Clean: true, Fields: []string{"n", "text"}}, Delimiter: ';'}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c, id := exportFixture(t, 60)
+			want := exportOnce(t, c, id, tc.format, &tc.opts)
+			srv.ResetRequests()
+			if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}, 3); err != nil {
+				t.Fatal(err)
+			}
+			// More faults in the middle of the export, as items arrive.
+			fw := &faultingWriter{srv: srv, at: map[int]bool{5: true, 13: true, 21: true}}
+			if _, err := c.ExportDataset(context.Background(), id, fw, tc.format, &tc.opts); err != nil {
+				t.Fatal(err)
+			}
+			got := fw.Bytes()
+			if !bytes.Equal(got, want) {
+				t.Fatalf("export after broken bodies differs:\n got %q\nwant %q", got, want)
+			}
+			reqs := srv.Requests()
+			truncated := 0
+			for _, r := range reqs {
+				if r.Fault != "" {
+					truncated++
+				}
+			}
+			if truncated != 3+fw.injected {
+				t.Fatalf("%d requests hit the fault, want %d", truncated, 3+fw.injected)
+			}
+			if tc.format == ExportJSON || tc.format == ExportJSONL {
+				// After a cut, the next request starts past the items
+				// already written (or, with filters, at the same page).
+				for i := 0; i+1 < len(reqs); i++ {
+					if reqs[i].Fault == "" {
+						continue
+					}
+					cut, next := reqs[i].Query.Get("offset"), reqs[i+1].Query.Get("offset")
+					if tc.opts.reshapes() {
+						if next != cut {
+							t.Errorf("with filters, the request after a cut at offset %s starts at %s, want the same page", cut, next)
+						}
+					} else if atoiForTest(next) <= atoiForTest(cut) {
+						t.Errorf("the request after a cut at offset %s starts at %s, want past the items written", cut, next)
+					}
+				}
+			}
+		})
+	}
+}
+
+func atoiForTest(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return n
+}
+
+// TestExportReplayMismatch serves a document format whose bytes change
+// between requests (like a workbook stamped with the time): the export must
+// stop with ErrExportNotResumable rather than splice two files.
+func TestExportReplayMismatch(t *testing.T) {
+	calls := 0
+	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		calls++
+		body := fmt.Sprintf("PK-stamp-%d-%s", calls, strings.Repeat("x", 4000))
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		if calls == 1 {
+			exportTruncate(t, w, body, 1000)
+			return
+		}
+		w.Write([]byte(body))
+	})
+	c := stub.client(t, nil)
+	var b bytes.Buffer
+	n, err := c.ExportDataset(context.Background(), "ds", &b, ExportXLSX, nil)
+	if !errors.Is(err, ErrExportNotResumable) {
+		t.Fatalf("err = %v, want ErrExportNotResumable", err)
+	}
+	if n != int64(b.Len()) || !strings.HasPrefix("PK-stamp-1-"+strings.Repeat("x", 4000), b.String()) {
+		t.Fatalf("wrote %d bytes %q…, want a prefix of the first response", n, b.String()[:min(b.Len(), 20)])
+	}
+}
+
+// TestExportReplayResumes serves the same bytes each time and cuts the first
+// two responses at different places: the output is the whole file once.
+func TestExportReplayResumes(t *testing.T) {
+	body := "PK" + strings.Repeat("0123456789", 1000)
+	calls := 0
+	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		calls++
+		if r.URL.Query().Get("format") != "xlsx" {
+			t.Errorf("format = %q, want xlsx", r.URL.Query().Get("format"))
+		}
+		switch calls {
+		case 1:
+			exportTruncate(t, w, body, 3000)
+		case 2:
+			exportTruncate(t, w, body, 7000)
+		default:
+			w.Write([]byte(body))
+		}
+	})
+	var b bytes.Buffer
+	if _, err := stub.client(t, nil).ExportDataset(context.Background(), "ds", &b, ExportXLSX, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != body || calls != 3 {
+		t.Fatalf("after %d calls wrote %d bytes, want %d once", calls, b.Len(), len(body))
+	}
+}
+
+func TestExportErrors(t *testing.T) {
+	srv, c, id := exportFixture(t, 3)
+	ctx := context.Background()
+	var b bytes.Buffer
+	_, err := c.ExportDataset(ctx, "missing", &b, ExportJSON, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing dataset: err = %v, want an *APIError matching ErrNotFound", err)
+	}
+	for _, tc := range []struct {
+		format ExportFormat
+		opts   *ExportOptions
+		want   string
+	}{
+		{"pdf", nil, `the format "pdf" is not one of`},
+		{ExportJSON, &ExportOptions{Delimiter: ';'}, "the Delimiter applies to the csv format only"},
+		{ExportCSV, &ExportOptions{Delimiter: '"'}, "cannot separate csv fields"},
+		{ExportCSV, &ExportOptions{ItemsOptions: ItemsOptions{Prefetch: 2}}, "the Prefetch does not apply"},
+		{ExportJSONL, &ExportOptions{ItemsOptions: ItemsOptions{Limit: -1}}, "the Limit -1 is negative"},
+		{ExportXML, &ExportOptions{FeedTitle: "x"}, "the FeedTitle applies to the rss format only"},
+	} {
+		_, err := c.ExportDataset(ctx, id, &b, tc.format, tc.opts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %+v: err = %v, want it to say %q", tc.format, tc.opts, err, tc.want)
+		}
+	}
+	if _, err := c.ExportDataset(ctx, id, nil, ExportJSON, nil); err == nil {
+		t.Error("a nil writer was accepted")
+	}
+	if len(srv.Requests()) != 1 {
+		t.Errorf("invalid calls sent requests: %d in all, want only the missing dataset's", len(srv.Requests()))
+	}
+
+	// A failing writer ends the export at once, without retries.
+	srv.ResetRequests()
+	_, err = c.ExportDataset(ctx, id, failingWriter{}, ExportJSONL, nil)
+	if err == nil || !strings.Contains(err.Error(), "disk full") || len(srv.Requests()) != 1 {
+		t.Errorf("failing writer: err = %v after %d requests, want disk full after 1", err, len(srv.Requests()))
+	}
+
+	// Breaks that never make progress end after MaxResumes.
+	srv.ResetRequests()
+	if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", CutConnection: true}, 1000); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ExportDataset(ctx, id, &b, ExportJSON, &ExportOptions{MaxResumes: 2})
+	if err == nil {
+		t.Fatal("export through a dead connection succeeded")
+	}
+	srv.ClearFaults()
+}
+
+// exportTruncate answers 200 announcing all of body, sends its first cut
+// bytes and closes the connection.
+func exportTruncate(t *testing.T, w http.ResponseWriter, body string, cut int) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:cut])
+	buf.Flush()
+}
+
+// faultingWriter injects a truncated body into the next items request when
+// it receives its n-th write, for each n in at.
+type faultingWriter struct {
+	bytes.Buffer
+	srv      *apifytest.Server
+	at       map[int]bool
+	writes   int
+	injected int
+}
+
+func (f *faultingWriter) Write(p []byte) (int, error) {
+	f.writes++
+	if f.at[f.writes] {
+		if err := f.srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}, 1); err != nil {
+			return 0, err
+		}
+		f.injected++
+	}
+	return f.Buffer.Write(p)
+}
