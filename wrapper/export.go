@@ -164,7 +164,7 @@ func (x *exporter) paged(ctx context.Context) error {
 			return err
 		}
 		got := 0 // items of this response, skipped ones included
-		err = read(resp.Body, func(item []byte) error {
+		err = read(&itemBudget{r: resp.Body, limit: x.c.cfg.maxBody}, func(item []byte) error {
 			if got++; got <= skip {
 				return nil
 			}
@@ -181,6 +181,9 @@ func (x *exporter) paged(ctx context.Context) error {
 		case err != nil:
 			if x.out.err != nil {
 				return x.out.err
+			}
+			if errors.Is(err, errItemTooLarge) {
+				return err
 			}
 			progress := got > skip
 			if x.reshapes {

@@ -17,8 +17,32 @@ import (
 
 var utf8BOM = []byte("\uFEFF")
 
+// errItemTooLarge ends an export whose item exceeds the client's memory
+// bound (WithMaxResponseBody); reading it again would not help.
+var errItemTooLarge = errors.New("a single item is longer than the most the client reads into memory (WithMaxResponseBody)")
+
+// itemBudget is a body reader that fails once more than limit bytes were
+// read since the last item ended (reset), so that one huge item cannot
+// exhaust memory.
+type itemBudget struct {
+	r     io.Reader
+	limit int64
+	used  int64
+}
+
+func (b *itemBudget) Read(p []byte) (int, error) {
+	if b.used > b.limit {
+		return 0, fmt.Errorf("%w: %w", ErrUnexpectedResponse, errItemTooLarge)
+	}
+	n, err := b.r.Read(p)
+	b.used += int64(n)
+	return n, err
+}
+
+func (b *itemBudget) reset() { b.used = 0 }
+
 // readJSONArray reads a JSON array of items.
-func readJSONArray(body io.Reader, each func(item []byte) error) error {
+func readJSONArray(body *itemBudget, each func(item []byte) error) error {
 	br := bufio.NewReaderSize(body, 64<<10)
 	skipBOM(br)
 	dec := json.NewDecoder(br)
@@ -34,6 +58,7 @@ func readJSONArray(body io.Reader, each func(item []byte) error) error {
 		if err := dec.Decode(&item); err != nil {
 			return truncated(err)
 		}
+		body.reset()
 		if err := each(item); err != nil {
 			return err
 		}
@@ -50,11 +75,12 @@ func readJSONArray(body io.Reader, each func(item []byte) error) error {
 
 // readJSONLines reads one item per line; blank lines are skipped and the
 // last line may lack its newline.
-func readJSONLines(body io.Reader, each func(item []byte) error) error {
+func readJSONLines(body *itemBudget, each func(item []byte) error) error {
 	br := bufio.NewReaderSize(body, 64<<10)
 	skipBOM(br)
 	for {
 		line, err := br.ReadBytes('\n')
+		body.reset()
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err
 		}

@@ -328,3 +328,22 @@ func (f *faultingWriter) Write(p []byte) (int, error) {
 	}
 	return f.Buffer.Write(p)
 }
+
+// TestExportBoundsItemSize: one item longer than the client's memory bound
+// ends the export with ErrUnexpectedResponse, without resumes.
+func TestExportBoundsItemSize(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	id, err := srv.AddDataset("big", map[string]any{"n": 1}, map[string]any{"blob": strings.Repeat("x", 300<<10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil, withMaxResponseBody(64<<10))
+	for _, f := range []ExportFormat{ExportJSON, ExportJSONL} {
+		srv.ResetRequests()
+		var b bytes.Buffer
+		_, err := c.ExportDataset(context.Background(), id, &b, f, nil)
+		if !errors.Is(err, ErrUnexpectedResponse) || len(srv.Requests()) != 1 {
+			t.Errorf("%s: err = %v after %d requests, want ErrUnexpectedResponse after 1", f, err, len(srv.Requests()))
+		}
+	}
+}
