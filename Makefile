@@ -10,18 +10,30 @@ export APIFY_OPENAPI
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Hand-written packages (gen/ is generated and not linted).
 HANDWRITTEN = $(shell $(GO) list ./... | grep -v '/gen$$')
+# The document validator the tests run (api/validator, a module of its own so
+# that its test-only dependencies stay out of go.mod), built once per run.
+VALIDATOR_DIR = api/validator
+APIFY_VALIDATOR = $(CURDIR)/build/apify-validator
+export APIFY_VALIDATOR
 
-.PHONY: all test test-race generate spec-update check-generated lint bench fuzz
+.PHONY: all test test-race validator generate spec-update check-generated lint bench fuzz
 
 all: test
 
-## test: run every test (offline; the fuzz seed corpora run as ordinary tests).
-test:
+## test: run every test of both modules (offline; the fuzz seed corpora run
+## as ordinary tests).
+test: validator
 	$(GO) test ./...
+	cd $(VALIDATOR_DIR) && $(GO) test ./...
 
 ## test-race: the tests under the race detector.
-test-race:
+test-race: validator
 	$(GO) test -race ./...
+	cd $(VALIDATOR_DIR) && $(GO) test -race ./...
+
+## validator: build the document validator the tests use.
+validator:
+	cd $(VALIDATOR_DIR) && $(GO) build -o $(APIFY_VALIDATOR) .
 
 ## generate: regenerate gen/ from the document pinned in spec/apify.lock.
 generate:
@@ -46,10 +58,12 @@ check-generated:
 	fi
 	@echo "check-generated: gen/ matches the pinned document"
 
-## lint: go vet on everything, staticcheck on hand-written code.
+## lint: go vet on everything, staticcheck on hand-written code (both modules).
 lint:
 	$(GO) vet ./...
+	cd $(VALIDATOR_DIR) && $(GO) vet ./...
 	$(STATICCHECK) $(HANDWRITTEN)
+	cd $(VALIDATOR_DIR) && $(STATICCHECK) ./...
 
 ## bench: dataset-item throughput, side by side with a plain net/http +
 ## encoding/json loop (about 90 s; see the README's "Iterating").

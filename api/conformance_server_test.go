@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	validator "github.com/pb33f/libopenapi-validator"
-	verrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/apifygo/apify/api/validation"
 )
 
 // confReply is the response the conformance server sends next.
@@ -36,14 +33,14 @@ type confSeen struct {
 // validating that reply against the document too. Calls are sequential.
 type confServer struct {
 	*httptest.Server
-	v validator.Validator
+	v *validation.Validator
 
 	mu   sync.Mutex
 	next confReply
 	seen *confSeen
 }
 
-func newConfServer(v validator.Validator) *confServer {
+func newConfServer(v *validation.Validator) *confServer {
 	s := &confServer{v: v}
 	s.Server = httptest.NewServer(s)
 	return s
@@ -70,32 +67,18 @@ func (s *confServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seen := &confSeen{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
-	withBody := func() *http.Request {
-		c := r.Clone(r.Context())
-		c.Body = io.NopCloser(bytes.NewReader(body))
-		c.ContentLength = int64(len(body))
-		return c
-	}
-	if ok, errs := s.v.ValidateHttpRequestSync(withBody()); !ok {
-		seen.RequestErrors = describeValidation(errs)
-	}
-
 	s.mu.Lock()
 	reply := s.next
 	s.mu.Unlock()
-	resp := &http.Response{
-		StatusCode: reply.Status,
-		Status:     fmt.Sprintf("%d %s", reply.Status, http.StatusText(reply.Status)),
-		Header:     reply.Header.Clone(),
-		Body:       io.NopCloser(bytes.NewReader(reply.Body)),
-		Request:    withBody(),
+	verdict, err := s.v.Check(validation.Exchange{
+		Request:  validation.NewRequest(r, body),
+		Response: &validation.Response{Status: reply.Status, Header: reply.Header, Body: reply.Body},
+	})
+	if err != nil {
+		seen.RequestErrors = []string{err.Error()}
 	}
-	if resp.Header == nil {
-		resp.Header = http.Header{}
-	}
-	if ok, errs := s.v.ValidateHttpResponse(withBody(), resp); !ok {
-		seen.ResponseErrors = describeValidation(errs)
-	}
+	seen.RequestErrors = append(seen.RequestErrors, describeValidation(verdict.Request)...)
+	seen.ResponseErrors = describeValidation(verdict.Response)
 
 	s.mu.Lock()
 	s.seen = seen
@@ -116,7 +99,7 @@ func bodyAllowed(method string, status int) bool {
 }
 
 // describeValidation renders validator errors as short sorted lines.
-func describeValidation(errs []*verrors.ValidationError) []string {
+func describeValidation(errs []validation.Problem) []string {
 	var out []string
 	for _, e := range errs {
 		line := e.Message

@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pb33f/libopenapi"
-	validator "github.com/pb33f/libopenapi-validator"
-
+	"github.com/apifygo/apify/api/validation"
 	"github.com/apifygo/apify/gen"
 	"github.com/apifygo/apify/spec"
 )
@@ -37,24 +35,15 @@ func TestConformance(t *testing.T) {
 	}
 
 	type built struct {
-		v    validator.Validator
+		v    *validation.Validator
 		err  error
 		took time.Duration
 	}
 	ready := make(chan built, 1)
-	go func() { // the validator takes seconds to build; overlap it with the rest
+	go func() { // the validator takes seconds to start; overlap it with the rest
 		start := time.Now()
-		doc, err := libopenapi.NewDocument(raw)
-		if err != nil {
-			ready <- built{err: err}
-			return
-		}
-		v, errs := validator.NewValidator(doc)
-		if len(errs) > 0 {
-			ready <- built{err: fmt.Errorf("%v", errs)}
-			return
-		}
-		ready <- built{v: v, took: time.Since(start)}
+		v, err := validation.Start(currentDoc, validation.Options{LazySchemas: true})
+		ready <- built{v: v, err: err, took: time.Since(start)}
 	}()
 
 	doc, err := parseConfDoc(raw)
@@ -81,6 +70,7 @@ func TestConformance(t *testing.T) {
 		t.Fatalf("building the validator from %s: %v", currentDoc, b.err)
 	}
 	t.Logf("validator built in %v", b.took.Round(time.Millisecond))
+	defer b.v.Close()
 	srv := newConfServer(b.v)
 	defer srv.Close()
 	client, err := gen.NewClientWithResponses(srv.URL, gen.WithRequestEditorFn(bearer))

@@ -6,19 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
-	"github.com/pb33f/libopenapi"
-	validator "github.com/pb33f/libopenapi-validator"
-	"github.com/pb33f/libopenapi-validator/cache"
-	"github.com/pb33f/libopenapi-validator/config"
-	"github.com/pb33f/libopenapi-validator/content"
-	verrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/apifygo/apify/api/validation"
 )
 
 // specPath is the pinned API document, relative to this package's directory.
@@ -26,75 +19,19 @@ const specPath = "../../../shared/apify-openapi/openapi.json"
 
 var (
 	validatorOnce sync.Once
-	theValidator  validator.Validator
+	theValidator  *validation.Validator
 	validatorErr  error
-	// validateMu serializes validations: the validator's caches are shared.
-	validateMu sync.Mutex
 )
 
-// lazySchemaCache is the validator's schema cache, filled on first use of
-// each schema. NewValidator compiles every schema of the document up front
-// unless the cache is nil (about 20 s for this document); while warming is
-// set, this cache claims to hold every schema, so that warm-up compiles
-// nothing, and afterwards it behaves as the library's default cache.
-type lazySchemaCache struct {
-	warming atomic.Bool
-	m       sync.Map
-}
-
-var placeholderEntry = &cache.SchemaCacheEntry{}
-
-func (c *lazySchemaCache) Load(key uint64) (*cache.SchemaCacheEntry, bool) {
-	if c.warming.Load() {
-		return placeholderEntry, true
-	}
-	v, ok := c.m.Load(key)
-	if !ok {
-		return nil, false
-	}
-	return v.(*cache.SchemaCacheEntry), true
-}
-
-func (c *lazySchemaCache) Store(key uint64, value *cache.SchemaCacheEntry) {
-	if !c.warming.Load() {
-		c.m.Store(key, value)
-	}
-}
-
-func (c *lazySchemaCache) Range(f func(key uint64, value *cache.SchemaCacheEntry) bool) {
-	c.m.Range(func(k, v any) bool { return f(k.(uint64), v.(*cache.SchemaCacheEntry)) })
-}
-
-// apiValidator returns the validator of the pinned document, built once per
-// test binary.
-func apiValidator(tb testing.TB) validator.Validator {
+// apiValidator returns the validator of the pinned document (a separate
+// program, see package validation), started once per test binary. The
+// document serves dataset items as application/jsonl with a string schema, so
+// those bodies are read as text, as the document says.
+func apiValidator(tb testing.TB) *validation.Validator {
 	tb.Helper()
 	validatorOnce.Do(func() {
-		spec, err := os.ReadFile(specPath)
-		if err != nil {
-			validatorErr = fmt.Errorf("reading the API document: %w", err)
-			return
-		}
-		doc, err := libopenapi.NewDocument(spec)
-		if err != nil {
-			validatorErr = fmt.Errorf("parsing the API document: %w", err)
-			return
-		}
-		model, err := doc.BuildV3Model()
-		if err != nil {
-			validatorErr = fmt.Errorf("building the API model: %w", err)
-			return
-		}
-		lc := &lazySchemaCache{}
-		lc.warming.Store(true)
-		// The document serves dataset items as application/jsonl with a
-		// string schema; the library has no decoder for that media type and
-		// would parse it as one JSON value, so it is read as text, as the
-		// document says.
-		theValidator = validator.NewValidatorFromV3Model(&model.Model,
-			config.WithSchemaCache(lc),
-			config.WithBodyDecoder("application/jsonl", content.TextDecoder()))
-		lc.warming.Store(false)
+		theValidator, validatorErr = validation.Start(specPath,
+			validation.Options{LazySchemas: true, JSONLAsText: true})
 	})
 	if validatorErr != nil {
 		tb.Fatal(validatorErr)
@@ -172,38 +109,29 @@ func (vt *validatingTransport) validate(req *http.Request, reqBody []byte, resp 
 	}
 	segs, _ := splitPath(req.URL.EscapedPath())
 	m := match(req.Method, segs)
-	vreq := req.Clone(context.Background())
-	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
-	status := resp.StatusCode
+	ex := validation.Exchange{
+		Request:     validation.NewRequest(req, reqBody),
+		SkipRequest: m.route == nil || req.Context().Value(invalidRequestKey{}) != nil,
+		Response:    &validation.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody},
+	}
 	if m.route == nil {
 		// A path or method the document lacks: check the error envelope
 		// as if it came from GET /v2/users/me.
-		vreq, _ = http.NewRequest(http.MethodGet, "http://fake/v2/users/me", nil)
-		vreq.Header.Set("Authorization", "Bearer x")
-		status = http.StatusTooManyRequests
-	} else if undeclaredStatuses[status] {
-		status = http.StatusTooManyRequests
-	}
-	vresp := &http.Response{
-		StatusCode: status, Header: resp.Header.Clone(), Request: vreq,
-		Body: io.NopCloser(bytes.NewReader(respBody)), ContentLength: int64(len(respBody)),
+		ex.Request = validation.Request{Method: http.MethodGet, URL: "http://fake/v2/users/me",
+			Header: http.Header{"Authorization": {"Bearer x"}}}
+		ex.Response.Status = http.StatusTooManyRequests
+	} else if undeclaredStatuses[ex.Response.Status] {
+		ex.Response.Status = http.StatusTooManyRequests
 	}
 	if req.Method == http.MethodHead || len(respBody) == 0 {
-		vresp.Body = http.NoBody
+		ex.Response.Body, ex.Response.NoBody = nil, true
 	}
-
-	validateMu.Lock()
-	defer validateMu.Unlock()
-	var problems []*verrors.ValidationError
-	if m.route != nil && req.Context().Value(invalidRequestKey{}) == nil {
-		if ok, errs := v.ValidateHttpRequest(vreq); !ok {
-			problems = append(problems, errs...)
-		}
+	verdict, err := v.Check(ex)
+	if err != nil {
+		vt.tb.Errorf("%s %s: %v", req.Method, req.URL.RequestURI(), err)
+		return
 	}
-	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
-	if ok, errs := v.ValidateHttpResponse(vreq, vresp); !ok {
-		problems = append(problems, errs...)
-	}
+	problems := append(verdict.Request, verdict.Response...)
 	problems = dropKnownDeviations(m, problems)
 	if len(problems) > 0 {
 		vt.tb.Errorf("%s %s -> %d does not conform to the API document:\n%s\nresponse body: %.600s",
@@ -237,11 +165,11 @@ var unnamedInList = regexp.MustCompile(`^\$\.data\.items\[\d+\]\.name$`)
 //   - The task variants of run-sync-get-dataset-items declare their 201 JSON
 //     body as an object, yet it is the dataset items' array (the Actor
 //     variants declare an array of objects).
-func dropKnownDeviations(m matchResult, problems []*verrors.ValidationError) []*verrors.ValidationError {
+func dropKnownDeviations(m matchResult, problems []validation.Problem) []validation.Problem {
 	if m.route == nil {
 		return problems
 	}
-	var out []*verrors.ValidationError
+	var out []validation.Problem
 	for _, p := range problems {
 		id := m.route.op.id
 		if strings.Contains(id, "runSyncGetDatasetItems") && p.ValidationType == "response" &&
@@ -255,14 +183,14 @@ func dropKnownDeviations(m matchResult, problems []*verrors.ValidationError) []*
 			}
 		}
 		if strings.HasPrefix(id, "actorTask_runSyncGetDatasetItems") && p.ValidationType == "response" &&
-			allFailures(p, func(f *verrors.SchemaValidationFailure) bool {
+			allFailures(p, func(f validation.SchemaFailure) bool {
 				return f.Reason == "got array, want object" && f.FieldPath == ""
 			}) && len(p.SchemaValidationErrors) == 1 {
 			continue
 		}
 		switch id {
 		case "datasets_get", "requestQueues_get":
-			if len(p.SchemaValidationErrors) > 0 && allFailures(p, func(f *verrors.SchemaValidationFailure) bool {
+			if len(p.SchemaValidationErrors) > 0 && allFailures(p, func(f validation.SchemaFailure) bool {
 				return unnamedInList.MatchString(f.FieldPath) && strings.Contains(f.Reason, "got null, want string")
 			}) {
 				continue
@@ -273,7 +201,7 @@ func dropKnownDeviations(m matchResult, problems []*verrors.ValidationError) []*
 	return out
 }
 
-func allFailures(p *verrors.ValidationError, ok func(*verrors.SchemaValidationFailure) bool) bool {
+func allFailures(p validation.Problem, ok func(validation.SchemaFailure) bool) bool {
 	for _, f := range p.SchemaValidationErrors {
 		if !ok(f) {
 			return false
@@ -282,7 +210,7 @@ func allFailures(p *verrors.ValidationError, ok func(*verrors.SchemaValidationFa
 	return true
 }
 
-func describeProblems(problems []*verrors.ValidationError) string {
+func describeProblems(problems []validation.Problem) string {
 	var b strings.Builder
 	for _, p := range problems {
 		reason := p.Reason
