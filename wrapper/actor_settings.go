@@ -10,11 +10,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/apifygo/apify/gen"
 	"github.com/oapi-codegen/nullable"
 )
 
-// ActorSettings are the settings of an Actor that [Client.UpdateActorSettings]
+// ActorSettings are the settings of an Actor that [ActorClient.UpdateSettings]
 // changes: what the Actor is called and how it runs by default.
 type ActorSettings struct {
 	// Title is the human-readable name shown in Apify Store and Console.
@@ -37,8 +36,8 @@ type ActorSettings struct {
 type ActorRunDefaults struct {
 	// Build is the build tag or number to run, e.g. "latest".
 	Build string
-	// MemoryMbytes is the memory in megabytes: a power of two, at least 128.
-	MemoryMbytes int
+	// MemoryMB is the memory in megabytes: a power of two, at least 128.
+	MemoryMB int
 	// Timeout bounds a run (whole seconds); 0 means no timeout.
 	Timeout time.Duration
 	// MaxItems caps the items a run may produce; 0 means no cap.
@@ -49,46 +48,41 @@ type ActorRunDefaults struct {
 	ForcePermissionLevel string
 }
 
-// UpdateActorSettings changes an Actor's settings: it reads the Actor,
+// UpdateSettings changes the Actor's settings: it reads the Actor,
 // hands its current settings to change, and sends only what change modified
 // (the default run options as a whole, keeping the ones this type does not
 // model). It returns the Actor as updated, or as read when nothing changed:
 //
-//	actor, err := client.UpdateActorSettings(ctx, "me~my-actor", func(s *apify.ActorSettings) {
-//		s.DefaultRunOptions.MemoryMbytes = 4096
+//	actor, err := client.Actor("me/my-actor").UpdateSettings(ctx, func(s *apify.ActorSettings) {
+//		s.DefaultRunOptions.MemoryMB = 4096
 //		s.DefaultRunOptions.Timeout = 10 * time.Minute
 //	})
 //
 // A change made by someone else between the read and the write to the same
-// field is overwritten. actorID is an Actor ID or "username~actor-name".
+// field is overwritten.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-put (and
 // https://docs.apify.com/api/v2/actor-get for the read)
-func (c *Client) UpdateActorSettings(ctx context.Context, actorID string, change func(*ActorSettings)) (*gen.Actor, error) {
-	path, err := idPath("actors", actorID, "actorID")
-	if err != nil {
+func (a *ActorClient) UpdateSettings(ctx context.Context, change func(*ActorSettings)) (*Actor, error) {
+	if err := a.x.r.check(ctx); err != nil {
 		return nil, err
 	}
 	if change == nil {
-		return nil, errors.New("apify: UpdateActorSettings: change is nil")
+		return nil, errors.New("apify: UpdateSettings: change is nil")
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
+	raw, err := getResource[json.RawMessage](ctx, a.x.r)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := doJSON[json.RawMessage](c, req)
-	if err != nil {
-		return nil, err
-	}
-	var current gen.Actor
+	var current Actor
 	var rawRun struct {
 		DefaultRunOptions map[string]json.RawMessage `json:"defaultRunOptions"`
 	}
 	if err := json.Unmarshal(*raw, &current); err != nil {
-		return nil, fmt.Errorf("apify: %w: decoding Actor %s: %w", ErrUnexpectedResponse, actorID, err)
+		return nil, fmt.Errorf("apify: %w: decoding %s: %w", ErrUnexpectedResponse, a.x.r.desc, err)
 	}
 	if err := json.Unmarshal(*raw, &rawRun); err != nil {
-		return nil, fmt.Errorf("apify: %w: decoding the default run options of Actor %s: %w", ErrUnexpectedResponse, actorID, err)
+		return nil, fmt.Errorf("apify: %w: decoding the default run options of %s: %w", ErrUnexpectedResponse, a.x.r.desc, err)
 	}
 
 	before := settingsOf(&current)
@@ -104,17 +98,13 @@ func (c *Client) UpdateActorSettings(ctx context.Context, actorID string, change
 	}
 	buf, err := json.Marshal(body)
 	if err != nil {
-		return nil, fmt.Errorf("apify: UpdateActorSettings: %w", err)
+		return nil, fmt.Errorf("apify: UpdateSettings: %w", err)
 	}
-	req, err = c.newRequest(ctx, http.MethodPut, path, nil, bytes.NewReader(buf), "application/json")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.Actor](c, req)
+	return callResource[Actor](ctx, a.x.r, http.MethodPut, "", nil, bytes.NewReader(buf), "application/json")
 }
 
 // settingsOf extracts the settings of a.
-func settingsOf(a *gen.Actor) ActorSettings {
+func settingsOf(a *Actor) ActorSettings {
 	s := ActorSettings{
 		Title:          valueOf(a.Title),
 		Description:    valueOf(a.Description),
@@ -129,7 +119,7 @@ func settingsOf(a *gen.Actor) ActorSettings {
 		s.DefaultRunOptions.Build = *d.Build
 	}
 	if d.MemoryMbytes != nil {
-		s.DefaultRunOptions.MemoryMbytes = *d.MemoryMbytes
+		s.DefaultRunOptions.MemoryMB = *d.MemoryMbytes
 	}
 	if d.TimeoutSecs != nil {
 		s.DefaultRunOptions.Timeout = time.Duration(*d.TimeoutSecs) * time.Second
@@ -158,21 +148,7 @@ func valueOf[T any](n nullable.Nullable[T]) T {
 }
 
 func (d ActorRunDefaults) validate() error {
-	var errs []error
-	if d.MemoryMbytes != 0 && !validMemory(d.MemoryMbytes) {
-		errs = append(errs, fmt.Errorf("the MemoryMbytes %d is not a power of two of at least 128", d.MemoryMbytes))
-	}
-	if d.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("the Timeout %v is negative (0 means no timeout)", d.Timeout))
-	}
-	if d.MaxItems < 0 {
-		errs = append(errs, fmt.Errorf("the MaxItems %d is negative (0 means no cap)", d.MaxItems))
-	}
-	switch d.ForcePermissionLevel {
-	case "", "LIMITED_PERMISSIONS", "FULL_PERMISSIONS":
-	default:
-		errs = append(errs, fmt.Errorf("the ForcePermissionLevel %q is not LIMITED_PERMISSIONS or FULL_PERMISSIONS", d.ForcePermissionLevel))
-	}
+	errs := checkRunSettings(d.MemoryMB, d.Timeout, d.MaxItems, d.ForcePermissionLevel)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apify: invalid ActorSettings.DefaultRunOptions: %w", err)
 	}
@@ -208,7 +184,7 @@ func settingsPatch(before, after ActorSettings, raw map[string]json.RawMessage) 
 			}
 		}
 		setOpt("build", b.Build != d.Build, nullIfZero(d.Build))
-		setOpt("memoryMbytes", b.MemoryMbytes != d.MemoryMbytes, nullIfZero(d.MemoryMbytes))
+		setOpt("memoryMbytes", b.MemoryMB != d.MemoryMB, nullIfZero(d.MemoryMB))
 		setOpt("timeoutSecs", b.Timeout != d.Timeout, ceilSeconds(d.Timeout))
 		setOpt("maxItems", b.MaxItems != d.MaxItems, nullIfZero(d.MaxItems))
 		setOpt("restartOnError", b.RestartOnError != d.RestartOnError, d.RestartOnError)

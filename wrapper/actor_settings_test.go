@@ -36,11 +36,11 @@ func actorStub(t *testing.T) *stubAPI {
 func TestUpdateActorSettingsSendsOnlyChanges(t *testing.T) {
 	s := actorStub(t)
 	c := s.client(t, nil)
-	actor, err := c.UpdateActorSettings(testCtx(t), "jane/scraper", func(st *ActorSettings) {
-		if st.Title != "Scraper" || st.DefaultRunOptions.MemoryMbytes != 1024 || st.DefaultRunOptions.Timeout != time.Hour {
+	actor, err := c.Actor("jane/scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
+		if st.Title != "Scraper" || st.DefaultRunOptions.MemoryMB != 1024 || st.DefaultRunOptions.Timeout != time.Hour {
 			t.Errorf("current settings %+v", st)
 		}
-		st.DefaultRunOptions.MemoryMbytes = 4096
+		st.DefaultRunOptions.MemoryMB = 4096
 		st.DefaultRunOptions.Timeout = 10 * time.Minute
 		st.DefaultRunOptions.MaxItems = 500
 	})
@@ -76,7 +76,7 @@ func TestUpdateActorSettingsSendsOnlyChanges(t *testing.T) {
 func TestUpdateActorSettingsTitleOnlyAndNoChange(t *testing.T) {
 	s := actorStub(t)
 	c := s.client(t, nil)
-	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(st *ActorSettings) {
+	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
 		st.Title = "Best scraper"
 		st.Categories = append(st.Categories, "ECOMMERCE")
 	}); err != nil {
@@ -85,7 +85,7 @@ func TestUpdateActorSettingsTitleOnlyAndNoChange(t *testing.T) {
 	if body := string(s.requests()[1].Body); body != `{"categories":["ECOMMERCE"],"title":"Best scraper"}` {
 		t.Errorf("PUT body %s", body)
 	}
-	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(*ActorSettings) {}); err != nil {
+	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(*ActorSettings) {}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(s.requests()); n != 3 {
@@ -96,10 +96,10 @@ func TestUpdateActorSettingsTitleOnlyAndNoChange(t *testing.T) {
 func TestUpdateActorSettingsValidates(t *testing.T) {
 	s := actorStub(t)
 	c := s.client(t, nil)
-	_, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", func(st *ActorSettings) {
-		st.DefaultRunOptions.MemoryMbytes = 1000
+	_, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
+		st.DefaultRunOptions.MemoryMB = 1000
 	})
-	if err == nil || !strings.Contains(err.Error(), "MemoryMbytes 1000") {
+	if err == nil || !strings.Contains(err.Error(), "MemoryMB 1000") {
 		t.Errorf("err = %v", err)
 	}
 	for _, r := range s.requests() {
@@ -107,10 +107,10 @@ func TestUpdateActorSettingsValidates(t *testing.T) {
 			t.Error("invalid settings were sent")
 		}
 	}
-	if _, err := c.UpdateActorSettings(testCtx(t), "jane~scraper", nil); err == nil {
+	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), nil); err == nil {
 		t.Error("nil change accepted")
 	}
-	if _, err := c.UpdateActorSettings(testCtx(t), "jane~nobody", func(*ActorSettings) {}); err == nil {
+	if _, err := c.Actor("jane~nobody").UpdateSettings(testCtx(t), func(*ActorSettings) {}); err == nil {
 		t.Error("missing Actor: no error")
 	}
 }

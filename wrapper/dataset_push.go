@@ -24,7 +24,8 @@ type PushOptions struct {
 	MaxBatchBytes int
 }
 
-// PushItems appends items to a dataset, each encoded as a JSON object,
+// PushItems appends items to a dataset (any dataset client: a dataset's,
+// a run's default dataset), each encoded as a JSON object,
 // sending as few requests as the API's payload limit (9 MiB per request)
 // allows, in order. It returns how many items the API has confirmed, so a
 // failed push can be resumed from items[n:]. opts may be nil.
@@ -37,15 +38,13 @@ type PushOptions struct {
 // to retrying such failures anyway — accepting possible duplicate items —
 // with [AllowUnsafeRetries] on ctx or [RetryPolicy].RetryNonIdempotent.
 //
-// datasetID is a dataset ID or "username~dataset-name".
-//
 // Apify API docs: https://docs.apify.com/api/v2/dataset-items-post
-func PushItems[T any](ctx context.Context, c *Client, datasetID string, items []T, opts *PushOptions) (int, error) {
-	if c == nil {
-		return 0, errors.New("apify: nil *Client; create one with NewClient")
+func PushItems[T any](ctx context.Context, dataset *DatasetClient, items []T, opts *PushOptions) (int, error) {
+	if dataset == nil {
+		return 0, errors.New("apify: PushItems: the *DatasetClient is nil")
 	}
-	path, err := idPath("datasets", datasetID, "datasetID", "items")
-	if err != nil {
+	ds := dataset.r
+	if err := ds.check(ctx); err != nil {
 		return 0, err
 	}
 	limit := payloadBudget
@@ -64,17 +63,14 @@ func PushItems[T any](ctx context.Context, c *Client, datasetID string, items []
 			return nil
 		}
 		batch.WriteByte(']')
-		req, err := c.newRequest(ctx, http.MethodPost, path, nil, bytes.NewReader(batch.Bytes()), "application/json; charset=utf-8")
-		if err == nil {
-			err = c.doDiscard(req)
-		}
+		err := ds.sendDiscard(ctx, http.MethodPost, "items", nil, bytes.NewReader(batch.Bytes()), "application/json; charset=utf-8")
 		if err != nil {
 			note := ""
 			if mayHaveActed(ctx, err) {
 				note = "; the API may have stored this batch: check the dataset before pushing it again"
 			}
-			return fmt.Errorf("apify: PushItems: pushing items %d..%d of %d to dataset %s (the %d before were stored%s): %w",
-				first, first+count-1, len(items), datasetID, pushed, note, err)
+			return fmt.Errorf("apify: PushItems: pushing items %d..%d of %d to %s (the %d before were stored%s): %w",
+				first, first+count-1, len(items), ds.desc, pushed, note, err)
 		}
 		pushed += count
 		first, count = first+count, 0

@@ -60,7 +60,7 @@ func TestPushItemsInBatches(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	items := pushItems(50, strings.Repeat("é", 20))
 
-	n, err := PushItems(testCtx(t), c, dsID, items, &PushOptions{MaxBatchBytes: 1000})
+	n, err := PushItems(testCtx(t), c.Dataset(dsID), items, &PushOptions{MaxBatchBytes: 1000})
 	if err != nil || n != 50 {
 		t.Fatalf("PushItems = %d, %v", n, err)
 	}
@@ -85,10 +85,10 @@ func TestPushItemsInBatches(t *testing.T) {
 
 	// One request when everything fits; nothing at all for no items.
 	srv.ResetRequests()
-	if n, err := PushItems(testCtx(t), c, dsID, items[:3], nil); err != nil || n != 3 || len(postsTo(srv, "/items")) != 1 {
+	if n, err := PushItems(testCtx(t), c.Dataset(dsID), items[:3], nil); err != nil || n != 3 || len(postsTo(srv, "/items")) != 1 {
 		t.Errorf("small push: %d, %v, %d requests", n, err, len(postsTo(srv, "/items")))
 	}
-	if n, err := PushItems[pushItem](testCtx(t), c, dsID, nil, nil); err != nil || n != 0 {
+	if n, err := PushItems[pushItem](testCtx(t), c.Dataset(dsID), nil, nil); err != nil || n != 0 {
 		t.Errorf("empty push: %d, %v", n, err)
 	}
 }
@@ -100,24 +100,24 @@ func TestPushItemsRejectsBadItems(t *testing.T) {
 	ctx := testCtx(t)
 
 	huge := []pushItem{{N: 0, Text: strings.Repeat("x", payloadBudget)}}
-	n, err := PushItems(ctx, c, dsID, huge, nil)
+	n, err := PushItems(ctx, c.Dataset(dsID), huge, nil)
 	if !errors.Is(err, ErrRequestTooLarge) || n != 0 || !strings.Contains(err.Error(), "item 0 encodes to") {
 		t.Errorf("oversized item: %d, %v", n, err)
 	}
-	if _, err := PushItems(ctx, c, dsID, []any{map[string]int{"a": 1}, []int{1}}, nil); err == nil || !strings.Contains(err.Error(), "item 1") {
+	if _, err := PushItems(ctx, c.Dataset(dsID), []any{map[string]int{"a": 1}, []int{1}}, nil); err == nil || !strings.Contains(err.Error(), "item 1") {
 		t.Errorf("non-object item: %v", err)
 	}
-	if _, err := PushItems(ctx, c, dsID, []any{func() {}}, nil); err == nil {
+	if _, err := PushItems(ctx, c.Dataset(dsID), []any{func() {}}, nil); err == nil {
 		t.Error("unencodable item accepted")
 	}
-	if _, err := PushItems(ctx, c, dsID, pushItems(1, ""), &PushOptions{MaxBatchBytes: payloadBudget + 1}); err == nil {
+	if _, err := PushItems(ctx, c.Dataset(dsID), pushItems(1, ""), &PushOptions{MaxBatchBytes: payloadBudget + 1}); err == nil {
 		t.Error("MaxBatchBytes over the limit accepted")
 	}
 	// Item 1 was refused before its batch (holding item 0) was sent.
 	if got := storedNs(t, srv, dsID); len(got) != 0 {
 		t.Errorf("stored %v", got)
 	}
-	if _, err := PushItems[pushItem](ctx, nil, dsID, nil, nil); err == nil {
+	if _, err := PushItems[pushItem](ctx, (*Client)(nil).Dataset(dsID), nil, nil); err == nil {
 		t.Error("nil client accepted")
 	}
 }
@@ -142,7 +142,7 @@ func TestPushItemsStopsWhereABatchFailed(t *testing.T) {
 	c := s.client(t, nil)
 	items := pushItems(30, "abcdefghij")
 
-	n, err := PushItems(testCtx(t), c, "ds1", items, &PushOptions{MaxBatchBytes: 400})
+	n, err := PushItems(testCtx(t), c.Dataset("ds1"), items, &PushOptions{MaxBatchBytes: 400})
 	if !errors.Is(err, ErrServer) || n == 0 || n != len(stored) {
 		t.Fatalf("n = %d (stored %d), err = %v", n, len(stored), err)
 	}
@@ -154,7 +154,7 @@ func TestPushItemsStopsWhereABatchFailed(t *testing.T) {
 	}
 
 	// Resuming from items[n:] completes the dataset in order.
-	m, err := PushItems(testCtx(t), c, "ds1", items[n:], &PushOptions{MaxBatchBytes: 400})
+	m, err := PushItems(testCtx(t), c.Dataset("ds1"), items[n:], &PushOptions{MaxBatchBytes: 400})
 	if err != nil || n+m != len(items) {
 		t.Fatalf("resume: %d, %v", m, err)
 	}
@@ -173,15 +173,15 @@ func TestPushItemsRetriesOnlyWhereSafe(t *testing.T) {
 	items := pushItems(2, "x")
 
 	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusInternalServerError)
-	if n, err := PushItems(ctx, c, dsID, items, nil); !errors.Is(err, ErrServer) || n != 0 {
+	if n, err := PushItems(ctx, c.Dataset(dsID), items, nil); !errors.Is(err, ErrServer) || n != 0 {
 		t.Errorf("after a 500: %d, %v", n, err)
 	}
 	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusTooManyRequests)
-	if n, err := PushItems(ctx, c, dsID, items, nil); err != nil || n != 2 {
+	if n, err := PushItems(ctx, c.Dataset(dsID), items, nil); err != nil || n != 2 {
 		t.Errorf("after a 429: %d, %v", n, err)
 	}
 	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusInternalServerError)
-	if n, err := PushItems(AllowUnsafeRetries(ctx), c, dsID, items, nil); err != nil || n != 2 {
+	if n, err := PushItems(AllowUnsafeRetries(ctx), c.Dataset(dsID), items, nil); err != nil || n != 2 {
 		t.Errorf("opted in, after a 500: %d, %v", n, err)
 	}
 	if p := postsTo(srv, "/items"); len(p) != 5 {

@@ -66,17 +66,17 @@ func startExampleAPI(opts ...apifytest.Option) (*apifytest.Server, *apify.Client
 	return srv, client
 }
 
-func ExampleClient_CallActor() {
+func ExampleActorClient_Call() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 	ctx := context.Background()
 
-	run, err := client.CallActor(ctx, "jane/product-scraper", map[string]any{"limit": 10}, &apify.RunOptions{MemoryMbytes: 1024})
+	run, err := client.Actor("jane/product-scraper").Call(ctx, map[string]any{"limit": 10}, &apify.RunOptions{RunSettings: apify.RunSettings{MemoryMB: 1024}})
 	if err != nil {
 		log.Fatal(err) // a FAILED, TIMED-OUT or ABORTED run is an *apify.RunFailedError
 	}
 	fmt.Println("run", run.Status)
-	for p, err := range apify.DatasetItems[Product](ctx, client, run.DefaultDatasetID, nil) {
+	for p, err := range apify.Items[Product](ctx, client.Dataset(run.DefaultDatasetID), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -89,11 +89,11 @@ func ExampleClient_CallActor() {
 	// C3 東京 ramen        9.00
 }
 
-func ExampleClient_CallActor_failedRun() {
+func ExampleActorClient_Call_failedRun() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 
-	_, err := client.CallActor(context.Background(), "jane~product-scraper", map[string]any{"fail": true}, nil)
+	_, err := client.Actor("jane~product-scraper").Call(context.Background(), map[string]any{"fail": true}, nil)
 	var failed *apify.RunFailedError
 	if errors.As(err, &failed) {
 		fmt.Println(failed.Run.Status, errors.Is(err, apify.ErrRunFailed))
@@ -105,14 +105,14 @@ func ExampleClient_CallActor_failedRun() {
 	// the shop is down
 }
 
-func ExampleClient_RunSyncGetDatasetItems() {
+func ExampleActorClient_RunSyncItemsTo() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 	noBOM := false
 
 	// Run the Actor, wait for it and stream its items as CSV: the items
 	// never sit in memory as a whole.
-	_, err := client.RunSyncGetDatasetItems(context.Background(), "jane~product-scraper", map[string]any{"limit": 2}, os.Stdout,
+	_, err := client.Actor("jane~product-scraper").RunSyncItemsTo(context.Background(), map[string]any{"limit": 2}, os.Stdout,
 		&apify.RunSyncItemsOptions{Format: "csv", BOM: &noBOM, Items: &apify.ItemsOptions{Fields: []string{"sku", "price"}}})
 	var timeout *apify.RunSyncTimeoutError
 	if errors.As(err, &timeout) {
@@ -126,11 +126,11 @@ func ExampleClient_RunSyncGetDatasetItems() {
 	// B2,7.25
 }
 
-func ExampleRunSyncDatasetItems() {
+func ExampleRunSyncItems() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 
-	for p, err := range apify.RunSyncDatasetItems[Product](context.Background(), client, "jane~product-scraper", nil, nil) {
+	for p, err := range apify.RunSyncItems[Product](context.Background(), client.Actor("jane~product-scraper"), nil, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func ExampleRunSyncDatasetItems() {
 	// C3 9
 }
 
-func ExampleClient_SetRecordJSON() {
+func ExampleKeyValueStoreClient_SetRecordJSON() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 	ctx := context.Background()
@@ -155,21 +155,21 @@ func ExampleClient_SetRecordJSON() {
 		Page int      `json:"page"`
 		Seen []string `json:"seen"`
 	}
-	if err := client.SetRecordJSON(ctx, storeID, "STATE", State{Page: 3, Seen: []string{"A1", "B2"}}); err != nil {
+	if err := client.KeyValueStore(storeID).SetRecordJSON(ctx, "STATE", State{Page: 3, Seen: []string{"A1", "B2"}}); err != nil {
 		log.Fatal(err)
 	}
-	state, err := apify.GetRecordJSON[State](ctx, client, storeID, "STATE")
+	state, err := apify.GetRecordJSON[State](ctx, client.KeyValueStore(storeID), "STATE")
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("page", state.Page, "seen", state.Seen)
 
 	// Any content, streamed both ways: nothing is held in memory as a whole.
-	err = client.SetRecord(ctx, "jane~crawl-state", "notes.txt", strings.NewReader("shop closes at 6\n"), "text/plain; charset=utf-8")
+	err = client.KeyValueStore("jane~crawl-state").SetRecord(ctx, "notes.txt", strings.NewReader("shop closes at 6\n"), "text/plain; charset=utf-8")
 	if err != nil {
 		log.Fatal(err)
 	}
-	rec, err := client.OpenRecord(ctx, storeID, "notes.txt")
+	rec, err := client.KeyValueStore(storeID).OpenRecord(ctx, "notes.txt")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func ExampleClient_SetRecordJSON() {
 		log.Fatal(err)
 	}
 
-	exists, err := client.RecordExists(ctx, storeID, "OUTPUT")
+	exists, err := client.KeyValueStore(storeID).RecordExists(ctx, "OUTPUT")
 	fmt.Println("OUTPUT exists:", exists, err)
 	// Output:
 	// page 3 seen [A1 B2]
@@ -202,13 +202,13 @@ func ExamplePushItems() {
 	}
 	// As few requests as the API's 9 MiB limit allows; n says how many items
 	// were stored, so a failed push can resume with products[n:].
-	n, err := apify.PushItems(ctx, client, datasetID, products, nil)
+	n, err := apify.PushItems(ctx, client.Dataset(datasetID), products, nil)
 	if err != nil {
 		log.Fatalf("stored %d: %v", n, err)
 	}
 	fmt.Println("pushed", n)
 
-	for p, err := range apify.DatasetItems[Product](ctx, client, datasetID, &apify.ItemsOptions{Desc: true, Limit: 1}) {
+	for p, err := range apify.Items[Product](ctx, client.Dataset(datasetID), &apify.ItemsOptions{Desc: true, Limit: 1}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func ExamplePushItems() {
 	// newest P2499
 }
 
-func ExampleClient_AddRequests() {
+func ExampleRequestQueueClient_AddRequests() {
 	srv, client := startExampleAPI()
 	defer srv.Close()
 	ctx := context.Background()
@@ -235,7 +235,7 @@ func ExampleClient_AddRequests() {
 	// 25 per call; requests the API leaves unprocessed are sent again, and
 	// the result says what was not added. Parallelism 1 keeps the order
 	// given (the default, 5 calls at a time, may not).
-	res, err := client.AddRequests(ctx, queueID, reqs, &apify.AddRequestsOptions{Parallelism: 1})
+	res, err := client.RequestQueue(queueID).AddRequests(ctx, reqs, &apify.AddRequestsOptions{Parallelism: 1})
 	if err != nil {
 		if res != nil { // nil when the input was invalid and nothing was sent
 			for _, u := range res.Unprocessed {
@@ -246,7 +246,7 @@ func ExampleClient_AddRequests() {
 	}
 	fmt.Println("added", len(res.Processed))
 
-	head, err := client.LockHead(ctx, queueID, &apify.LockHeadOptions{Limit: 2, LockDuration: time.Minute})
+	head, err := client.RequestQueue(queueID).LockHead(ctx, &apify.LockHeadOptions{Limit: 2, LockDuration: time.Minute})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -259,13 +259,13 @@ func ExampleClient_AddRequests() {
 	// locked https://shop.example/p/1
 }
 
-func ExampleClient_FollowRunLog() {
+func ExampleLogClient_Follow() {
 	clock := apifytest.NewFakeClock(time.Date(2026, 8, 21, 10, 0, 0, 0, time.UTC))
 	srv, client := startExampleAPI(apifytest.WithClock(clock))
 	defer srv.Close()
 	ctx := context.Background()
 
-	run, err := client.StartActor(ctx, "jane~product-scraper", map[string]int{"limit": 2}, nil)
+	run, err := client.Actor("jane~product-scraper").Start(ctx, map[string]int{"limit": 2}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func ExampleClient_FollowRunLog() {
 	// example's output); FollowRunLog returns once the run has finished.
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 	lines := apify.NewLogWriter(logger, slog.LevelInfo, slog.String("run", "example"))
-	if err := client.FollowRunLog(ctx, run.ID, lines, nil); err != nil {
+	if err := client.Run(run.ID).Log().Follow(ctx, lines, nil); err != nil {
 		log.Fatal(err)
 	}
 	lines.Close()

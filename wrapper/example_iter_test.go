@@ -48,7 +48,7 @@ func exampleDatasetAPI() *httptest.Server {
 	}))
 }
 
-func ExampleDatasetItems() {
+func ExampleItems() {
 	api := exampleDatasetAPI() // in real code, leave out WithBaseURL
 	defer api.Close()
 	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
@@ -61,7 +61,7 @@ func ExampleDatasetItems() {
 		Price float64 `json:"price"`
 	}
 	ctx := context.Background()
-	for dish, err := range apify.DatasetItems[Dish](ctx, client, "my-dataset", &apify.ItemsOptions{Clean: true}) {
+	for dish, err := range apify.Items[Dish](ctx, client.Dataset("my-dataset"), &apify.ItemsOptions{Clean: true}) {
 		if err != nil {
 			log.Fatal(err) // yielded once; the loop ends after it
 		}
@@ -74,7 +74,7 @@ func ExampleDatasetItems() {
 	// Pão de queijo   3.80
 }
 
-func ExampleDatasetItems_raw() {
+func ExampleItems_raw() {
 	api := exampleDatasetAPI()
 	defer api.Close()
 	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
@@ -84,7 +84,7 @@ func ExampleDatasetItems_raw() {
 
 	// json.RawMessage yields each item's bytes as sent, without decoding them.
 	opts := &apify.ItemsOptions{Offset: 1, Limit: 2}
-	for raw, err := range apify.DatasetItems[json.RawMessage](context.Background(), client, "my-dataset", opts) {
+	for raw, err := range apify.Items[json.RawMessage](context.Background(), client.Dataset("my-dataset"), opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func ExampleDatasetItems_raw() {
 	// {"name":"Šakšuka","price":7.25}
 }
 
-func ExampleDatasetItemPages() {
+func ExampleItemPages() {
 	api := exampleDatasetAPI()
 	defer api.Close()
 	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
@@ -105,7 +105,7 @@ func ExampleDatasetItemPages() {
 
 	// Count is what the API scanned; with Clean it can exceed len(Items).
 	opts := &apify.ItemsOptions{Clean: true, PageSize: 2}
-	for page, err := range apify.DatasetItemPages[json.RawMessage](context.Background(), client, "my-dataset", opts) {
+	for page, err := range apify.ItemPages[json.RawMessage](context.Background(), client.Dataset("my-dataset"), opts) {
 		if err != nil {
 			log.Fatal(err)
 		}

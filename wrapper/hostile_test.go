@@ -25,7 +25,7 @@ func TestHostileContentLengthDoesNotAllocate(t *testing.T) {
 	})
 	c := api.client(t, nil)
 	n := 0
-	for _, err := range DatasetItems[json.RawMessage](testCtx(t), c, "ds1", nil) {
+	for _, err := range Items[json.RawMessage](testCtx(t), c.Dataset("ds1"), nil) {
 		if err != nil {
 			break // the body is shorter than declared: an error, not a panic
 		}
@@ -90,7 +90,7 @@ func TestHostileHugeSuccessBodyIsBounded(t *testing.T) {
 		coreWriteJSON(w, 200, big)
 	})
 	c := api.client(t, nil, withMaxResponseBody(4096))
-	_, err := c.GetRun(testCtx(t), "r1")
+	_, err := c.Run("r1").Get(testCtx(t))
 	if !errors.Is(err, ErrUnexpectedResponse) || !strings.Contains(err.Error(), "200 OK") || !strings.Contains(err.Error(), "4096 bytes") {
 		t.Fatalf("GetRun: err = %v, want ErrUnexpectedResponse naming the status and the bound", err)
 	}
@@ -98,7 +98,7 @@ func TestHostileHugeSuccessBodyIsBounded(t *testing.T) {
 	if !errors.Is(err, ErrUnexpectedResponse) {
 		t.Fatalf("API(): err = %v, want ErrUnexpectedResponse", err)
 	}
-	_, err = c.GetRecord(testCtx(t), "kv1", "big")
+	_, err = c.KeyValueStore("kv1").GetRecord(testCtx(t), "big")
 	if !errors.Is(err, ErrUnexpectedResponse) {
 		t.Fatalf("GetRecord: err = %v, want ErrUnexpectedResponse", err)
 	}
@@ -125,7 +125,7 @@ func TestHostileCyclingTokensEnd(t *testing.T) {
 	})
 	c := api.client(t, nil)
 	n, err := 0, error(nil)
-	for _, e := range c.ListRequests(testCtx(t), "q1", nil) {
+	for _, e := range c.RequestQueue("q1").ListRequests(testCtx(t), nil) {
 		if err = e; e != nil || n > 50 {
 			break
 		}
@@ -135,7 +135,7 @@ func TestHostileCyclingTokensEnd(t *testing.T) {
 		t.Fatalf("ListRequests: %d items then %v; want 3 items and an error", n, err)
 	}
 	n, err = 0, nil
-	for _, e := range c.ListKeys(testCtx(t), "kv1", nil) {
+	for _, e := range c.KeyValueStore("kv1").ListKeys(testCtx(t), nil) {
 		if err = e; e != nil || n > 50 {
 			break
 		}
@@ -158,7 +158,7 @@ func TestHostileCountZeroKeepsItems(t *testing.T) {
 	})
 	c := api.client(t, nil)
 	n := 0
-	for _, err := range DatasetItems[json.RawMessage](testCtx(t), c, "ds1", nil) {
+	for _, err := range Items[json.RawMessage](testCtx(t), c.Dataset("ds1"), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,15 +182,15 @@ func TestHostileEnvelopeWithExtraMembers(t *testing.T) {
 		}
 	})
 	c := api.client(t, nil)
-	run, err := c.GetRun(testCtx(t), "r1")
+	run, err := c.Run("r1").Get(testCtx(t))
 	if err != nil || run.ID != "r1" || run.Status != gen.ActorJobStatus("SUCCEEDED") {
 		t.Fatalf("GetRun: %+v, %v; want run r1 SUCCEEDED", run, err)
 	}
-	run, err = c.WaitForRun(testCtx(t), "r1", nil)
+	run, err = c.Run("r1").Wait(testCtx(t), nil)
 	if err != nil || run.Status != gen.ActorJobStatus("SUCCEEDED") {
 		t.Fatalf("WaitForRun: %+v, %v", run, err)
 	}
-	run, err = c.GetRun(testCtx(t), "r2")
+	run, err = c.Run("r2").Get(testCtx(t))
 	if !errors.Is(err, ErrUnexpectedResponse) || run != nil {
 		t.Fatalf("GetRun of an answer without data: %+v, %v; want ErrUnexpectedResponse", run, err)
 	}
@@ -208,14 +208,14 @@ func TestHostileRecordLabelledJSONIsReturnedAsStored(t *testing.T) {
 		coreWriteJSON(w, 200, lines)
 	})
 	c := api.client(t, nil)
-	rec, err := c.GetRecord(testCtx(t), "kv1", "out.jsonl")
+	rec, err := c.KeyValueStore("kv1").GetRecord(testCtx(t), "out.jsonl")
 	if err != nil || string(rec.Value) != lines || !strings.HasPrefix(rec.ContentType, "application/json") {
 		t.Fatalf("GetRecord: %+v, %v; want the bytes as stored", rec, err)
 	}
 	if n := len(api.requests()); n != 1 {
 		t.Errorf("server saw %d requests, want 1", n)
 	}
-	if _, err := GetRecordJSON[map[string]int](testCtx(t), c, "kv1", "out.jsonl"); err == nil {
+	if _, err := GetRecordJSON[map[string]int](testCtx(t), c.KeyValueStore("kv1"), "out.jsonl"); err == nil {
 		t.Error("GetRecordJSON decoded JSON Lines without an error")
 	}
 }

@@ -90,10 +90,13 @@ func (o *ItemsOptions) itemsQuery() (url.Values, error) {
 	if len(o.OutputFields) > 0 && len(o.OutputFields) != len(o.Fields) {
 		errs = append(errs, fmt.Errorf("the OutputFields hold %d names for %d Fields; give one per field", len(o.OutputFields), len(o.Fields)))
 	}
-	for name, list := range map[string][]string{"Fields": o.Fields, "OutputFields": o.OutputFields, "Omit": o.Omit, "Unwind": o.Unwind, "Flatten": o.Flatten} {
-		for _, f := range list {
+	for _, l := range []struct {
+		name string
+		list []string
+	}{{"Fields", o.Fields}, {"OutputFields", o.OutputFields}, {"Omit", o.Omit}, {"Unwind", o.Unwind}, {"Flatten", o.Flatten}} {
+		for _, f := range l.list {
 			if f == "" || strings.Contains(f, ",") {
-				errs = append(errs, fmt.Errorf("the %s hold %q; field names must be non-empty and contain no comma", name, f))
+				errs = append(errs, fmt.Errorf("the %s hold %q; field names must be non-empty and contain no comma", l.name, f))
 			}
 		}
 	}

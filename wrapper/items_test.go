@@ -34,7 +34,7 @@ func TestDatasetItemsDoneWhen(t *testing.T) {
 	}
 	want := iterClean(f.items, true)
 	var got []json.RawMessage
-	for raw, err := range DatasetItems[json.RawMessage](context.Background(), c, "ds", &ItemsOptions{Clean: true}) {
+	for raw, err := range Items[json.RawMessage](context.Background(), c.Dataset("ds"), &ItemsOptions{Clean: true}) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", len(got), err)
 		}
@@ -50,7 +50,7 @@ func TestDatasetItemsDoneWhen(t *testing.T) {
 	}
 	// The typed form over the same faults gives the same items.
 	i := 0
-	for it, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{Clean: true, PageSize: 700}) {
+	for it, err := range Items[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{Clean: true, PageSize: 700}) {
 		if err != nil {
 			t.Fatalf("typed, after %d items: %v", i, err)
 		}
@@ -76,7 +76,7 @@ func TestDatasetItemsQuery(t *testing.T) {
 		Unwind: []string{"a", "b"}, Flatten: []string{"f"}, Simplified: true, SkipFailedPages: true,
 		View: "overview", Signature: "sig",
 	}
-	for _, err := range DatasetItems[json.RawMessage](context.Background(), c, "user/my-data", opts) {
+	for _, err := range Items[json.RawMessage](context.Background(), c.Dataset("user/my-data"), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,9 +119,9 @@ func TestDatasetItemsVariants(t *testing.T) {
 		path string
 		last bool
 	}{
-		{RunDatasetItems[iterItem](ctx, c, "run1", nil), "/base/v2/actor-runs/run1/dataset/items", false},
-		{ActorLastRunDatasetItems[iterItem](ctx, c, "me/actor", last, nil), "/base/v2/actors/me~actor/runs/last/dataset/items", true},
-		{TaskLastRunDatasetItems[iterItem](ctx, c, "task1", last, nil), "/base/v2/actor-tasks/task1/runs/last/dataset/items", true},
+		{Items[iterItem](ctx, c.Run("run1").Dataset(), nil), "/base/v2/actor-runs/run1/dataset/items", false},
+		{Items[iterItem](ctx, c.Actor("me/actor").LastRun(last).Dataset(), nil), "/base/v2/actors/me~actor/runs/last/dataset/items", true},
+		{Items[iterItem](ctx, c.Task("task1").LastRun(last).Dataset(), nil), "/base/v2/actor-tasks/task1/runs/last/dataset/items", true},
 	}
 	for _, tc := range cases {
 		n := 0
@@ -144,7 +144,7 @@ func TestDatasetItemsVariants(t *testing.T) {
 		}
 	}
 	pages := 0
-	for p, err := range RunDatasetItemPages[iterItem](ctx, c, "run1", &ItemsOptions{PageSize: 10}) {
+	for p, err := range ItemPages[iterItem](ctx, c.Run("run1").Dataset(), &ItemsOptions{PageSize: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +157,8 @@ func TestDatasetItemsVariants(t *testing.T) {
 		t.Errorf("%d pages of 25 items by 10", pages)
 	}
 	for _, seq := range []func(func(*ItemsPage[iterItem], error) bool){
-		ActorLastRunDatasetItemPages[iterItem](ctx, c, "a", nil, nil),
-		TaskLastRunDatasetItemPages[iterItem](ctx, c, "t", nil, nil),
+		ItemPages[iterItem](ctx, c.Actor("a").LastRun(nil).Dataset(), nil),
+		ItemPages[iterItem](ctx, c.Task("t").LastRun(nil).Dataset(), nil),
 	} {
 		n := 0
 		for p, err := range seq {
@@ -178,7 +178,7 @@ func TestDatasetItemPagesMetadata(t *testing.T) {
 	f.items = iterItems(2500)
 	f.staleTotal = 7
 	var counts, lens []int
-	for p, err := range DatasetItemPages[iterItem](context.Background(), c, "ds", &ItemsOptions{Clean: true, PageSize: 1000}) {
+	for p, err := range ItemPages[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{Clean: true, PageSize: 1000}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,14 +197,14 @@ func TestDatasetItemsInvalidInput(t *testing.T) {
 	_, c := newIterFake(t)
 	ctx := context.Background()
 	cases := map[string]func(func(iterItem, error) bool){
-		"negative offset": DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Offset: -1}),
-		"negative limit":  DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Limit: -1}),
-		"page size":       DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{PageSize: -1}),
-		"prefetch":        DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Prefetch: 99}),
-		"output fields":   DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Fields: []string{"a"}, OutputFields: []string{"x", "y"}}),
-		"comma in field":  DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{Omit: []string{"a,b"}}),
-		"empty id":        DatasetItems[iterItem](ctx, c, " ", nil),
-		"nil client":      DatasetItems[iterItem](ctx, nil, "ds", nil),
+		"negative offset": Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Offset: -1}),
+		"negative limit":  Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Limit: -1}),
+		"page size":       Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{PageSize: -1}),
+		"prefetch":        Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Prefetch: 99}),
+		"output fields":   Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Fields: []string{"a"}, OutputFields: []string{"x", "y"}}),
+		"comma in field":  Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Omit: []string{"a,b"}}),
+		"empty id":        Items[iterItem](ctx, c.Dataset(" "), nil),
+		"nil client":      Items[iterItem](ctx, (*Client)(nil).Dataset("ds"), nil),
 	}
 	for name, seq := range cases {
 		errs := 0
@@ -223,7 +223,7 @@ func TestDatasetItemsInvalidInput(t *testing.T) {
 func TestDatasetItemsAPIErrorOnce(t *testing.T) {
 	_, c := newIterFake(t)
 	errs := 0
-	for _, err := range DatasetItems[iterItem](context.Background(), c, "missing", nil) {
+	for _, err := range Items[iterItem](context.Background(), c.Dataset("missing"), nil) {
 		errs++
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("error %v does not match ErrNotFound", err)
@@ -245,7 +245,7 @@ func TestDatasetItemsBreakAndCancel(t *testing.T) {
 	f, c := newIterFake(t)
 	f.items = iterItems(20000)
 	n := 0
-	for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{PageSize: 500, Prefetch: 8}) {
+	for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{PageSize: 500, Prefetch: 8}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestDatasetItemsBreakAndCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n, errs := 0, 0
-	for _, err := range DatasetItems[iterItem](ctx, c, "ds", &ItemsOptions{PageSize: 500}) {
+	for _, err := range Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{PageSize: 500}) {
 		if err != nil {
 			errs++
 			if !errors.Is(err, context.Canceled) {
@@ -285,7 +285,7 @@ func TestDatasetItemsCustomUnmarshal(t *testing.T) {
 		return json.Unmarshal(b, v)
 	}}
 	n := 0
-	for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", opts) {
+	for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -294,7 +294,7 @@ func TestDatasetItemsCustomUnmarshal(t *testing.T) {
 	if n != 1500 || calls.Load() != 1500 {
 		t.Fatalf("%d items, %d Unmarshal calls", n, calls.Load())
 	}
-	for _, err := range DatasetItems[json.RawMessage](context.Background(), c, "ds", opts) {
+	for _, err := range Items[json.RawMessage](context.Background(), c.Dataset("ds"), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,7 +320,7 @@ func TestDatasetItemsRequestCount(t *testing.T) {
 		f, c := newIterFake(t)
 		f.items = iterItems(tc.items)
 		n := 0
-		for _, err := range DatasetItems[iterItem](context.Background(), c, "ds", &ItemsOptions{PageSize: tc.pageSize}) {
+		for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{PageSize: tc.pageSize}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,13 +20,14 @@ import (
 //     is the offset, advanced by count; the list ends on an empty page, or on
 //     a short page that also reaches total; a page at another offset than
 //     asked (an endpoint ignoring offset) is an error, not a repeat;
-//   - key listing {data:{items,isTruncated,nextExclusiveStartKey,...}}: the
-//     token is exclusiveStartKey, followed while isTruncated;
-//   - request cursor {data:{items,nextCursor,...}}: the token is cursor,
-//     followed until nextCursor is empty.
+//   - token listings, one engine for two envelopes: key listings
+//     {data:{items,isTruncated,nextExclusiveStartKey,...}} (the token is
+//     exclusiveStartKey, followed while isTruncated) and request listings
+//     {data:{items,nextCursor,...}} (the token is cursor, followed until
+//     nextCursor is empty).
 //
-// Each request goes through newRequest and doJSON, so auth, retries and
-// errors are the client's.
+// Each request goes through the resource's request path and doJSON, so
+// auth, retries and errors are the client's.
 
 // maxListPage is the largest page the offset-envelope lists serve.
 const maxListPage = 1000
@@ -77,9 +78,9 @@ type offsetEnvelope[T any] struct {
 	Items  []T  `json:"items"`
 }
 
-// listByOffset iterates over an offset-envelope list at path.
-func listByOffset[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, w listWindow) iter.Seq2[T, error] {
-	if err := listCheck(c, p, w); err != nil {
+// listByOffset iterates over the offset-envelope list at r's path.
+func listByOffset[T any](ctx context.Context, r resource, query url.Values, w listWindow) iter.Seq2[T, error] {
+	if err := listCheck(ctx, r, w); err != nil {
 		return errorSeq2[T](err)
 	}
 	return pager.Tokens(ctx, w.offset, w.limit, func(ctx context.Context, offset, remaining int) (pager.Chunk[T, int], error) {
@@ -90,12 +91,12 @@ func listByOffset[T any](ctx context.Context, c *Client, p itemsPath, query url.
 		}
 		setQueryInt(q, "offset", offset)
 		setQueryInt(q, "limit", limit)
-		page, err := callJSON[offsetEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
+		page, err := callResource[offsetEnvelope[T]](ctx, r, http.MethodGet, "", q, nil, "")
 		if err != nil {
 			return pager.Chunk[T, int]{}, err
 		}
 		if page.Offset != nil && *page.Offset != offset {
-			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", p.path, offset, *page.Offset)
+			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", r.path, offset, *page.Offset)
 		}
 		n := max(page.Count, len(page.Items))
 		// A short page that also reaches the total is the last one; the total
@@ -106,77 +107,55 @@ func listByOffset[T any](ctx context.Context, c *Client, p itemsPath, query url.
 	})
 }
 
-// keysEnvelope is the data of a key listing.
-type keysEnvelope[T any] struct {
+// tokenEnvelope is the data of a token listing: a key listing names its next
+// token nextExclusiveStartKey and says isTruncated; a request listing names
+// it nextCursor.
+type tokenEnvelope[T any] struct {
 	Items                 []T     `json:"items"`
-	IsTruncated           bool    `json:"isTruncated"`
+	IsTruncated           *bool   `json:"isTruncated"`
 	NextExclusiveStartKey *string `json:"nextExclusiveStartKey"`
+	NextCursor            *string `json:"nextCursor"`
 }
 
-// listByStartKey iterates over a key listing at path from startKey.
-func listByStartKey[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, startKey string, w listWindow) iter.Seq2[T, error] {
-	if err := listCheck(c, p, w); err != nil {
+// next returns the token of the page after this one and whether there is one.
+func (e *tokenEnvelope[T]) next() (string, bool) {
+	if e.NextCursor != nil {
+		return *e.NextCursor, *e.NextCursor != ""
+	}
+	if e.NextExclusiveStartKey == nil || *e.NextExclusiveStartKey == "" {
+		return "", false
+	}
+	return *e.NextExclusiveStartKey, e.IsTruncated != nil && *e.IsTruncated
+}
+
+// listByToken iterates over the token listing at r's path (plus sub) from
+// first; param names the token's query parameter (exclusiveStartKey,
+// cursor).
+func listByToken[T any](ctx context.Context, r resource, sub string, query url.Values, param, first string, w listWindow) iter.Seq2[T, error] {
+	if err := listCheck(ctx, r, w); err != nil {
 		return errorSeq2[T](err)
 	}
-	return pager.Tokens(ctx, startKey, w.limit, func(ctx context.Context, key string, remaining int) (pager.Chunk[T, string], error) {
+	return pager.Tokens(ctx, first, w.limit, func(ctx context.Context, token string, remaining int) (pager.Chunk[T, string], error) {
 		q := maps.Clone(query)
 		if q == nil {
 			q = url.Values{}
 		}
-		if key != "" {
-			q.Set("exclusiveStartKey", key)
+		if token != "" {
+			q.Set(param, token)
 		}
 		setQueryInt(q, "limit", w.pageLimit(remaining))
-		page, err := callJSON[keysEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
+		page, err := callResource[tokenEnvelope[T]](ctx, r, http.MethodGet, sub, q, nil, "")
 		if err != nil {
 			return pager.Chunk[T, string]{}, err
 		}
-		next := ""
-		if page.NextExclusiveStartKey != nil {
-			next = *page.NextExclusiveStartKey
-		}
-		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: page.IsTruncated && next != ""}, nil
+		next, more := page.next()
+		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: more}, nil
 	})
 }
 
-// cursorEnvelope is the data of a request listing.
-type cursorEnvelope[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"nextCursor"`
-}
-
-// listByCursor iterates over a cursor-paginated list at path from cursor.
-func listByCursor[T any](ctx context.Context, c *Client, p itemsPath, query url.Values, cursor string, w listWindow) iter.Seq2[T, error] {
-	if err := listCheck(c, p, w); err != nil {
-		return errorSeq2[T](err)
-	}
-	return pager.Tokens(ctx, cursor, w.limit, func(ctx context.Context, cursor string, remaining int) (pager.Chunk[T, string], error) {
-		q := maps.Clone(query)
-		if q == nil {
-			q = url.Values{}
-		}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		setQueryInt(q, "limit", w.pageLimit(remaining))
-		page, err := callJSON[cursorEnvelope[T]](ctx, c, http.MethodGet, p.path, q, nil, "")
-		if err != nil {
-			return pager.Chunk[T, string]{}, err
-		}
-		next := ""
-		if page.NextCursor != nil {
-			next = *page.NextCursor
-		}
-		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: next != ""}, nil
-	})
-}
-
-func listCheck(c *Client, p itemsPath, w listWindow) error {
-	if c == nil {
-		return errors.New("apify: nil *Client; create one with NewClient")
-	}
-	if p.err != nil {
-		return p.err
+func listCheck(ctx context.Context, r resource, w listWindow) error {
+	if err := r.check(ctx); err != nil {
+		return err
 	}
 	return w.validate()
 }

@@ -3,12 +3,14 @@ package apify
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // ListOptions selects the part of a list an iterator yields. The zero value
-// (or nil) lists everything, oldest first, 1000 items per request.
+// (or nil) lists everything, oldest first, 1000 items per request. The
+// options of the lists with filters embed it.
 type ListOptions struct {
 	// Offset is the number of items to skip at the start.
 	Offset int
@@ -20,6 +22,8 @@ type ListOptions struct {
 	Desc bool
 }
 
+// window returns where the list starts and how it is paged, and the query
+// with desc.
 func (o *ListOptions) window() (listWindow, url.Values) {
 	if o == nil {
 		o = &ListOptions{}
@@ -29,12 +33,9 @@ func (o *ListOptions) window() (listWindow, url.Values) {
 	return listWindow{offset: o.Offset, limit: o.Limit, pageSize: o.PageSize, maxPage: maxListPage}, q
 }
 
-// ActorListOptions selects the Actors [Client.ListActors] yields.
+// ActorListOptions selects the Actors [ActorCollectionClient.List] yields.
 type ActorListOptions struct {
-	Offset   int  // items to skip at the start
-	Limit    int  // cap on items yielded; 0 yields all
-	PageSize int  // items per request, 1..1000; 0 means 1000
-	Desc     bool // newest first (by SortBy)
+	ListOptions
 	// My lists only the Actors the user owns.
 	My bool
 	// SortBy is the sort field: "createdAt" (default) or "stats.lastRunStartedAt".
@@ -45,23 +46,17 @@ func (o *ActorListOptions) window() (listWindow, url.Values) {
 	if o == nil {
 		o = &ActorListOptions{}
 	}
-	w, q := (&ListOptions{o.Offset, o.Limit, o.PageSize, o.Desc}).window()
+	w, q := o.ListOptions.window()
 	setQueryBool(q, "my", o.My)
-	if o.SortBy != "" {
-		q.Set("sortBy", o.SortBy)
-	}
+	setQueryString(q, "sortBy", o.SortBy)
 	return w, q
 }
 
-// RunListOptions selects the runs [Client.ListRuns], [Client.ListActorRuns]
-// and [Client.ListTaskRuns] yield.
+// RunListOptions selects the runs [RunCollectionClient.List] yields.
 type RunListOptions struct {
-	Offset   int  // items to skip at the start
-	Limit    int  // cap on items yielded; 0 yields all
-	PageSize int  // items per request, 1..1000; 0 means 1000
-	Desc     bool // most recently started first
-	// Status keeps only runs with one of these statuses, e.g. "SUCCEEDED".
-	Status []string
+	ListOptions
+	// Status keeps only runs with one of these statuses, e.g. [RunSucceeded].
+	Status []JobStatus
 	// StartedAfter and StartedBefore keep only runs started in this window
 	// (inclusive; the zero time means no bound). Task runs ignore them.
 	StartedAfter, StartedBefore time.Time
@@ -71,8 +66,12 @@ func (o *RunListOptions) window() (listWindow, url.Values) {
 	if o == nil {
 		o = &RunListOptions{}
 	}
-	w, q := (&ListOptions{o.Offset, o.Limit, o.PageSize, o.Desc}).window()
-	setQueryList(q, "status", o.Status)
+	w, q := o.ListOptions.window()
+	statuses := make([]string, len(o.Status))
+	for i, s := range o.Status {
+		statuses[i] = string(s)
+	}
+	setQueryList(q, "status", statuses)
 	if !o.StartedAfter.IsZero() {
 		q.Set("startedAfter", o.StartedAfter.UTC().Format(time.RFC3339Nano))
 	}
@@ -82,13 +81,10 @@ func (o *RunListOptions) window() (listWindow, url.Values) {
 	return w, q
 }
 
-// StorageListOptions selects the storages [Client.ListDatasets],
-// [Client.ListKeyValueStores] and [Client.ListRequestQueues] yield.
+// StorageListOptions selects the storages the dataset, key-value store and
+// request queue collection clients list.
 type StorageListOptions struct {
-	Offset   int  // items to skip at the start
-	Limit    int  // cap on items yielded; 0 yields all
-	PageSize int  // items per request, 1..1000; 0 means 1000
-	Desc     bool // newest first
+	ListOptions
 	// Unnamed includes unnamed storages (by default only named ones are listed).
 	Unnamed bool
 	// Ownership is "ownedByMe" or "sharedWithMe"; empty lists both.
@@ -99,20 +95,17 @@ func (o *StorageListOptions) window() (listWindow, url.Values) {
 	if o == nil {
 		o = &StorageListOptions{}
 	}
-	w, q := (&ListOptions{o.Offset, o.Limit, o.PageSize, o.Desc}).window()
+	w, q := o.ListOptions.window()
 	setQueryBool(q, "unnamed", o.Unnamed)
-	if o.Ownership != "" {
-		q.Set("ownership", o.Ownership)
-	}
+	setQueryString(q, "ownership", o.Ownership)
 	return w, q
 }
 
-// StoreListOptions selects the Apify Store Actors [Client.ListStoreActors]
-// yields.
+// StoreListOptions selects the Apify Store Actors [StoreCollectionClient.List]
+// yields. The Store has its own order (SortBy); ListOptions.Desc does not
+// apply.
 type StoreListOptions struct {
-	Offset   int // items to skip at the start
-	Limit    int // cap on items yielded; 0 yields all
-	PageSize int // items per request, 1..1000; 0 means 1000
+	ListOptions
 	// Search matches title, name, description, username and readme.
 	Search string
 	// SortBy is "relevance" (default), "popularity", "newest" or "lastUpdate".
@@ -133,21 +126,22 @@ func (o *StoreListOptions) window() (listWindow, url.Values) {
 	if o == nil {
 		o = &StoreListOptions{}
 	}
-	w, q := (&ListOptions{Offset: o.Offset, Limit: o.Limit, PageSize: o.PageSize}).window()
-	for name, v := range map[string]string{"search": o.Search, "sortBy": o.SortBy, "category": o.Category,
-		"username": o.Username, "pricingModel": o.PricingModel, "responseFormat": o.ResponseFormat} {
-		if v != "" {
-			q.Set(name, v)
-		}
-	}
+	w, q := o.ListOptions.window()
+	q.Del("desc")
+	setQueryString(q, "search", o.Search)
+	setQueryString(q, "sortBy", o.SortBy)
+	setQueryString(q, "category", o.Category)
+	setQueryString(q, "username", o.Username)
+	setQueryString(q, "pricingModel", o.PricingModel)
+	setQueryString(q, "responseFormat", o.ResponseFormat)
 	if o.AllowsAgenticUsers != nil {
-		q.Set("allowsAgenticUsers", fmt.Sprint(*o.AllowsAgenticUsers))
+		q.Set("allowsAgenticUsers", strconv.FormatBool(*o.AllowsAgenticUsers))
 	}
 	setQueryBool(q, "includeUnrunnableActors", o.IncludeUnrunnableActors)
 	return w, q
 }
 
-// KeyListOptions selects the keys [Client.ListKeys] and its run variants yield.
+// KeyListOptions selects the keys [KeyValueStoreClient.ListKeys] yields.
 type KeyListOptions struct {
 	// ExclusiveStartKey starts the listing after this key.
 	ExclusiveStartKey string
@@ -168,19 +162,17 @@ func (o *KeyListOptions) window() (listWindow, url.Values, string) {
 		o = &KeyListOptions{}
 	}
 	q := url.Values{}
-	for name, v := range map[string]string{"collection": o.Collection, "prefix": o.Prefix, "signature": o.Signature} {
-		if v != "" {
-			q.Set(name, v)
-		}
-	}
+	setQueryString(q, "collection", o.Collection)
+	setQueryString(q, "prefix", o.Prefix)
+	setQueryString(q, "signature", o.Signature)
 	return listWindow{limit: o.Limit, pageSize: o.PageSize, maxPage: maxListPage}, q, o.ExclusiveStartKey
 }
 
 // maxRequestPage is the largest page of requests the API serves.
 const maxRequestPage = 10000
 
-// RequestListOptions selects the requests [Client.ListRequests] and its run
-// variants yield.
+// RequestListOptions selects the requests [RequestQueueClient.ListRequests]
+// yields.
 type RequestListOptions struct {
 	// Cursor continues a listing from a previous page's nextCursor.
 	Cursor string
@@ -190,8 +182,6 @@ type RequestListOptions struct {
 	PageSize int
 	// Filter keeps only requests in these states: "locked", "pending" (any of them).
 	Filter []string
-	// ClientKey identifies this client to the queue (1..32 characters).
-	ClientKey string
 }
 
 func (o *RequestListOptions) window() (listWindow, url.Values, string, error) {
@@ -201,14 +191,17 @@ func (o *RequestListOptions) window() (listWindow, url.Values, string, error) {
 	q := url.Values{}
 	for _, f := range o.Filter {
 		if f != "locked" && f != "pending" {
-			return listWindow{}, nil, "", fmt.Errorf("apify: RequestListOptions.Filter holds %q; want \"locked\" or \"pending\"", f)
+			return listWindow{}, nil, "", fmt.Errorf("apify: invalid RequestListOptions: the Filter holds %q; want \"locked\" or \"pending\"", f)
 		}
 	}
 	if len(o.Filter) > 0 {
 		q.Set("filter", strings.Join(o.Filter, ","))
 	}
-	if o.ClientKey != "" {
-		q.Set("clientKey", o.ClientKey)
-	}
 	return listWindow{limit: o.Limit, pageSize: o.PageSize, maxPage: maxRequestPage}, q, o.Cursor, nil
+}
+
+func setQueryString(q url.Values, name, v string) {
+	if v != "" {
+		q.Set(name, v)
+	}
 }

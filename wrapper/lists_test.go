@@ -27,7 +27,7 @@ func TestListOffsetEnvelope(t *testing.T) {
 	f.list = iterList(2345)
 	f.staleTotal = 3 // a lagging total must not end the listing early
 	var ids []string
-	for a, err := range c.ListActors(context.Background(), &ActorListOptions{My: true, SortBy: "stats.lastRunStartedAt", Desc: true}) {
+	for a, err := range c.Actors().List(context.Background(), &ActorListOptions{My: true, SortBy: "stats.lastRunStartedAt", ListOptions: ListOptions{Desc: true}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestListOffsetCapAndWindow(t *testing.T) {
 	f.list = iterList(500)
 	after := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 	n := 0
-	for _, err := range c.ListRuns(context.Background(), &RunListOptions{Offset: 10, Limit: 25, PageSize: 10, Status: []string{"SUCCEEDED", "FAILED"}, StartedAfter: after}) {
+	for _, err := range c.Runs().List(context.Background(), &RunListOptions{ListOptions: ListOptions{Offset: 10, Limit: 25, PageSize: 10}, Status: []JobStatus{RunSucceeded, RunFailed}, StartedAfter: after}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,23 +88,23 @@ func TestListEveryOffsetEndpoint(t *testing.T) {
 		seq  any
 		path string
 	}{
-		{c.ListActors(ctx, nil), "/v2/actors"},
-		{c.ListActorRuns(ctx, "me/act", nil), "/v2/actors/me~act/runs"},
-		{c.ListActorBuilds(ctx, "act", nil), "/v2/actors/act/builds"},
-		{c.ListActorWebhooks(ctx, "act", nil), "/v2/actors/act/webhooks"},
-		{c.ListTasks(ctx, nil), "/v2/actor-tasks"},
-		{c.ListTaskRuns(ctx, "tk", nil), "/v2/actor-tasks/tk/runs"},
-		{c.ListTaskWebhooks(ctx, "tk", nil), "/v2/actor-tasks/tk/webhooks"},
-		{c.ListRuns(ctx, nil), "/v2/actor-runs"},
-		{c.ListBuilds(ctx, nil), "/v2/actor-builds"},
-		{c.ListDatasets(ctx, &StorageListOptions{Unnamed: true, Ownership: "ownedByMe"}), "/v2/datasets"},
-		{c.ListKeyValueStores(ctx, nil), "/v2/key-value-stores"},
-		{c.ListRequestQueues(ctx, nil), "/v2/request-queues"},
-		{c.ListWebhooks(ctx, nil), "/v2/webhooks"},
-		{c.ListWebhookDispatches(ctx, nil), "/v2/webhook-dispatches"},
-		{c.ListDispatchesOfWebhook(ctx, "wh", nil), "/v2/webhooks/wh/dispatches"},
-		{c.ListSchedules(ctx, nil), "/v2/schedules"},
-		{c.ListStoreActors(ctx, &StoreListOptions{Search: "web scraper", PricingModel: "FREE"}), "/v2/store"},
+		{c.Actors().List(ctx, nil), "/v2/actors"},
+		{c.Actor("me/act").Runs().List(ctx, nil), "/v2/actors/me~act/runs"},
+		{c.Actor("act").Builds().List(ctx, nil), "/v2/actors/act/builds"},
+		{c.Actor("act").Webhooks().List(ctx, nil), "/v2/actors/act/webhooks"},
+		{c.Tasks().List(ctx, nil), "/v2/actor-tasks"},
+		{c.Task("tk").Runs().List(ctx, nil), "/v2/actor-tasks/tk/runs"},
+		{c.Task("tk").Webhooks().List(ctx, nil), "/v2/actor-tasks/tk/webhooks"},
+		{c.Runs().List(ctx, nil), "/v2/actor-runs"},
+		{c.Builds().List(ctx, nil), "/v2/actor-builds"},
+		{c.Datasets().List(ctx, &StorageListOptions{Unnamed: true, Ownership: "ownedByMe"}), "/v2/datasets"},
+		{c.KeyValueStores().List(ctx, nil), "/v2/key-value-stores"},
+		{c.RequestQueues().List(ctx, nil), "/v2/request-queues"},
+		{c.Webhooks().List(ctx, nil), "/v2/webhooks"},
+		{c.WebhookDispatches().List(ctx, nil), "/v2/webhook-dispatches"},
+		{c.Webhook("wh").Dispatches().List(ctx, nil), "/v2/webhooks/wh/dispatches"},
+		{c.Schedules().List(ctx, nil), "/v2/schedules"},
+		{c.Store().List(ctx, &StoreListOptions{Search: "web scraper", PricingModel: "FREE"}), "/v2/store"},
 	}
 	for _, tc := range cases {
 		n, err := countAny(tc.seq)
@@ -173,7 +173,7 @@ func TestListKeys(t *testing.T) {
 	}
 	ctx := context.Background()
 	var got []string
-	for k, err := range c.ListKeys(ctx, "store", &KeyListOptions{Prefix: "key-", PageSize: 1000}) {
+	for k, err := range c.KeyValueStore("store").ListKeys(ctx, &KeyListOptions{Prefix: "key-", PageSize: 1000}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestListKeys(t *testing.T) {
 	}
 	// Start key and cap.
 	n := 0
-	for k, err := range c.ListRunKeys(ctx, "run1", &KeyListOptions{ExclusiveStartKey: "key-00010", Limit: 5}) {
+	for k, err := range c.Run("run1").KeyValueStore().ListKeys(ctx, &KeyListOptions{ExclusiveStartKey: "key-00010", Limit: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,8 +204,8 @@ func TestListKeys(t *testing.T) {
 		t.Errorf("run keys requests %d", len(r))
 	}
 	for _, seq := range []iter.Seq2[gen.KeyValueStoreKey, error]{
-		c.ListActorLastRunKeys(ctx, "act", &LastRunOptions{Status: "SUCCEEDED"}, nil),
-		c.ListTaskLastRunKeys(ctx, "tk", nil, nil),
+		c.Actor("act").LastRun(&LastRunOptions{Status: "SUCCEEDED"}).KeyValueStore().ListKeys(ctx, nil),
+		c.Task("tk").LastRun(nil).KeyValueStore().ListKeys(ctx, nil),
 	} {
 		if n, err := countSeq(seq); err != nil || n != 2500 {
 			t.Errorf("last-run keys: %d, %v", n, err)
@@ -223,7 +223,7 @@ func TestListRequests(t *testing.T) {
 	}
 	ctx := context.Background()
 	n := 0
-	for r, err := range c.ListRequests(ctx, "q1", &RequestListOptions{PageSize: 1000, Filter: []string{"pending"}, ClientKey: "me"}) {
+	for r, err := range c.RequestQueue("q1", &RequestQueueOptions{ClientKey: "me"}).ListRequests(ctx, &RequestListOptions{PageSize: 1000, Filter: []string{"pending"}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,9 +240,9 @@ func TestListRequests(t *testing.T) {
 		t.Fatalf("%d requests, queries %v", len(reqs), reqs[0].URL.Query())
 	}
 	for _, seq := range []iter.Seq2[gen.Request, error]{
-		c.ListRunRequests(ctx, "run", nil),
-		c.ListActorLastRunRequests(ctx, "act", nil, &RequestListOptions{Limit: 10}),
-		c.ListTaskLastRunRequests(ctx, "tk", nil, &RequestListOptions{Cursor: "cur-2290"}),
+		c.Run("run").RequestQueue().ListRequests(ctx, nil),
+		c.Actor("act").LastRun(nil).RequestQueue().ListRequests(ctx, &RequestListOptions{Limit: 10}),
+		c.Task("tk").LastRun(nil).RequestQueue().ListRequests(ctx, &RequestListOptions{Cursor: "cur-2290"}),
 	} {
 		if n, err := countSeq(seq); err != nil || (n != 2300 && n != 10) {
 			t.Errorf("request listing: %d, %v", n, err)
@@ -251,7 +251,7 @@ func TestListRequests(t *testing.T) {
 	// A cursor that never advances ends with an error, not a loop.
 	f.repeatCursor = true
 	errs := 0
-	for _, err := range c.ListRequests(ctx, "q1", &RequestListOptions{Cursor: "cur-0", PageSize: 5}) {
+	for _, err := range c.RequestQueue("q1").ListRequests(ctx, &RequestListOptions{Cursor: "cur-0", PageSize: 5}) {
 		if err != nil {
 			errs++
 		}
@@ -259,7 +259,7 @@ func TestListRequests(t *testing.T) {
 	if errs != 1 {
 		t.Errorf("%d errors for a stuck cursor, want 1", errs)
 	}
-	if _, err := countSeq(c.ListRequests(ctx, "q1", &RequestListOptions{Filter: []string{"done"}})); err == nil {
+	if _, err := countSeq(c.RequestQueue("q1").ListRequests(ctx, &RequestListOptions{Filter: []string{"done"}})); err == nil {
 		t.Error("bad filter accepted")
 	}
 }
@@ -268,8 +268,8 @@ func TestListErrors(t *testing.T) {
 	_, c := newIterFake(t)
 	ctx := context.Background()
 	for name, seq := range map[string]iter.Seq2[gen.ActorShort, error]{
-		"negative offset": c.ListActors(ctx, &ActorListOptions{Offset: -1}),
-		"page size":       c.ListActors(ctx, &ActorListOptions{PageSize: 1001}),
+		"negative offset": c.Actors().List(ctx, &ActorListOptions{ListOptions: ListOptions{Offset: -1}}),
+		"page size":       c.Actors().List(ctx, &ActorListOptions{ListOptions: ListOptions{PageSize: 1001}}),
 	} {
 		errs := 0
 		for _, err := range seq {
@@ -283,7 +283,7 @@ func TestListErrors(t *testing.T) {
 		}
 	}
 	errs := 0
-	for _, err := range c.ListActorRuns(ctx, "missing", nil) {
+	for _, err := range c.Actor("missing").Runs().List(ctx, nil) {
 		errs++
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("%v is not ErrNotFound", err)
@@ -292,7 +292,7 @@ func TestListErrors(t *testing.T) {
 	if errs != 1 {
 		t.Errorf("%d errors for a missing Actor", errs)
 	}
-	if n, err := countSeq(c.ListKeys(ctx, "", nil)); err == nil || n != 0 {
+	if n, err := countSeq(c.KeyValueStore("").ListKeys(ctx, nil)); err == nil || n != 0 {
 		t.Error("empty store ID accepted")
 	}
 }
@@ -302,7 +302,7 @@ func TestListOffsetIgnoredIsAnError(t *testing.T) {
 	f.list = iterList(2500)
 	f.ignoreOffset = true
 	n, errs := 0, 0
-	for _, err := range c.ListDispatchesOfWebhook(context.Background(), "wh", nil) {
+	for _, err := range c.Webhook("wh").Dispatches().List(context.Background(), nil) {
 		if err != nil {
 			errs++
 			if !strings.Contains(err.Error(), "offset") {

@@ -8,11 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/apifygo/apify/gen"
 )
 
-// LogOptions tune [Client.FollowRunLog] and [Client.FollowBuildLog].
+// LogOptions tune [LogClient.Follow].
 type LogOptions struct {
 	// Raw keeps the log verbatim; by default the API removes ANSI escape
 	// codes, keeping only printable characters.
@@ -26,47 +24,71 @@ type LogOptions struct {
 
 const defaultMaxReconnects = 8
 
-// FollowRunLog copies a run's log to w as it grows (the API's ?stream=1),
-// until the run finishes and its whole log has been written, or ctx ends.
-//
-// When the stream breaks — a cut connection, a proxy closing a long
-// response — FollowRunLog opens it again and skips the bytes it already
-// wrote, so w sees every byte once, in order. A run not found at first is
-// looked for again for a few seconds, as [Client.WaitForRun] does. After a clean end of stream it
-// checks that the run has finished before it returns; if not, it follows on.
-// To log line by line through log/slog, pass a [LogWriter]. opts may be nil.
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-run-log-get
-func (c *Client) FollowRunLog(ctx context.Context, runID string, w io.Writer, opts *LogOptions) error {
-	logPath, err := idPath("actor-runs", runID, "runID", "log")
-	if err != nil {
-		return err
-	}
-	statusPath, _ := idPath("actor-runs", runID, "runID")
-	return c.followLog(ctx, "run "+runID, logPath, statusPath, w, opts)
+// LogClient addresses the log of a run or build: [RunClient.Log],
+// [BuildClient.Log], or [Client.Log] for either by ID. It does no I/O until
+// a method is called.
+type LogClient struct {
+	r resource
+	// jobs are the run or build whose status tells whether the log is
+	// complete; for a log by ID, the run and the build of that ID, tried in
+	// turn.
+	jobs []resource
 }
 
-// FollowBuildLog copies an Actor build's log to w as it grows, until the
-// build finishes, as [Client.FollowRunLog] does for a run.
+// Log returns the client of the log of the run or build with the given ID.
 //
-// Apify API docs: https://docs.apify.com/api/v2/actor-build-log-get
-func (c *Client) FollowBuildLog(ctx context.Context, buildID string, w io.Writer, opts *LogOptions) error {
-	logPath, err := idPath("actor-builds", buildID, "buildID", "log")
+// Apify API docs: https://docs.apify.com/api/v2/log-get
+func (c *Client) Log(id string) *LogClient {
+	r := c.newResource("logs", "log", "buildOrRunID", id)
+	return &LogClient{r: r, jobs: []resource{
+		c.newResource("actor-runs", "run", "buildOrRunID", id),
+		c.newResource("actor-builds", "build", "buildOrRunID", id),
+	}}
+}
+
+// Get returns the whole log as it is now.
+//
+// Apify API docs: https://docs.apify.com/api/v2/log-get
+func (l *LogClient) Get(ctx context.Context) (string, error) {
+	resp, err := l.r.send(withBufferedBody(ctx), http.MethodGet, "", nil, nil, "")
 	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body) // already in memory
+	if err != nil {
+		return "", responseError(resp, err)
+	}
+	return string(b), nil
+}
+
+// Follow copies the log to w as it grows (the API's ?stream=1), until the
+// run or build finishes and its whole log has been written, or ctx ends.
+//
+// When the stream breaks — a cut connection, a proxy closing a long
+// response — Follow opens it again and skips the bytes it already wrote, so
+// w sees every byte once, in order. A job not found at first is looked for
+// again for a few seconds, as [RunClient.Wait] does. After a clean end of
+// stream it checks that the job has finished before it returns; if not, it
+// follows on. To log line by line through log/slog, pass a [LogWriter].
+// opts may be nil.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-run-log-get
+func (l *LogClient) Follow(ctx context.Context, w io.Writer, opts *LogOptions) error {
+	if err := l.r.check(ctx); err != nil {
 		return err
 	}
-	statusPath, _ := idPath("actor-builds", buildID, "buildID")
-	return c.followLog(ctx, "build "+buildID, logPath, statusPath, w, opts)
+	return l.r.c.followLog(ctx, l.r.desc, l.r, l.jobs, w, opts)
 }
 
 // jobStatus is the part of a run or build the log follower needs.
 type jobStatus struct {
-	Status gen.ActorJobStatus `json:"status"`
+	Status JobStatus `json:"status"`
 }
 
-// followLog streams the log at logPath to w until the job at statusPath has
+// followLog streams the log at log to w until the job (one of jobs) has
 // finished and its log is complete.
-func (c *Client) followLog(ctx context.Context, what, logPath, statusPath string, w io.Writer, opts *LogOptions) error {
+func (c *Client) followLog(ctx context.Context, what string, log resource, jobs []resource, w io.Writer, opts *LogOptions) error {
 	if w == nil {
 		return errors.New("apify: the io.Writer for the log is nil")
 	}
@@ -83,7 +105,7 @@ func (c *Client) followLog(ctx context.Context, what, logPath, statusPath string
 			q.Set("raw", "1")
 		}
 	}
-	f := &logFollower{c: c, w: w, path: logPath, query: q}
+	f := &logFollower{log: log, w: w, query: q}
 	failures, quiet := 0, 0
 	notFoundTries := int(defaultNotFoundGrace / notFoundDelay)
 	for {
@@ -110,7 +132,7 @@ func (c *Client) followLog(ctx context.Context, what, logPath, statusPath string
 		if err == nil {
 			// A clean end: the job finished, or something between us and
 			// the API closed a long answer.
-			done, serr := c.jobFinished(ctx, statusPath)
+			done, serr := jobFinished(ctx, jobs)
 			if serr != nil {
 				return fmt.Errorf("apify: following the log of %s: checking whether it finished: %w", what, serr)
 			}
@@ -160,24 +182,27 @@ func retryableLogError(err error) bool {
 	return true
 }
 
-// jobFinished reports whether the run or build at path has finished.
-func (c *Client) jobFinished(ctx context.Context, path string) (bool, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
-	if err != nil {
-		return false, err
+// jobFinished reports whether the run or build has finished, asking each
+// of jobs in turn until one is found.
+func jobFinished(ctx context.Context, jobs []resource) (bool, error) {
+	var err error
+	for _, r := range jobs {
+		var job *jobStatus
+		job, err = getResource[jobStatus](ctx, r)
+		if err == nil {
+			return Finished(job.Status), nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			break
+		}
 	}
-	job, err := doJSON[jobStatus](c, req)
-	if err != nil {
-		return false, err
-	}
-	return terminalStatus(job.Status), nil
+	return false, err
 }
 
 // logFollower writes a log to w, once per byte across reconnects.
 type logFollower struct {
-	c        *Client
+	log      resource
 	w        io.Writer
-	path     string
 	query    url.Values
 	written  int64 // bytes of the log already written to w
 	writeErr error
@@ -194,11 +219,7 @@ func (f *logFollower) copy(ctx context.Context, stream bool) error {
 		q.Set("stream", "1")
 		ctx = withAttemptTimeout(ctx, 0) // the answer lasts as long as the job
 	}
-	req, err := f.c.newRequest(ctx, http.MethodGet, f.path, q, nil, "")
-	if err != nil {
-		return err
-	}
-	resp, err := f.c.do(req)
+	resp, err := f.log.send(ctx, http.MethodGet, "", q, nil, "")
 	if err != nil {
 		return err
 	}

@@ -33,13 +33,13 @@ func TestFollowRunLogAgainstTheFake(t *testing.T) {
 	})
 	c := fakeClient(t, srv, nil)
 	ctx := testCtx(t)
-	run, err := c.StartActor(ctx, actorID, nil, nil)
+	run, err := c.Actor(actorID).Start(ctx, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- c.FollowRunLog(ctx, run.ID, &buf, nil) }()
+	go func() { done <- c.Run(run.ID).Log().Follow(ctx, &buf, nil) }()
 	for range 3 {
 		step <- struct{}{}
 	}
@@ -131,7 +131,7 @@ func TestFollowRunLogReconnectsWithoutRepeating(t *testing.T) {
 	cutAt := strings.Index(fullLog, "page 1") + 3 // in the middle of a line
 	ls := newLogStub(t, fullLog, []streamAnswer{{body: fullLog[:cutAt], cut: true}, {body: fullLog}}, []string{"SUCCEEDED"})
 	var buf bytes.Buffer
-	if err := ls.client(t, nil).FollowRunLog(testCtx(t), "run1", &buf, nil); err != nil {
+	if err := ls.client(t, nil).Run("run1").Log().Follow(testCtx(t), &buf, nil); err != nil {
 		t.Fatalf("FollowRunLog: %v", err)
 	}
 	if buf.String() != fullLog {
@@ -149,7 +149,7 @@ func TestFollowRunLogFollowsAfterACleanEndWhileRunning(t *testing.T) {
 		[]string{"RUNNING", "RUNNING", "SUCCEEDED"})
 	timers := &coreTimers{}
 	var buf bytes.Buffer
-	if err := ls.client(t, timers).FollowRunLog(testCtx(t), "run1", &buf, nil); err != nil {
+	if err := ls.client(t, timers).Run("run1").Log().Follow(testCtx(t), &buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	if buf.String() != fullLog {
@@ -166,7 +166,7 @@ func TestFollowRunLogCatchesTheTailAfterTheRunEnds(t *testing.T) {
 	// last lines come from the plain log.
 	ls := newLogStub(t, fullLog, []streamAnswer{{body: fullLog[:40]}}, []string{"FAILED"})
 	var buf bytes.Buffer
-	if err := ls.client(t, nil).FollowRunLog(testCtx(t), "run1", &buf, &LogOptions{Raw: true}); err != nil {
+	if err := ls.client(t, nil).Run("run1").Log().Follow(testCtx(t), &buf, &LogOptions{Raw: true}); err != nil {
 		t.Fatal(err)
 	}
 	if buf.String() != fullLog {
@@ -181,7 +181,7 @@ func TestFollowRunLogCatchesTheTailAfterTheRunEnds(t *testing.T) {
 
 func TestFollowRunLogGivesUp(t *testing.T) {
 	ls := newLogStub(t, fullLog, []streamAnswer{{body: "", cut: true}}, []string{"RUNNING"})
-	err := ls.client(t, nil, WithMaxRetries(0)).FollowRunLog(testCtx(t), "run1", &bytes.Buffer{}, &LogOptions{MaxReconnects: 2})
+	err := ls.client(t, nil, WithMaxRetries(0)).Run("run1").Log().Follow(testCtx(t), &bytes.Buffer{}, &LogOptions{MaxReconnects: 2})
 	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") {
 		t.Errorf("err = %v", err)
 	}
@@ -195,21 +195,21 @@ func TestFollowLogErrors(t *testing.T) {
 		coreWriteJSON(w, 404, `{"error":{"type":"record-not-found","message":"Run was not found"}}`)
 	})
 	c := s.client(t, nil)
-	if err := c.FollowRunLog(testCtx(t), "nope", &bytes.Buffer{}, nil); !errors.Is(err, ErrNotFound) {
+	if err := c.Run("nope").Log().Follow(testCtx(t), &bytes.Buffer{}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing run: %v", err)
 	}
 	if n, want := len(s.requests()), 1+int(defaultNotFoundGrace/notFoundDelay); n != want {
 		t.Errorf("%d requests for a missing run, want %d (a short grace)", n, want)
 	}
-	if err := c.FollowRunLog(testCtx(t), "run1", nil, nil); err == nil {
+	if err := c.Run("run1").Log().Follow(testCtx(t), nil, nil); err == nil {
 		t.Error("nil writer accepted")
 	}
-	if err := c.FollowRunLog(testCtx(t), "run1", &bytes.Buffer{}, &LogOptions{MaxReconnects: -1}); err == nil {
+	if err := c.Run("run1").Log().Follow(testCtx(t), &bytes.Buffer{}, &LogOptions{MaxReconnects: -1}); err == nil {
 		t.Error("negative MaxReconnects accepted")
 	}
 
 	ls := newLogStub(t, fullLog, []streamAnswer{{body: fullLog}}, []string{"SUCCEEDED"})
-	err := ls.client(t, nil).FollowRunLog(testCtx(t), "run1", failingWriter{}, nil)
+	err := ls.client(t, nil).Run("run1").Log().Follow(testCtx(t), failingWriter{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("writer failure: %v", err)
 	}
@@ -233,7 +233,7 @@ func TestFollowRunLogWaitsForANewRun(t *testing.T) {
 	})
 	timers := &coreTimers{}
 	var buf bytes.Buffer
-	if err := s.client(t, timers).FollowRunLog(testCtx(t), "run1", &buf, nil); err != nil || buf.String() != fullLog {
+	if err := s.client(t, timers).Run("run1").Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != fullLog {
 		t.Fatalf("FollowRunLog: %q, %v", buf.String(), err)
 	}
 	if d := timers.recorded(); len(d) != 2 || d[0] != notFoundDelay {
@@ -244,7 +244,7 @@ func TestFollowRunLogWaitsForANewRun(t *testing.T) {
 func TestFollowBuildLogPaths(t *testing.T) {
 	ls := newLogStub(t, "build ok\n", []streamAnswer{{body: "build ok\n"}}, []string{"SUCCEEDED"})
 	var buf bytes.Buffer
-	if err := ls.client(t, nil).FollowBuildLog(testCtx(t), "b1", &buf, nil); err != nil || buf.String() != "build ok\n" {
+	if err := ls.client(t, nil).Build("b1").Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != "build ok\n" {
 		t.Fatalf("FollowBuildLog: %q, %v", buf.String(), err)
 	}
 	paths := map[string]bool{}

@@ -39,12 +39,10 @@ type QueueRequest struct {
 	NoRetry bool `json:"noRetry,omitempty"`
 }
 
-// AddRequestsOptions tune [Client.AddRequests].
+// AddRequestsOptions tune [RequestQueueClient.AddRequests].
 type AddRequestsOptions struct {
 	// Forefront adds the requests to the head of the queue.
 	Forefront bool
-	// ClientKey identifies the client to the queue (1-32 characters).
-	ClientKey string
 	// Parallelism is the number of batch calls in flight, 1..25; 0 means 5.
 	// Batches sent in parallel may reach the queue in any order; 1 keeps
 	// the order given.
@@ -52,22 +50,30 @@ type AddRequestsOptions struct {
 	// UnprocessedRetries is how many more times requests the API left
 	// unprocessed are sent, with growing pauses, 0..10; 0 means 3.
 	UnprocessedRetries int
-
-	maxBytes   int // tests change the payload budget of a call
-	maxPerCall int // and the number of requests per call
 }
 
-// AddRequestsResult says what [Client.AddRequests] did with each request.
+// batchSettings are resolved [AddRequestsOptions] plus the limits of one
+// batch call, which tests lower.
+type batchSettings struct {
+	parallelism, unprocessedRetries int
+	maxBytes, maxPerCall            int
+}
+
+// defaultBatchLimits are the API's limits on one batch call.
+var defaultBatchLimits = batchSettings{maxBytes: payloadBudget, maxPerCall: maxBatchRequests}
+
+// AddRequestsResult says what [RequestQueueClient.AddRequests] did with each request.
 type AddRequestsResult struct {
 	// Processed are the requests the queue now holds (including those that
 	// were there already: WasAlreadyPresent), in the order given.
-	Processed []gen.AddedRequest
+	Processed []AddedRequest
 	// Unprocessed are the requests that were not added, in the order given,
 	// each with the reason.
 	Unprocessed []UnprocessedRequest
 }
 
-// UnprocessedRequest is a request that [Client.AddRequests] could not add.
+// UnprocessedRequest is a request that [RequestQueueClient.AddRequests]
+// could not add.
 type UnprocessedRequest struct {
 	// Index is the position of the request in the slice given.
 	Index int
@@ -89,7 +95,7 @@ const (
 	maxUnprocessedRetriesLimit = 10
 )
 
-// AddRequests adds requests to a request queue in batches of up to 25 (and
+// AddRequests adds requests to the queue in batches of up to 25 (and
 // under the API's 9 MiB payload limit), several batches at a time. The API
 // may leave some requests of a batch unprocessed; those are sent again, with
 // growing pauses, up to opts.UnprocessedRetries times. Since the queue keys
@@ -100,15 +106,19 @@ const (
 // error is nil when all were added; otherwise it says how many were not and
 // wraps the first reason. Invalid requests (no URL, one larger than the
 // payload limit) fail the whole call before anything is sent. opts may be
-// nil. queueID is a queue ID or "username~queue-name".
+// nil.
 //
 // Apify API docs: https://docs.apify.com/api/v2/request-queue-requests-batch-post
-func (c *Client) AddRequests(ctx context.Context, queueID string, requests []QueueRequest, opts *AddRequestsOptions) (*AddRequestsResult, error) {
-	path, err := idPath("request-queues", queueID, "queueID", "requests", "batch")
-	if err != nil {
+func (q *RequestQueueClient) AddRequests(ctx context.Context, requests []QueueRequest, opts *AddRequestsOptions) (*AddRequestsResult, error) {
+	return q.addRequests(ctx, requests, opts, defaultBatchLimits)
+}
+
+// addRequests is AddRequests within the batch limits of limits.
+func (q *RequestQueueClient) addRequests(ctx context.Context, requests []QueueRequest, opts *AddRequestsOptions, limits batchSettings) (*AddRequestsResult, error) {
+	if err := q.r.check(ctx); err != nil {
 		return nil, err
 	}
-	cfg, q, err := opts.settings()
+	cfg, query, err := opts.settings(limits)
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +142,11 @@ func (c *Client) AddRequests(ctx context.Context, queueID string, requests []Que
 		reqs[i], encoded[i] = r, b
 	}
 
-	b := &batchAdder{c: c, path: path, query: q, retries: cfg.UnprocessedRetries, reqs: reqs, encoded: encoded,
-		added: make([]*gen.AddedRequest, len(reqs)), failed: make([]error, len(reqs))}
+	b := &batchAdder{r: q.r, query: query, retries: cfg.unprocessedRetries, reqs: reqs, encoded: encoded,
+		added: make([]*AddedRequest, len(reqs)), failed: make([]error, len(reqs))}
 	batches := make(chan []int)
 	var wg sync.WaitGroup
-	for range cfg.Parallelism {
+	for range cfg.parallelism {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -154,37 +164,28 @@ func (c *Client) AddRequests(ctx context.Context, queueID string, requests []Que
 	}
 	close(batches)
 	wg.Wait()
-	return b.result(queueID)
+	return b.result()
 }
 
-func (o *AddRequestsOptions) settings() (AddRequestsOptions, url.Values, error) {
-	cfg := AddRequestsOptions{Parallelism: defaultAddParallelism, UnprocessedRetries: defaultUnprocessedRetries,
-		maxBytes: payloadBudget, maxPerCall: maxBatchRequests}
+func (o *AddRequestsOptions) settings(limits batchSettings) (batchSettings, url.Values, error) {
+	cfg := limits
+	cfg.parallelism, cfg.unprocessedRetries = defaultAddParallelism, defaultUnprocessedRetries
 	q := url.Values{}
 	if o == nil {
 		return cfg, q, nil
-	}
-	if o.maxBytes > 0 {
-		cfg.maxBytes = o.maxBytes
-	}
-	if o.maxPerCall > 0 {
-		cfg.maxPerCall = o.maxPerCall
 	}
 	var errs []error
 	switch {
 	case o.Parallelism < 0 || o.Parallelism > maxBatchRequests:
 		errs = append(errs, fmt.Errorf("the Parallelism %d is out of range 1..%d (0 means %d)", o.Parallelism, maxBatchRequests, defaultAddParallelism))
 	case o.Parallelism > 0:
-		cfg.Parallelism = o.Parallelism
+		cfg.parallelism = o.Parallelism
 	}
 	switch {
 	case o.UnprocessedRetries < 0 || o.UnprocessedRetries > maxUnprocessedRetriesLimit:
 		errs = append(errs, fmt.Errorf("the UnprocessedRetries %d is out of range 0..%d (0 means %d)", o.UnprocessedRetries, maxUnprocessedRetriesLimit, defaultUnprocessedRetries))
 	case o.UnprocessedRetries > 0:
-		cfg.UnprocessedRetries = o.UnprocessedRetries
-	}
-	if err := checkClientKey(o.ClientKey); err != nil {
-		errs = append(errs, err)
+		cfg.unprocessedRetries = o.UnprocessedRetries
 	}
 	if err := errors.Join(errs...); err != nil {
 		return cfg, nil, fmt.Errorf("apify: invalid AddRequestsOptions: %w", err)
@@ -192,17 +193,7 @@ func (o *AddRequestsOptions) settings() (AddRequestsOptions, url.Values, error) 
 	if o.Forefront {
 		q.Set("forefront", "true")
 	}
-	if o.ClientKey != "" {
-		q.Set("clientKey", o.ClientKey)
-	}
 	return cfg, q, nil
-}
-
-func checkClientKey(key string) error {
-	if len(key) > 32 {
-		return fmt.Errorf("the ClientKey %q is longer than 32 characters", key)
-	}
-	return nil
 }
 
 // splitBatches cuts the encoded requests into consecutive batches of at most
@@ -227,15 +218,14 @@ func splitBatches(encoded [][]byte, perCall, budget int) [][]int {
 
 // batchAdder sends batches and records, per request, what happened.
 type batchAdder struct {
-	c       *Client
-	path    string
+	r       resource
 	query   url.Values
 	retries int
 	reqs    []QueueRequest
 	encoded [][]byte
 
 	mu     sync.Mutex
-	added  []*gen.AddedRequest
+	added  []*AddedRequest
 	failed []error
 }
 
@@ -260,7 +250,7 @@ func (b *batchAdder) add(ctx context.Context, idx []int) {
 		// (1 + rand) · 2^round · 500 ms, as the reference client waits,
 		// capped like the client's own retries.
 		delay := min(time.Duration((1+rand.Float64())*float64(DefaultInitialDelay<<round)), DefaultMaxDelay)
-		if err := b.c.sleep(ctx, delay); err != nil {
+		if err := b.r.c.sleep(ctx, delay); err != nil {
 			b.fail(pending, err)
 			return
 		}
@@ -279,11 +269,7 @@ func (b *batchAdder) send(ctx context.Context, idx []int) (*gen.BatchAddResult, 
 	}
 	body.WriteByte(']')
 	// The queue deduplicates by uniqueKey: repeating the call is safe.
-	req, err := b.c.newRequest(markIdempotent(ctx), http.MethodPost, b.path, b.query, bytes.NewReader(body.Bytes()), "application/json")
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[gen.BatchAddResult](b.c, req)
+	return callResource[gen.BatchAddResult](markIdempotent(ctx), b.r, http.MethodPost, "requests/batch", b.query, bytes.NewReader(body.Bytes()), "application/json")
 }
 
 // record stores the processed requests of res and returns the requests of
@@ -324,8 +310,8 @@ func (b *batchAdder) fail(idx []int, err error) {
 }
 
 // result assembles the outcome in input order.
-func (b *batchAdder) result(queueID string) (*AddRequestsResult, error) {
-	res := &AddRequestsResult{Processed: []gen.AddedRequest{}}
+func (b *batchAdder) result() (*AddRequestsResult, error) {
+	res := &AddRequestsResult{Processed: []AddedRequest{}}
 	for i := range b.reqs {
 		switch {
 		case b.added[i] != nil:
@@ -339,8 +325,8 @@ func (b *batchAdder) result(queueID string) (*AddRequestsResult, error) {
 		}
 	}
 	if n := len(res.Unprocessed); n > 0 {
-		return res, fmt.Errorf("apify: AddRequests: %d of %d requests were not added to request queue %s (see AddRequestsResult.Unprocessed); the first: %w",
-			n, len(b.reqs), queueID, res.Unprocessed[0].Err)
+		return res, fmt.Errorf("apify: AddRequests: %d of %d requests were not added to %s (see AddRequestsResult.Unprocessed); the first: %w",
+			n, len(b.reqs), b.r.desc, res.Unprocessed[0].Err)
 	}
 	return res, nil
 }

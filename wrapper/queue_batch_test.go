@@ -33,7 +33,7 @@ func TestAddRequestsToTheFake(t *testing.T) {
 	reqs := queueRequests(60)
 	reqs[3].UniqueKey = "custom-key"
 
-	res, err := c.AddRequests(ctx, queueID, reqs, &AddRequestsOptions{ClientKey: "me", Parallelism: 2})
+	res, err := c.RequestQueue(queueID, &RequestQueueOptions{ClientKey: "me"}).AddRequests(ctx, reqs, &AddRequestsOptions{Parallelism: 2})
 	if err != nil {
 		t.Fatalf("AddRequests: %v", err)
 	}
@@ -59,7 +59,7 @@ func TestAddRequestsToTheFake(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, err := range c.ListRequests(ctx, queueID, nil) {
+	for _, err := range c.RequestQueue(queueID).ListRequests(ctx, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestAddRequestsToTheFake(t *testing.T) {
 	}
 
 	// Adding the same again adds nothing new.
-	res, err = c.AddRequests(ctx, queueID, reqs[:5], nil)
+	res, err = c.RequestQueue(queueID).AddRequests(ctx, reqs[:5], nil)
 	if err != nil || len(res.Processed) != 5 || !res.Processed[0].WasAlreadyPresent {
 		t.Errorf("re-adding: %v, %v", res.Processed, err)
 	}
@@ -84,7 +84,7 @@ func TestAddRequestsUnprocessedByTheFake(t *testing.T) {
 	queueID, _ := srv.AddRequestQueue("")
 	timers := &coreTimers{}
 	c := fakeClient(t, srv, timers)
-	res, err := c.AddRequests(testCtx(t), queueID, queueRequests(30), &AddRequestsOptions{maxPerCall: 30})
+	res, err := c.RequestQueue(queueID).addRequests(testCtx(t), queueRequests(30), nil, batchSettings{maxBytes: payloadBudget, maxPerCall: 30})
 	if err != nil || len(res.Processed) != 30 {
 		t.Fatalf("%d processed, %v", len(res.Processed), err)
 	}
@@ -108,7 +108,7 @@ func TestAddRequestsOversizedCallToTheFake(t *testing.T) {
 	reqs := queueRequests(3)
 	reqs[0].Payload = strings.Repeat("x", 4800<<10)
 	reqs[1].Payload = strings.Repeat("y", 4800<<10)
-	res, err := c.AddRequests(testCtx(t), queueID, reqs, &AddRequestsOptions{maxPerCall: 2, maxBytes: 12 << 20, Parallelism: 1})
+	res, err := c.RequestQueue(queueID).addRequests(testCtx(t), reqs, &AddRequestsOptions{Parallelism: 1}, batchSettings{maxPerCall: 2, maxBytes: 12 << 20})
 	if !errors.Is(err, ErrRequestTooLarge) {
 		t.Fatalf("err = %v", err)
 	}
@@ -124,7 +124,7 @@ func TestAddRequestsRetriesServerErrors(t *testing.T) {
 	if err := srv.FailNext(http.MethodPost, "/v2/request-queues/*/requests/batch", 2, http.StatusInternalServerError); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.AddRequests(testCtx(t), queueID, queueRequests(10), nil)
+	res, err := c.RequestQueue(queueID).AddRequests(testCtx(t), queueRequests(10), nil)
 	if err != nil || len(res.Processed) != 10 {
 		t.Fatalf("after two 500s: %d processed, %v (batch add by uniqueKey is safe to repeat)", len(res.Processed), err)
 	}
@@ -161,7 +161,7 @@ func TestAddRequestsRetriesUnprocessed(t *testing.T) {
 		return call == 0 && (strings.HasSuffix(key, "/1") || strings.HasSuffix(key, "/4"))
 	})
 	timers := &coreTimers{}
-	res, err := s.client(t, timers).AddRequests(testCtx(t), "q1", queueRequests(5), nil)
+	res, err := s.client(t, timers).RequestQueue("q1").AddRequests(testCtx(t), queueRequests(5), nil)
 	if err != nil || len(res.Processed) != 5 {
 		t.Fatalf("AddRequests: %d processed, %v", len(res.Processed), err)
 	}
@@ -186,7 +186,7 @@ func TestAddRequestsRetriesUnprocessed(t *testing.T) {
 func TestAddRequestsReportsWhatWasNotAdded(t *testing.T) {
 	s, calls := batchStub(t, func(call int, key string) bool { return strings.HasSuffix(key, "/2") })
 	timers := &coreTimers{}
-	res, err := s.client(t, timers).AddRequests(testCtx(t), "q1", queueRequests(4), &AddRequestsOptions{UnprocessedRetries: 2})
+	res, err := s.client(t, timers).RequestQueue("q1").AddRequests(testCtx(t), queueRequests(4), &AddRequestsOptions{UnprocessedRetries: 2})
 	if !errors.Is(err, ErrRequestNotAdded) || !strings.Contains(err.Error(), "1 of 4 requests were not added") {
 		t.Fatalf("err = %v", err)
 	}
@@ -221,7 +221,7 @@ func TestAddRequestsFailedBatchIsUnprocessed(t *testing.T) {
 		}
 		writeData(w, 201, map[string]any{"processedRequests": processed, "unprocessedRequests": []any{}})
 	})
-	res, err := s.client(t, nil).AddRequests(testCtx(t), "q1", queueRequests(60), &AddRequestsOptions{Parallelism: 1})
+	res, err := s.client(t, nil).RequestQueue("q1").AddRequests(testCtx(t), queueRequests(60), &AddRequestsOptions{Parallelism: 1})
 	if !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("err = %v", err)
 	}
@@ -262,7 +262,7 @@ func TestAddRequestsSplitsBySizeAndBoundsParallelism(t *testing.T) {
 	for i := range reqs {
 		reqs[i].Payload = strings.Repeat("p", 1<<10)
 	}
-	res, err := s.client(t, nil).AddRequests(testCtx(t), "q1", reqs, &AddRequestsOptions{Parallelism: 3, maxBytes: budget})
+	res, err := s.client(t, nil).RequestQueue("q1").addRequests(testCtx(t), reqs, &AddRequestsOptions{Parallelism: 3}, batchSettings{maxBytes: budget, maxPerCall: maxBatchRequests})
 	if err != nil || len(res.Processed) != 45 {
 		t.Fatalf("%d processed, %v", len(res.Processed), err)
 	}
@@ -284,21 +284,24 @@ func TestAddRequestsRejectsBadInput(t *testing.T) {
 	c := s.client(t, nil)
 	ctx := testCtx(t)
 	huge := []QueueRequest{{URL: "https://example.com/a"}, {URL: "https://example.com/b", Payload: strings.Repeat("x", 2000)}}
-	if res, err := c.AddRequests(ctx, "q1", huge, &AddRequestsOptions{maxBytes: 1000}); res != nil || !errors.Is(err, ErrRequestTooLarge) || !strings.Contains(err.Error(), "request 1") {
+	if res, err := c.RequestQueue("q1").addRequests(ctx, huge, nil, batchSettings{maxBytes: 1000, maxPerCall: maxBatchRequests}); res != nil || !errors.Is(err, ErrRequestTooLarge) || !strings.Contains(err.Error(), "request 1") {
 		t.Errorf("oversized request: %v", err)
 	}
-	if _, err := c.AddRequests(ctx, "q1", []QueueRequest{{UniqueKey: "k"}}, nil); err == nil || !strings.Contains(err.Error(), "no URL") {
+	if _, err := c.RequestQueue("q1").AddRequests(ctx, []QueueRequest{{UniqueKey: "k"}}, nil); err == nil || !strings.Contains(err.Error(), "no URL") {
 		t.Errorf("no URL: %v", err)
 	}
-	for _, o := range []AddRequestsOptions{{Parallelism: 26}, {UnprocessedRetries: 11}, {UnprocessedRetries: -1}, {ClientKey: strings.Repeat("k", 33)}} {
-		if _, err := c.AddRequests(ctx, "q1", queueRequests(1), &o); err == nil {
+	for _, o := range []AddRequestsOptions{{Parallelism: 26}, {UnprocessedRetries: 11}, {UnprocessedRetries: -1}} {
+		if _, err := c.RequestQueue("q1").AddRequests(ctx, queueRequests(1), &o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
+	}
+	if _, err := c.RequestQueue("q1", &RequestQueueOptions{ClientKey: strings.Repeat("k", 33)}).AddRequests(ctx, queueRequests(1), nil); err == nil {
+		t.Error("long ClientKey accepted")
 	}
 	if calls.Load() != 0 {
 		t.Errorf("%d calls for invalid input", calls.Load())
 	}
-	if res, err := c.AddRequests(ctx, "q1", nil, nil); err != nil || len(res.Processed) != 0 {
+	if res, err := c.RequestQueue("q1").AddRequests(ctx, nil, nil); err != nil || len(res.Processed) != 0 {
 		t.Errorf("no requests: %v", err)
 	}
 }

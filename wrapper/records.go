@@ -12,11 +12,8 @@ import (
 	"strings"
 )
 
-// Record is a key-value store record read whole, by [Client.GetRecord].
-// The other record helpers are [Client.OpenRecord] (streaming),
-// [GetRecordJSON], [Client.SetRecord], [Client.SetRecordJSON],
-// [Client.RecordExists] and [Client.DeleteRecord]; [Client.ListKeys] lists a
-// store's keys.
+// Record is a key-value store record read whole, by
+// [KeyValueStoreClient.GetRecord].
 type Record struct {
 	// Key is the record's key.
 	Key string
@@ -38,63 +35,66 @@ type RecordReader struct {
 	ContentLength int64
 }
 
-// recordPath builds the path of a record, escaping the key so that any key
-// stays one path segment: url.PathEscape, and "." and ".." spelled out, since
-// URL normalisation on the way would resolve them.
-func recordPath(storeID, key string) (string, error) {
+// recordKey escapes a record key so that any key stays one path segment:
+// url.PathEscape, and "." and ".." spelled out, since URL normalisation on
+// the way would resolve them.
+func recordKey(key string) (string, error) {
 	if key == "" {
 		return "", errors.New("apify: the record key is empty")
 	}
-	escaped := url.PathEscape(key)
 	if key == "." || key == ".." {
-		escaped = strings.Repeat("%2E", len(key))
+		return strings.Repeat("%2E", len(key)), nil
 	}
-	return idPath("key-value-stores", storeID, "storeID", "records", escaped)
+	return url.PathEscape(key), nil
 }
 
-// OpenRecord starts reading a record of a key-value store and returns it as
-// a stream: the content is never held in memory as a whole. The caller must
+// record is the resource of the record under key.
+func (s *KeyValueStoreClient) record(ctx context.Context, key string) (resource, error) {
+	if err := s.r.check(ctx); err != nil {
+		return resource{}, err
+	}
+	seg, err := recordKey(key)
+	if err != nil {
+		return resource{}, err
+	}
+	return s.r.child("record "+key+" of "+s.r.desc, "records", seg), nil
+}
+
+// OpenRecord starts reading the record under key and returns it as a
+// stream: the content is never held in memory as a whole. The caller must
 // Close it. A missing record (or store) gives an error matching
-// [ErrNotFound]. storeID is a store ID or "username~store-name".
+// [ErrNotFound].
 //
 // Opening is retried like any GET; a connection that breaks while the
 // content is being read surfaces as a read error (open the record again to
 // start over).
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-get
-func (c *Client) OpenRecord(ctx context.Context, storeID, key string) (*RecordReader, error) {
-	path, err := recordPath(storeID, key)
+func (s *KeyValueStoreClient) OpenRecord(ctx context.Context, key string) (*RecordReader, error) {
+	rec, err := s.record(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(req)
+	resp, err := rec.send(ctx, http.MethodGet, "", nil, nil, "")
 	if err != nil {
 		return nil, err
 	}
 	return &RecordReader{ReadCloser: resp.Body, Key: key, ContentType: resp.Header.Get("Content-Type"), ContentLength: resp.ContentLength}, nil
 }
 
-// GetRecord reads a record of a key-value store whole. A body cut short is
-// read again. For large records, prefer [Client.OpenRecord]; for JSON ones,
-// [GetRecordJSON].
+// GetRecord reads the record under key whole. A body cut short is read
+// again. For large records, prefer [KeyValueStoreClient.OpenRecord]; for
+// JSON ones, [GetRecordJSON].
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-get
-func (c *Client) GetRecord(ctx context.Context, storeID, key string) (*Record, error) {
-	path, err := recordPath(storeID, key)
-	if err != nil {
-		return nil, err
-	}
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
+func (s *KeyValueStoreClient) GetRecord(ctx context.Context, key string) (*Record, error) {
+	rec, err := s.record(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	// Read whole inside the attempt (a cut body is read again), but never
 	// decoded: the bytes are returned as stored, whatever the content type.
-	resp, err := c.do(req.WithContext(withBufferedBody(req.Context())))
+	resp, err := rec.send(withBufferedBody(ctx), http.MethodGet, "", nil, nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -106,21 +106,23 @@ func (c *Client) GetRecord(ctx context.Context, storeID, key string) (*Record, e
 	return &Record{Key: key, ContentType: resp.Header.Get("Content-Type"), Value: value}, nil
 }
 
-// GetRecordJSON reads a JSON record of a key-value store and decodes it into
-// a new T.
+// GetRecordJSON reads the JSON record under key of a key-value store and
+// decodes it into a new T; it is [KeyValueStoreClient.GetRecord] with a
+// type (Go methods cannot have type parameters). Write one with
+// [KeyValueStoreClient.SetRecordJSON].
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-get
-func GetRecordJSON[T any](ctx context.Context, c *Client, storeID, key string) (*T, error) {
-	if c == nil {
-		return nil, errors.New("apify: nil *Client; create one with NewClient")
+func GetRecordJSON[T any](ctx context.Context, store *KeyValueStoreClient, key string) (*T, error) {
+	if store == nil {
+		return nil, errors.New("apify: GetRecordJSON: the *KeyValueStoreClient is nil")
 	}
-	rec, err := c.GetRecord(ctx, storeID, key)
+	rec, err := store.GetRecord(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	v := new(T)
 	if err := json.Unmarshal(rec.Value, v); err != nil {
-		return nil, fmt.Errorf("apify: record %q (%s) of store %s is not the JSON of a %T: %w", key, rec.ContentType, storeID, *v, err)
+		return nil, fmt.Errorf("apify: record %q (%s) of %s is not the JSON of a %T: %w", key, rec.ContentType, store.r.desc, *v, err)
 	}
 	return v, nil
 }
@@ -133,8 +135,8 @@ func GetRecordJSON[T any](ctx context.Context, c *Client, storeID, key string) (
 // (larger ones fail with [ErrRequestTooLarge]).
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-put
-func (c *Client) SetRecord(ctx context.Context, storeID, key string, value io.Reader, contentType string) error {
-	path, err := recordPath(storeID, key)
+func (s *KeyValueStoreClient) SetRecord(ctx context.Context, key string, value io.Reader, contentType string) error {
+	rec, err := s.record(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -144,54 +146,41 @@ func (c *Client) SetRecord(ctx context.Context, storeID, key string, value io.Re
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
-	req, err := c.newRequest(ctx, http.MethodPut, path, nil, value, contentType)
-	if err != nil {
-		return err
-	}
-	return c.doDiscard(req)
+	return rec.sendDiscard(ctx, http.MethodPut, "", nil, value, contentType)
 }
 
 // SetRecordJSON stores v encoded as JSON under key, as
 // "application/json; charset=utf-8".
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-put
-func (c *Client) SetRecordJSON(ctx context.Context, storeID, key string, v any) error {
+func (s *KeyValueStoreClient) SetRecordJSON(ctx context.Context, key string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("apify: SetRecordJSON: encoding %T: %w", v, err)
 	}
-	return c.SetRecord(ctx, storeID, key, bytes.NewReader(body), "application/json; charset=utf-8")
+	return s.SetRecord(ctx, key, bytes.NewReader(body), "application/json; charset=utf-8")
 }
 
-// RecordExists reports whether a key-value store holds a record under key,
-// without reading it. A missing store is an error matching [ErrNotFound],
-// not false: the API answers 404 for both, so on a 404 RecordExists looks
-// the store up to tell them apart.
+// RecordExists reports whether the store holds a record under key, without
+// reading it. A missing store is an error matching [ErrNotFound], not
+// false: the API answers 404 for both, so on a 404 RecordExists looks the
+// store up to tell them apart.
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-head
-func (c *Client) RecordExists(ctx context.Context, storeID, key string) (bool, error) {
-	path, err := recordPath(storeID, key)
+func (s *KeyValueStoreClient) RecordExists(ctx context.Context, key string) (bool, error) {
+	rec, err := s.record(ctx, key)
 	if err != nil {
 		return false, err
 	}
-	req, err := c.newRequest(ctx, http.MethodHead, path, nil, nil, "")
-	if err != nil {
-		return false, err
-	}
-	err = c.doDiscard(req)
+	err = rec.sendDiscard(ctx, http.MethodHead, "", nil, nil, "")
 	if err == nil {
 		return true, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return false, err
 	}
-	storePath, _ := idPath("key-value-stores", storeID, "storeID")
-	req, err = c.newRequest(ctx, http.MethodGet, storePath, nil, nil, "")
-	if err != nil {
-		return false, err
-	}
-	if err := c.doDiscard(req); err != nil {
-		return false, fmt.Errorf("apify: RecordExists: looking up key-value store %s: %w", storeID, err)
+	if err := s.r.sendDiscard(ctx, http.MethodGet, "", nil, nil, ""); err != nil {
+		return false, fmt.Errorf("apify: RecordExists: looking up %s: %w", s.r.desc, err)
 	}
 	return false, nil
 }
@@ -201,14 +190,10 @@ func (c *Client) RecordExists(ctx context.Context, storeID, key string) (bool, e
 // may also see).
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-delete
-func (c *Client) DeleteRecord(ctx context.Context, storeID, key string) error {
-	path, err := recordPath(storeID, key)
+func (s *KeyValueStoreClient) DeleteRecord(ctx context.Context, key string) error {
+	rec, err := s.record(ctx, key)
 	if err != nil {
 		return err
 	}
-	req, err := c.newRequest(ctx, http.MethodDelete, path, nil, nil, "")
-	if err != nil {
-		return err
-	}
-	return c.doDiscard(req)
+	return rec.sendDiscard(ctx, http.MethodDelete, "", nil, nil, "")
 }

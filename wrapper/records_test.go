@@ -33,14 +33,14 @@ func TestRecordsRoundTrip(t *testing.T) {
 	ctx := testCtx(t)
 
 	page := strings.Repeat("<p>hello</p>", 1000)
-	if err := c.SetRecord(ctx, storeID, "page.html", onlyReader{strings.NewReader(page)}, "text/html; charset=utf-8"); err != nil {
+	if err := c.KeyValueStore(storeID).SetRecord(ctx, "page.html", onlyReader{strings.NewReader(page)}, "text/html; charset=utf-8"); err != nil {
 		t.Fatalf("SetRecord: %v", err)
 	}
 	if v, ct, _ := srv.Record(storeID, "page.html"); string(v) != page || ct != "text/html; charset=utf-8" {
 		t.Fatalf("stored %d bytes as %q", len(v), ct)
 	}
 
-	rr, err := c.OpenRecord(ctx, storeID, "page.html")
+	rr, err := c.KeyValueStore(storeID).OpenRecord(ctx, "page.html")
 	if err != nil {
 		t.Fatalf("OpenRecord: %v", err)
 	}
@@ -50,13 +50,13 @@ func TestRecordsRoundTrip(t *testing.T) {
 		t.Errorf("OpenRecord read %d bytes (%v), %q, length %d", len(got), err, rr.ContentType, rr.ContentLength)
 	}
 
-	rec, err := c.GetRecord(ctx, storeID, "page.html")
+	rec, err := c.KeyValueStore(storeID).GetRecord(ctx, "page.html")
 	if err != nil || string(rec.Value) != page {
 		t.Errorf("GetRecord: %v", err)
 	}
 
 	// Named stores work by "username~name"; bytes go as octet-stream by default.
-	if err := c.SetRecord(ctx, srv.Username()+"/pages", "blob", bytes.NewReader([]byte{0, 1, 2}), ""); err != nil {
+	if err := c.KeyValueStore(srv.Username()+"/pages").SetRecord(ctx, "blob", bytes.NewReader([]byte{0, 1, 2}), ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, ct, _ := srv.Record(storeID, "blob"); ct != "application/octet-stream" {
@@ -74,23 +74,23 @@ func TestRecordJSONHelpers(t *testing.T) {
 		Page int      `json:"page"`
 		Seen []string `json:"seen"`
 	}
-	if err := c.SetRecordJSON(ctx, storeID, "STATE", state{Page: 7, Seen: []string{"a", "ü"}}); err != nil {
+	if err := c.KeyValueStore(storeID).SetRecordJSON(ctx, "STATE", state{Page: 7, Seen: []string{"a", "ü"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ct, _ := srv.Record(storeID, "STATE"); ct != "application/json; charset=utf-8" {
 		t.Errorf("content type %q", ct)
 	}
-	got, err := GetRecordJSON[state](ctx, c, storeID, "STATE")
+	got, err := GetRecordJSON[state](ctx, c.KeyValueStore(storeID), "STATE")
 	if err != nil || got.Page != 7 || len(got.Seen) != 2 || got.Seen[1] != "ü" {
 		t.Errorf("GetRecordJSON = %+v, %v", got, err)
 	}
 	if err := srv.SetRecord(storeID, "text", []byte("plain"), "text/plain"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := GetRecordJSON[state](ctx, c, storeID, "text"); err == nil || !strings.Contains(err.Error(), "not the JSON") {
+	if _, err := GetRecordJSON[state](ctx, c.KeyValueStore(storeID), "text"); err == nil || !strings.Contains(err.Error(), "not the JSON") {
 		t.Errorf("non-JSON record: %v", err)
 	}
-	if err := c.SetRecordJSON(ctx, storeID, "bad", func() {}); err == nil {
+	if err := c.KeyValueStore(storeID).SetRecordJSON(ctx, "bad", func() {}); err == nil {
 		t.Error("a func was encoded")
 	}
 }
@@ -104,32 +104,32 @@ func TestRecordExistsAndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if ok, err := c.RecordExists(ctx, storeID, "here"); !ok || err != nil {
+	if ok, err := c.KeyValueStore(storeID).RecordExists(ctx, "here"); !ok || err != nil {
 		t.Errorf("existing record: %v, %v", ok, err)
 	}
-	if ok, err := c.RecordExists(ctx, storeID, "gone"); ok || err != nil {
+	if ok, err := c.KeyValueStore(storeID).RecordExists(ctx, "gone"); ok || err != nil {
 		t.Errorf("missing record: %v, %v", ok, err)
 	}
-	if ok, err := c.RecordExists(ctx, "noSuchStore", "here"); ok || !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "looking up key-value store") {
+	if ok, err := c.KeyValueStore("noSuchStore").RecordExists(ctx, "here"); ok || !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "looking up key-value store") {
 		t.Errorf("missing store: %v, %v (want an error, not false)", ok, err)
 	}
 
-	if err := c.DeleteRecord(ctx, storeID, "here"); err != nil {
+	if err := c.KeyValueStore(storeID).DeleteRecord(ctx, "here"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, ok := srv.Record(storeID, "here"); ok {
 		t.Error("record still there")
 	}
-	if err := c.DeleteRecord(ctx, storeID, "here"); !errors.Is(err, ErrNotFound) {
+	if err := c.KeyValueStore(storeID).DeleteRecord(ctx, "here"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting again: %v", err)
 	}
-	if _, err := c.OpenRecord(ctx, storeID, "here"); !errors.Is(err, ErrNotFound) {
+	if _, err := c.KeyValueStore(storeID).OpenRecord(ctx, "here"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("opening a missing record: %v", err)
 	}
-	if _, err := c.GetRecord(ctx, storeID, ""); err == nil {
+	if _, err := c.KeyValueStore(storeID).GetRecord(ctx, ""); err == nil {
 		t.Error("empty key accepted")
 	}
-	if err := c.SetRecord(ctx, storeID, "k", nil, ""); err == nil {
+	if err := c.KeyValueStore(storeID).SetRecord(ctx, "k", nil, ""); err == nil {
 		t.Error("nil value accepted")
 	}
 }
@@ -143,8 +143,8 @@ func TestRecordKeysAreEscaped(t *testing.T) {
 		".":         "/records/%2E",
 		"x..y":      "/records/x..y",
 	} {
-		p, err := recordPath("store1", key)
-		if err != nil || p != "/v2/key-value-stores/store1"+want {
+		p, err := recordKey(key)
+		if err != nil || "/records/"+p != want {
 			t.Errorf("%q: %q, %v", key, p, err)
 		}
 	}
@@ -154,10 +154,10 @@ func TestRecordKeysAreEscaped(t *testing.T) {
 	storeID := newStore(t, srv, "")
 	c := fakeClient(t, srv, nil)
 	for _, key := range []string{"..", "it's(1)!", "a-b_c.d"} {
-		if err := c.SetRecord(testCtx(t), storeID, key, strings.NewReader(key), "text/plain"); err != nil {
+		if err := c.KeyValueStore(storeID).SetRecord(testCtx(t), key, strings.NewReader(key), "text/plain"); err != nil {
 			t.Fatalf("%q: %v", key, err)
 		}
-		if rec, err := c.GetRecord(testCtx(t), storeID, key); err != nil || string(rec.Value) != key {
+		if rec, err := c.KeyValueStore(storeID).GetRecord(testCtx(t), key); err != nil || string(rec.Value) != key {
 			t.Errorf("%q: got %v, %v", key, rec, err)
 		}
 	}
@@ -176,7 +176,7 @@ func TestRecordRetriesAndLimits(t *testing.T) {
 	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/key-value-stores/*/records/*", TruncateBody: true}, 1); err != nil {
 		t.Fatal(err)
 	}
-	if rec, err := c.GetRecord(ctx, storeID, "data"); err != nil || string(rec.Value) != `{"n":12345678}` {
+	if rec, err := c.KeyValueStore(storeID).GetRecord(ctx, "data"); err != nil || string(rec.Value) != `{"n":12345678}` {
 		t.Errorf("after a truncated body: %v, %v", rec, err)
 	}
 
@@ -184,7 +184,7 @@ func TestRecordRetriesAndLimits(t *testing.T) {
 	if err := srv.FailNext(http.MethodPut, "/v2/key-value-stores/*/records/*", 1, http.StatusServiceUnavailable); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetRecord(ctx, storeID, "again", onlyReader{strings.NewReader("replayed")}, "text/plain"); err != nil {
+	if err := c.KeyValueStore(storeID).SetRecord(ctx, "again", onlyReader{strings.NewReader("replayed")}, "text/plain"); err != nil {
 		t.Fatal(err)
 	}
 	if v, _, _ := srv.Record(storeID, "again"); string(v) != "replayed" {
@@ -195,7 +195,7 @@ func TestRecordRetriesAndLimits(t *testing.T) {
 	// buffer is streamed once and not retried.
 	big := onlyReader{io.LimitReader(zeroReader{}, 11<<20)}
 	srv.ResetRequests()
-	err := c.SetRecord(ctx, storeID, "big", big, "application/octet-stream")
+	err := c.KeyValueStore(storeID).SetRecord(ctx, "big", big, "application/octet-stream")
 	if !errors.Is(err, ErrRequestTooLarge) {
 		t.Errorf("11 MiB record: %v", err)
 	}

@@ -193,13 +193,3 @@ func hasDataField(t reflect.Type) bool {
 	}
 	return false
 }
-
-// callJSON is newRequest followed by doJSON: the shape of every hand-written
-// call whose answer is one JSON payload.
-func callJSON[T any](ctx context.Context, c *Client, method, path string, query url.Values, body io.Reader, contentType string) (*T, error) {
-	req, err := c.newRequest(ctx, method, path, query, body, contentType)
-	if err != nil {
-		return nil, err
-	}
-	return doJSON[T](c, req)
-}

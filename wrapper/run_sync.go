@@ -11,8 +11,8 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +22,7 @@ import (
 // answer 408.
 const maxSyncWait = 300 * time.Second
 
-// RunSyncOptions tune [Client.RunSync] and [Client.RunTaskSync]. RunOptions
+// RunSyncOptions tune [ActorClient.RunSync] and [TaskClient.RunSync]. RunOptions
 // override the run's settings (WaitForFinish does not apply).
 type RunSyncOptions struct {
 	RunOptions
@@ -55,33 +55,7 @@ func (o *RunSyncOutput) DecodeJSON(v any) error {
 	return nil
 }
 
-// RunSync runs an Actor, waits for it to finish (the API waits up to 300 s)
-// and returns the record it stored under OUTPUT (or opts.OutputRecordKey) in
-// its default key-value store. input is as for [Client.StartActor]; opts may
-// be nil. The output is read into memory: for large outputs, start the run
-// with [Client.CallActor] and stream the record with [Client.OpenRecord].
-//
-// When the run does not finish in time, the error is a [*RunSyncTimeoutError]
-// (matching [ErrTimeout]): the run goes on, and the error says how to find
-// it. A run that fails answers 400 with the error type "run-failed"
-// ([ErrInvalidInput]). The request is sent once: it starts a run, so it is
-// not repeated after it may have reached the server (see
-// [AllowUnsafeRetries]).
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-post
-func (c *Client) RunSync(ctx context.Context, actorID string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
-	return c.runSync(ctx, "actors", actorID, "actorID", input, opts)
-}
-
-// RunTaskSync runs a task synchronously, as [Client.RunSync] does for an
-// Actor. taskID is a task ID or "username~task-name".
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-post
-func (c *Client) RunTaskSync(ctx context.Context, taskID string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
-	return c.runSync(ctx, "actor-tasks", taskID, "taskID", input, opts)
-}
-
-func (c *Client) runSync(ctx context.Context, collection, id, what string, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
+func (x runnable) runSync(ctx context.Context, input any, opts *RunSyncOptions) (*RunSyncOutput, error) {
 	if opts == nil {
 		opts = &RunSyncOptions{}
 	}
@@ -89,15 +63,13 @@ func (c *Client) runSync(ctx context.Context, collection, id, what string, input
 	if err != nil {
 		return nil, err
 	}
-	if opts.OutputRecordKey != "" {
-		q.Set("outputRecordKey", opts.OutputRecordKey)
-	}
-	resp, err := c.sendRunSync(ctx, collection, id, what, "run-sync", q, input, opts.ContentType)
+	setQueryString(q, "outputRecordKey", opts.OutputRecordKey)
+	resp, err := x.sendRunSync(ctx, "run-sync", q, input, opts.ContentType)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	value, err := readBounded(resp.Body, c.cfg.maxBody, resp.Status)
+	value, err := readBounded(resp.Body, x.r.c.cfg.maxBody, resp.Status)
 	if err != nil {
 		return nil, responseError(resp, err)
 	}
@@ -109,27 +81,22 @@ func (c *Client) runSync(ctx context.Context, collection, id, what string, input
 }
 
 // sendRunSync sends a run-sync request and returns the streaming answer.
-func (c *Client) sendRunSync(ctx context.Context, collection, id, what, endpoint string, q url.Values, input any, contentType string) (*http.Response, error) {
-	path, err := idPath(collection, id, what, endpoint)
-	if err != nil {
+func (x runnable) sendRunSync(ctx context.Context, endpoint string, q url.Values, input any, contentType string) (*http.Response, error) {
+	if err := x.r.check(ctx); err != nil {
 		return nil, err
 	}
 	body, ctype, err := encodeInput(input, contentType)
 	if err != nil {
 		return nil, err
 	}
-	if c.cfg.timeout != 0 {
+	if t := x.r.c.cfg.timeout; t != 0 {
 		// The server holds the request while the run goes; the transfer
 		// afterwards gets the client's usual per-attempt budget.
-		ctx = withAttemptTimeout(ctx, maxSyncWait+c.cfg.timeout)
+		ctx = withAttemptTimeout(ctx, maxSyncWait+t)
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, q, bodyReader(body), ctype)
+	resp, err := x.r.send(ctx, http.MethodPost, endpoint, q, bodyReader(body), ctype)
 	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(req)
-	if err != nil {
-		return nil, syncTimeout(err, collection, id)
+		return nil, x.syncTimeout(err)
 	}
 	return resp, nil
 }
@@ -147,18 +114,18 @@ type RunSyncTimeoutError struct {
 	Err *APIError
 }
 
-// Error says that the run goes on and how to find it.
+// Error says that the run goes on, and which run it is when the API said.
 func (e *RunSyncTimeoutError) Error() string {
-	what, list := "Actor "+e.ActorID, fmt.Sprintf("client.ListActorRuns(ctx, %q, &apify.RunListOptions{Desc: true})", e.ActorID)
+	what := "Actor " + e.ActorID
 	if e.TaskID != "" {
-		what, list = "task "+e.TaskID, fmt.Sprintf("client.ListTaskRuns(ctx, %q, &apify.RunListOptions{Desc: true})", e.TaskID)
+		what = "task " + e.TaskID
 	}
-	msg := fmt.Sprintf("apify: the run of %s did not finish within the %d s limit of run-sync (408); the run goes on: ",
+	msg := fmt.Sprintf("apify: the run of %s did not finish within the %d s limit of run-sync (408); the run goes on",
 		what, int(maxSyncWait/time.Second))
 	if e.RunID != "" {
-		return msg + fmt.Sprintf("wait for it with client.WaitForRun(ctx, %q, nil)", e.RunID)
+		return msg + " as run " + e.RunID
 	}
-	return msg + "find it (the newest run) with " + list + " and wait for it with client.WaitForRun"
+	return msg + " as the newest run of the " + strings.SplitN(what, " ", 2)[0]
 }
 
 // Unwrap returns the API's answer.
@@ -168,16 +135,16 @@ var runIDInMessage = regexp.MustCompile(`[Rr]un ID:? ([A-Za-z0-9]{5,})`)
 
 // syncTimeout turns a 408 answer of a run-sync endpoint into a
 // *RunSyncTimeoutError.
-func syncTimeout(err error, collection, id string) error {
+func (x runnable) syncTimeout(err error) error {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestTimeout {
 		return err
 	}
 	e := &RunSyncTimeoutError{Err: apiErr}
-	if collection == "actor-tasks" {
-		e.TaskID = id
+	if x.kind == "task" {
+		e.TaskID = x.id
 	} else {
-		e.ActorID = id
+		e.ActorID = x.id
 	}
 	if m := runIDInMessage.FindStringSubmatch(apiErr.Message); m != nil {
 		e.RunID = m[1]
@@ -192,7 +159,7 @@ type RunSyncItemsOptions struct {
 	// Format is the format of the items: "json" (the default), "jsonl",
 	// "csv", "xlsx", "xml", "html" or "rss". The iterators read JSON only.
 	Format string
-	// Items selects and shapes the items as for [DatasetItems]; nil means
+	// Items selects and shapes the items as for [Items]; nil means
 	// all items as stored. Offset and Limit apply to the whole answer;
 	// PageSize and Prefetch do not apply.
 	Items *ItemsOptions
@@ -214,73 +181,26 @@ func (o *RunSyncItemsOptions) query() (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := o.Items
-	if items == nil {
-		items = &ItemsOptions{}
-	}
-	iq, err := items.itemsQuery()
+	iq, err := formattedItemsQuery("RunSyncItemsOptions", o.Format, o.Items)
 	if err != nil {
 		return nil, err
 	}
 	maps.Copy(q, iq)
-	format := strings.ToLower(o.Format)
-	if format == "" {
-		format = "json"
-	}
-	if !slices.Contains(syncFormats, format) {
-		return nil, fmt.Errorf("apify: invalid RunSyncItemsOptions: the Format %q is not one of %s", o.Format, strings.Join(syncFormats, ", "))
-	}
-	q.Set("format", format)
-	if items.Offset > 0 {
-		setQueryInt(q, "offset", items.Offset)
-	}
-	if items.Limit > 0 {
-		setQueryInt(q, "limit", items.Limit)
-	}
-	if o.Delimiter != "" {
-		q.Set("delimiter", o.Delimiter)
-	}
+	setQueryString(q, "delimiter", o.Delimiter)
 	setQueryBool(q, "skipHeaderRow", o.SkipHeaderRow)
 	if o.BOM != nil {
 		q.Set("bom", strconv.FormatBool(*o.BOM))
 	}
-	if o.XMLRoot != "" {
-		q.Set("xmlRoot", o.XMLRoot)
-	}
-	if o.XMLRow != "" {
-		q.Set("xmlRow", o.XMLRow)
-	}
+	setQueryString(q, "xmlRoot", o.XMLRoot)
+	setQueryString(q, "xmlRow", o.XMLRow)
 	return q, nil
 }
 
-// RunSyncGetDatasetItems runs an Actor, waits for it to finish (the API
-// waits up to 300 s) and streams the items of its default dataset to w in
-// opts.Format (JSON by default), without holding them in memory. It returns
-// the number of bytes written. input is as for [Client.StartActor]; opts may
-// be nil.
-//
-// A run that does not finish in time gives a [*RunSyncTimeoutError]: the
-// run goes on. A run that fails answers 400 "run-failed". The request is
-// sent once (it starts a run); see [Client.RunSync].
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-get-dataset-items-post
-func (c *Client) RunSyncGetDatasetItems(ctx context.Context, actorID string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
-	return c.runSyncItemsTo(ctx, "actors", actorID, "actorID", input, w, opts)
-}
-
-// RunTaskSyncGetDatasetItems runs a task synchronously and streams its
-// dataset items to w, as [Client.RunSyncGetDatasetItems] does for an Actor.
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-get-dataset-items-post
-func (c *Client) RunTaskSyncGetDatasetItems(ctx context.Context, taskID string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
-	return c.runSyncItemsTo(ctx, "actor-tasks", taskID, "taskID", input, w, opts)
-}
-
-func (c *Client) runSyncItemsTo(ctx context.Context, collection, id, what string, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
+func (x runnable) runSyncItemsTo(ctx context.Context, input any, w io.Writer, opts *RunSyncItemsOptions) (int64, error) {
 	if w == nil {
 		return 0, errors.New("apify: the io.Writer for the items is nil")
 	}
-	resp, err := c.openRunSyncItems(ctx, collection, id, what, input, opts)
+	resp, err := x.openRunSyncItems(ctx, input, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -292,7 +212,7 @@ func (c *Client) runSyncItemsTo(ctx context.Context, collection, id, what string
 	return n, nil
 }
 
-func (c *Client) openRunSyncItems(ctx context.Context, collection, id, what string, input any, opts *RunSyncItemsOptions) (*http.Response, error) {
+func (x runnable) openRunSyncItems(ctx context.Context, input any, opts *RunSyncItemsOptions) (*http.Response, error) {
 	if opts == nil {
 		opts = &RunSyncItemsOptions{}
 	}
@@ -300,37 +220,28 @@ func (c *Client) openRunSyncItems(ctx context.Context, collection, id, what stri
 	if err != nil {
 		return nil, err
 	}
-	return c.sendRunSync(ctx, collection, id, what, "run-sync-get-dataset-items", q, input, opts.ContentType)
+	return x.sendRunSync(ctx, "run-sync-get-dataset-items", q, input, opts.ContentType)
 }
 
-// RunSyncDatasetItems runs an Actor synchronously, as
-// [Client.RunSyncGetDatasetItems] does, and yields the items of its default
+// RunSyncItems runs an Actor or a task synchronously, as
+// [ActorClient.RunSyncItemsTo] does, and yields the items of its default
 // dataset decoded into T, streaming (T = json.RawMessage yields each item's
-// bytes). opts.Format must be empty or "json"; opts.Items.Unmarshal, when
-// set, decodes each item.
+// bytes):
 //
-// The run starts when the loop does; every range statement starts another
-// run. An error is yielded once and ends the sequence.
+//	for p, err := range apify.RunSyncItems[Product](ctx, client.Actor("jane/scraper"), input, nil) { … }
+//
+// opts.Format must be empty or "json"; opts.Items.Unmarshal, when set,
+// decodes each item. The run starts when the loop does; every range
+// statement starts another run.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-sync-get-dataset-items-post
-func RunSyncDatasetItems[T any](ctx context.Context, c *Client, actorID string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
-	return runSyncItems[T](ctx, c, "actors", actorID, "actorID", input, opts)
-}
-
-// RunTaskSyncDatasetItems runs a task synchronously and yields its dataset
-// items, as [RunSyncDatasetItems] does for an Actor.
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-task-run-sync-get-dataset-items-post
-func RunTaskSyncDatasetItems[T any](ctx context.Context, c *Client, taskID string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
-	return runSyncItems[T](ctx, c, "actor-tasks", taskID, "taskID", input, opts)
-}
-
-func runSyncItems[T any](ctx context.Context, c *Client, collection, id, what string, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
-	if c == nil {
-		return errorSeq2[T](errors.New("apify: nil *Client; create one with NewClient"))
+func RunSyncItems[T any](ctx context.Context, target Runnable, input any, opts *RunSyncItemsOptions) iter.Seq2[T, error] {
+	if target == nil || reflect.ValueOf(target).IsNil() {
+		return errorSeq2[T](errors.New("apify: RunSyncItems: the Actor or task client is nil"))
 	}
+	x := target.runnableOf()
 	if opts != nil && opts.Format != "" && !strings.EqualFold(opts.Format, "json") {
-		return errorSeq2[T](fmt.Errorf("apify: RunSyncDatasetItems reads JSON; the Format %q needs RunSyncGetDatasetItems with an io.Writer", opts.Format))
+		return errorSeq2[T](fmt.Errorf("apify: RunSyncItems reads JSON; the Format %q needs RunSyncItemsTo with an io.Writer", opts.Format))
 	}
 	unmarshal := json.Unmarshal
 	if opts != nil && opts.Items != nil && opts.Items.Unmarshal != nil {
@@ -338,7 +249,7 @@ func runSyncItems[T any](ctx context.Context, c *Client, collection, id, what st
 	}
 	return func(yield func(T, error) bool) {
 		var zero T
-		resp, err := c.openRunSyncItems(ctx, collection, id, what, input, opts)
+		resp, err := x.openRunSyncItems(ctx, input, opts)
 		if err != nil {
 			yield(zero, err)
 			return

@@ -31,7 +31,7 @@ func TestRunSyncReturnsOutput(t *testing.T) {
 	actorID := addActor(t, srv, "products", productsActor(3))
 	c := fakeClient(t, srv, nil)
 
-	out, err := c.RunSync(testCtx(t), actorID, map[string]string{"q": "shoes"}, nil)
+	out, err := c.Actor(actorID).RunSync(testCtx(t), map[string]string{"q": "shoes"}, nil)
 	if err != nil {
 		t.Fatalf("RunSync: %v", err)
 	}
@@ -47,7 +47,7 @@ func TestRunSyncReturnsOutput(t *testing.T) {
 	}
 
 	// A missing record comes back empty, not as an error.
-	out, err = c.RunSync(testCtx(t), actorID, nil, &RunSyncOptions{OutputRecordKey: "NOPE"})
+	out, err = c.Actor(actorID).RunSync(testCtx(t), nil, &RunSyncOptions{OutputRecordKey: "NOPE"})
 	if err != nil || len(out.Value) != 0 || out.ContentType != "" {
 		t.Errorf("missing record: %+v, %v", out, err)
 	}
@@ -63,7 +63,7 @@ func TestRunTaskSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := fakeClient(t, srv, nil).RunTaskSync(testCtx(t), taskID, nil, nil)
+	out, err := fakeClient(t, srv, nil).Task(taskID).RunSync(testCtx(t), nil, nil)
 	if err != nil || !bytes.Contains(out.Value, []byte(`"count":2`)) {
 		t.Errorf("RunTaskSync: %s, %v", out.Value, err)
 	}
@@ -72,7 +72,7 @@ func TestRunTaskSync(t *testing.T) {
 func TestRunSyncFailedRun(t *testing.T) {
 	srv := apifytest.NewServer(t)
 	actorID := addActor(t, srv, "breaks", func(ctx context.Context, run *apifytest.ActorRun) error { return errors.New("boom") })
-	_, err := fakeClient(t, srv, nil).RunSync(testCtx(t), actorID, nil, nil)
+	_, err := fakeClient(t, srv, nil).Actor(actorID).RunSync(testCtx(t), nil, nil)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Type != "run-failed" {
 		t.Errorf("err = %v, want the API's run-failed answer", err)
@@ -91,7 +91,7 @@ func TestRunSyncTimeoutSaysTheRunGoesOn(t *testing.T) {
 
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.RunSync(ctx, actorID, nil, nil)
+		_, err := c.Actor(actorID).RunSync(ctx, nil, nil)
 		errc <- err
 	}()
 	// The run's own timeout and the run-sync wait are the two timers.
@@ -113,8 +113,8 @@ func TestRunSyncTimeoutSaysTheRunGoesOn(t *testing.T) {
 		t.Fatalf("RunID %q; runs %+v", te.RunID, runs)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "goes on") || !strings.Contains(msg, `WaitForRun(ctx, "`+te.RunID+`"`) {
-		t.Errorf("message %q should say the run goes on and how to wait for it", msg)
+	if !strings.Contains(msg, "goes on as run "+te.RunID) || strings.Contains(msg, "(ctx") {
+		t.Errorf("message %q should say the run goes on and which it is, without Go code", msg)
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests; a run-sync must not be repeated", n)
@@ -126,13 +126,13 @@ func TestRunSyncTimeoutWithoutRunID(t *testing.T) {
 		coreWriteJSON(w, http.StatusRequestTimeout, `{"error":{"type":"run-timeout-exceeded","message":"Actor run exceeded the timeout of 300 seconds for this API endpoint"}}`)
 	})
 	c := s.client(t, nil)
-	_, err := c.RunTaskSyncGetDatasetItems(testCtx(t), "jane~nightly", nil, &bytes.Buffer{}, nil)
+	_, err := c.Task("jane~nightly").RunSyncItemsTo(testCtx(t), nil, &bytes.Buffer{}, nil)
 	var te *RunSyncTimeoutError
 	if !errors.As(err, &te) || te.TaskID != "jane~nightly" || te.RunID != "" {
 		t.Fatalf("err = %#v", err)
 	}
-	if !strings.Contains(err.Error(), `ListTaskRuns(ctx, "jane~nightly"`) {
-		t.Errorf("message %q should say how to find the run", err)
+	if msg := err.Error(); !strings.Contains(msg, "task jane~nightly") || !strings.Contains(msg, "newest run of the task") || strings.Contains(msg, "(ctx") {
+		t.Errorf("message %q should say how to find the run, without Go code", msg)
 	}
 }
 
@@ -143,7 +143,7 @@ func TestRunSyncGetDatasetItemsFormats(t *testing.T) {
 	ctx := testCtx(t)
 
 	var buf bytes.Buffer
-	n, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "jsonl", Items: &ItemsOptions{Fields: []string{"sku"}, Limit: 2}})
+	n, err := c.Actor(actorID).RunSyncItemsTo(ctx, nil, &buf, &RunSyncItemsOptions{Format: "jsonl", Items: &ItemsOptions{Fields: []string{"sku"}, Limit: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,17 +153,17 @@ func TestRunSyncGetDatasetItemsFormats(t *testing.T) {
 
 	buf.Reset()
 	bom := false
-	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "csv", BOM: &bom, Items: &ItemsOptions{Desc: true}}); err != nil {
+	if _, err := c.Actor(actorID).RunSyncItemsTo(ctx, nil, &buf, &RunSyncItemsOptions{Format: "csv", BOM: &bom, Items: &ItemsOptions{Desc: true}}); err != nil {
 		t.Fatal(err)
 	}
 	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 4 || !strings.Contains(lines[1], "PC") {
 		t.Errorf("csv %q", buf.String())
 	}
 
-	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, &buf, &RunSyncItemsOptions{Format: "pdf"}); err == nil {
+	if _, err := c.Actor(actorID).RunSyncItemsTo(ctx, nil, &buf, &RunSyncItemsOptions{Format: "pdf"}); err == nil {
 		t.Error("format pdf accepted")
 	}
-	if _, err := c.RunSyncGetDatasetItems(ctx, actorID, nil, nil, nil); err == nil {
+	if _, err := c.Actor(actorID).RunSyncItemsTo(ctx, nil, nil, nil); err == nil {
 		t.Error("nil writer accepted")
 	}
 }
@@ -176,8 +176,8 @@ func TestRunSyncGetDatasetItemsPassesFormatAndOptions(t *testing.T) {
 		_, _ = w.Write(xlsx)
 	})
 	var buf bytes.Buffer
-	_, err := s.client(t, nil).RunSyncGetDatasetItems(testCtx(t), "jane/products", []byte("q=shoes"), &buf,
-		&RunSyncItemsOptions{RunOptions: RunOptions{MemoryMbytes: 256, ContentType: "text/plain"}, Format: "XLSX",
+	_, err := s.client(t, nil).Actor("jane/products").RunSyncItemsTo(testCtx(t), []byte("q=shoes"), &buf,
+		&RunSyncItemsOptions{RunOptions: RunOptions{RunSettings: RunSettings{MemoryMB: 256}, ContentType: "text/plain"}, Format: "XLSX",
 			Items: &ItemsOptions{Clean: true, Offset: 5}, Delimiter: ";", SkipHeaderRow: true})
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func TestRunSyncDatasetItemsIterates(t *testing.T) {
 		Price int    `json:"price"`
 	}
 	var skus []string
-	for p, err := range RunSyncDatasetItems[product](ctx, c, actorID, nil, nil) {
+	for p, err := range RunSyncItems[product](ctx, c.Actor(actorID), nil, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestRunSyncDatasetItemsIterates(t *testing.T) {
 	}
 
 	var raws []string
-	for raw, err := range RunSyncDatasetItems[json.RawMessage](ctx, c, actorID, nil, &RunSyncItemsOptions{Items: &ItemsOptions{Fields: []string{"price"}}}) {
+	for raw, err := range RunSyncItems[json.RawMessage](ctx, c.Actor(actorID), nil, &RunSyncItemsOptions{Items: &ItemsOptions{Fields: []string{"price"}}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,12 +231,12 @@ func TestRunSyncDatasetItemsIterates(t *testing.T) {
 		t.Errorf("raw %v", raws)
 	}
 
-	for _, err := range RunSyncDatasetItems[product](ctx, c, actorID, nil, &RunSyncItemsOptions{Format: "csv"}) {
-		if err == nil || !strings.Contains(err.Error(), "RunSyncGetDatasetItems") {
+	for _, err := range RunSyncItems[product](ctx, c.Actor(actorID), nil, &RunSyncItemsOptions{Format: "csv"}) {
+		if err == nil || !strings.Contains(err.Error(), "RunSyncItemsTo") {
 			t.Errorf("csv for an iterator: err = %v", err)
 		}
 	}
-	for _, err := range RunTaskSyncDatasetItems[product](ctx, c, "jane~missing", nil, nil) {
+	for _, err := range RunSyncItems[product](ctx, c.Task("jane~missing"), nil, nil) {
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("missing task: err = %v", err)
 		}

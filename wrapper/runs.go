@@ -2,7 +2,6 @@ package apify
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,34 +9,37 @@ import (
 	"io"
 	"math"
 	"mime"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/apifygo/apify/gen"
 )
 
-// RunOptions override an Actor's (or task's) default run settings for one
-// run. The zero value (or nil) keeps every default. They apply to
-// [Client.StartActor], [Client.StartTask], [Client.CallActor],
-// [Client.CallTask] and the run-sync methods.
-type RunOptions struct {
+// RunSettings are the settings of a run that a start, a run-sync call or a
+// resurrection may override; the zero value keeps every default (the
+// Actor's, the task's or, for a resurrection, the original run's).
+type RunSettings struct {
 	// Build is the build tag or number to run, e.g. "latest" or "0.1.234".
 	Build string
-	// MemoryMbytes is the memory of the run in megabytes: a power of two,
-	// at least 128.
-	MemoryMbytes int
+	// MemoryMB is the memory of the run in megabytes: a power of two, at
+	// least 128.
+	MemoryMB int
 	// Timeout bounds the run; it is sent in whole seconds, rounded up.
 	Timeout time.Duration
 	// MaxItems caps the dataset items charged for pay-per-result Actors.
 	MaxItems int
 	// MaxTotalChargeUSD caps the total cost of the run in US dollars.
 	MaxTotalChargeUSD float64
-	// RestartOnError restarts the run when it fails; nil keeps the Actor's
-	// setting.
+	// RestartOnError restarts the run when it fails; nil keeps the setting.
 	RestartOnError *bool
+}
+
+// RunOptions override an Actor's (or task's) default run settings for one
+// run. The zero value (or nil) keeps every default. They apply to Start and
+// Call of [ActorClient] and [TaskClient] and, inside [RunSyncOptions] and
+// [RunSyncItemsOptions], to the run-sync methods.
+type RunOptions struct {
+	RunSettings
 	// ForcePermissionLevel overrides the Actor's permission level for this
 	// run: "LIMITED_PERMISSIONS" or "FULL_PERMISSIONS".
 	ForcePermissionLevel string
@@ -47,7 +49,7 @@ type RunOptions struct {
 	// "text/plain; charset=utf-8". Leave it empty for JSON.
 	ContentType string
 	// WaitForFinish makes the start request wait up to this long (at most
-	// 60 s) for the run to finish. Start methods only; Call waits anyway.
+	// 60 s) for the run to finish. Start only; Call and run-sync wait anyway.
 	WaitForFinish time.Duration
 }
 
@@ -76,37 +78,83 @@ type RunWebhook struct {
 // maxWaitForFinish is the longest waitForFinish the API honours.
 const maxWaitForFinish = 60 * time.Second
 
+// checkRunSettings validates the settings every run-settings type shares.
+func checkRunSettings(memoryMB int, timeout time.Duration, maxItems int, permissionLevel string) []error {
+	var errs []error
+	if memoryMB != 0 && !validMemory(memoryMB) {
+		errs = append(errs, fmt.Errorf("the MemoryMB %d is not a power of two of at least 128", memoryMB))
+	}
+	if timeout < 0 {
+		errs = append(errs, fmt.Errorf("the Timeout %v is negative", timeout))
+	}
+	if maxItems < 0 {
+		errs = append(errs, fmt.Errorf("the MaxItems %d is negative", maxItems))
+	}
+	switch permissionLevel {
+	case "", "LIMITED_PERMISSIONS", "FULL_PERMISSIONS":
+	default:
+		errs = append(errs, fmt.Errorf("the ForcePermissionLevel %q is not LIMITED_PERMISSIONS or FULL_PERMISSIONS", permissionLevel))
+	}
+	return errs
+}
+
+// errs validates s.
+func (s *RunSettings) errs() []error {
+	errs := checkRunSettings(s.MemoryMB, s.Timeout, s.MaxItems, "")
+	if s.MaxTotalChargeUSD < 0 || math.IsNaN(s.MaxTotalChargeUSD) || math.IsInf(s.MaxTotalChargeUSD, 0) {
+		errs = append(errs, fmt.Errorf("the MaxTotalChargeUSD %v is not a non-negative amount", s.MaxTotalChargeUSD))
+	}
+	return errs
+}
+
+// addTo sets the query parameters of s.
+func (s *RunSettings) addTo(q url.Values) {
+	setQueryString(q, "build", s.Build)
+	if s.MemoryMB != 0 {
+		q.Set("memory", strconv.Itoa(s.MemoryMB))
+	}
+	if s.Timeout > 0 {
+		q.Set("timeout", strconv.FormatInt(ceilSeconds(s.Timeout), 10))
+	}
+	if s.MaxItems > 0 {
+		q.Set("maxItems", strconv.Itoa(s.MaxItems))
+	}
+	if s.MaxTotalChargeUSD > 0 {
+		q.Set("maxTotalChargeUsd", strconv.FormatFloat(s.MaxTotalChargeUSD, 'f', -1, 64))
+	}
+	if s.RestartOnError != nil {
+		q.Set("restartOnError", strconv.FormatBool(*s.RestartOnError))
+	}
+}
+
+// query validates s (named what in errors) and returns its query parameters.
+func (s *RunSettings) query(what string) (url.Values, error) {
+	q := url.Values{}
+	if s == nil {
+		return q, nil
+	}
+	if err := errors.Join(s.errs()...); err != nil {
+		return nil, fmt.Errorf("apify: invalid %s: %w", what, err)
+	}
+	s.addTo(q)
+	return q, nil
+}
+
 // query validates o (named what in errors) and returns the query parameters
-// of a run start. With start false, WaitForFinish must be zero (run-sync and
-// resurrect take none).
+// of a run start. With start false, WaitForFinish must be zero (run-sync
+// takes none).
 func (o *RunOptions) query(what string, start bool) (url.Values, error) {
 	q := url.Values{}
 	if o == nil {
 		return q, nil
 	}
-	var errs []error
-	if o.MemoryMbytes != 0 && !validMemory(o.MemoryMbytes) {
-		errs = append(errs, fmt.Errorf("the MemoryMbytes %d is not a power of two of at least 128", o.MemoryMbytes))
-	}
-	if o.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("the Timeout %v is negative", o.Timeout))
-	}
-	if o.MaxItems < 0 {
-		errs = append(errs, fmt.Errorf("the MaxItems %d is negative", o.MaxItems))
-	}
-	if o.MaxTotalChargeUSD < 0 || math.IsNaN(o.MaxTotalChargeUSD) || math.IsInf(o.MaxTotalChargeUSD, 0) {
-		errs = append(errs, fmt.Errorf("the MaxTotalChargeUSD %v is not a non-negative amount", o.MaxTotalChargeUSD))
-	}
-	switch o.ForcePermissionLevel {
-	case "", "LIMITED_PERMISSIONS", "FULL_PERMISSIONS":
-	default:
-		errs = append(errs, fmt.Errorf("the ForcePermissionLevel %q is not LIMITED_PERMISSIONS or FULL_PERMISSIONS", o.ForcePermissionLevel))
-	}
+	errs := o.RunSettings.errs()
+	errs = append(errs, checkRunSettings(0, 0, 0, o.ForcePermissionLevel)...)
 	switch {
 	case o.WaitForFinish < 0 || o.WaitForFinish > maxWaitForFinish:
-		errs = append(errs, fmt.Errorf("the WaitForFinish %v is out of range 0..60s (use WaitForRun to wait longer)", o.WaitForFinish))
+		errs = append(errs, fmt.Errorf("the WaitForFinish %v is out of range 0..60s (RunClient.Wait waits longer)", o.WaitForFinish))
 	case o.WaitForFinish > 0 && !start:
-		errs = append(errs, errors.New("the WaitForFinish applies to the start methods only; run-sync and Call wait on their own"))
+		errs = append(errs, errors.New("the WaitForFinish applies to Start only; run-sync and Call wait on their own"))
 	}
 	for i, h := range o.Webhooks {
 		if len(h.EventTypes) == 0 || strings.TrimSpace(h.RequestURL) == "" {
@@ -116,27 +164,8 @@ func (o *RunOptions) query(what string, start bool) (url.Values, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("apify: invalid %s: %w", what, err)
 	}
-	if o.Build != "" {
-		q.Set("build", o.Build)
-	}
-	if o.MemoryMbytes != 0 {
-		q.Set("memory", strconv.Itoa(o.MemoryMbytes))
-	}
-	if o.Timeout > 0 {
-		q.Set("timeout", strconv.FormatInt(ceilSeconds(o.Timeout), 10))
-	}
-	if o.MaxItems > 0 {
-		q.Set("maxItems", strconv.Itoa(o.MaxItems))
-	}
-	if o.MaxTotalChargeUSD > 0 {
-		q.Set("maxTotalChargeUsd", strconv.FormatFloat(o.MaxTotalChargeUSD, 'f', -1, 64))
-	}
-	if o.RestartOnError != nil {
-		q.Set("restartOnError", strconv.FormatBool(*o.RestartOnError))
-	}
-	if o.ForcePermissionLevel != "" {
-		q.Set("forcePermissionLevel", o.ForcePermissionLevel)
-	}
+	o.RunSettings.addTo(q)
+	setQueryString(q, "forcePermissionLevel", o.ForcePermissionLevel)
 	if o.WaitForFinish > 0 {
 		q.Set("waitForFinish", strconv.FormatInt(ceilSeconds(o.WaitForFinish), 10))
 	}
@@ -155,17 +184,6 @@ func (o *RunOptions) contentType() string {
 		return ""
 	}
 	return o.ContentType
-}
-
-// idPath builds /v2/<collection>/<id>[/<rest>...], rejecting an empty ID
-// (what names it in the error). A "username/name" ID is sent as
-// "username~name", as the API expects; rest is appended unescaped.
-func idPath(collection, id, what string, rest ...string) (string, error) {
-	p := runStoragePath(collection, id, what, strings.Join(rest, "/"))
-	if p.err != nil {
-		return "", p.err
-	}
-	return strings.TrimSuffix(p.path, "/"), nil
 }
 
 func validMemory(mb int) bool { return mb >= 128 && mb&(mb-1) == 0 }
@@ -191,7 +209,7 @@ func encodeInput(input any, contentType string) ([]byte, string, error) {
 	case []byte:
 		return rawInput(v, contentType)
 	}
-	if contentType != "" && !isJSONMedia(contentType) {
+	if contentType != "" && !isJSON(contentType) {
 		return nil, "", fmt.Errorf("apify: ContentType %q applies to []byte input; a %T is sent as JSON", contentType, input)
 	}
 	body, err := json.Marshal(input)
@@ -211,61 +229,10 @@ func rawInput(b []byte, contentType string) ([]byte, string, error) {
 	if _, _, err := mime.ParseMediaType(contentType); err != nil {
 		return nil, "", fmt.Errorf("apify: ContentType %q is not a media type: %w", contentType, err)
 	}
-	if isJSONMedia(contentType) && !json.Valid(b) {
+	if isJSON(contentType) && !json.Valid(b) {
 		return nil, "", fmt.Errorf("apify: the input is not valid JSON although ContentType is %q", contentType)
 	}
 	return b, contentType, nil
-}
-
-func isJSONMedia(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
-}
-
-// StartActor starts a run of an Actor and returns it, usually still READY or
-// RUNNING; use [Client.WaitForRun] to wait for it, or [Client.CallActor] to
-// do both. actorID is an Actor ID or "username~actor-name" ("username/name"
-// works too).
-//
-// input is the run's input: nil for the Actor's default input, []byte or
-// json.RawMessage sent as they are (with opts.ContentType when not JSON), or
-// any other value, encoded as JSON. opts may be nil.
-//
-// Starting a run is not repeated after the request may have reached the
-// server (a 5xx answer or a cut connection), since that could start a
-// second run; see [AllowUnsafeRetries].
-//
-// Apify API docs: https://docs.apify.com/api/v2/actors-runs-post
-func (c *Client) StartActor(ctx context.Context, actorID string, input any, opts *RunOptions) (*gen.Run, error) {
-	return c.startRun(ctx, runStoragePath("actors", actorID, "actorID", "runs"), input, opts)
-}
-
-// StartTask starts a run of a saved task and returns it, as
-// [Client.StartActor] does. A JSON object input is merged over the task's
-// input by the API; nil runs the task's input. taskID is a task ID or
-// "username~task-name".
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-task-runs-post
-func (c *Client) StartTask(ctx context.Context, taskID string, input any, opts *RunOptions) (*gen.Run, error) {
-	return c.startRun(ctx, runStoragePath("actor-tasks", taskID, "taskID", "runs"), input, opts)
-}
-
-func (c *Client) startRun(ctx context.Context, p itemsPath, input any, opts *RunOptions) (*gen.Run, error) {
-	if p.err != nil {
-		return nil, p.err
-	}
-	q, err := opts.query("RunOptions", true)
-	if err != nil {
-		return nil, err
-	}
-	body, ctype, err := encodeInput(input, opts.contentType())
-	if err != nil {
-		return nil, err
-	}
-	if opts != nil && opts.WaitForFinish > 0 {
-		ctx = c.longPoll(ctx, opts.WaitForFinish)
-	}
-	return callJSON[gen.Run](ctx, c, http.MethodPost, p.path, q, bodyReader(body), ctype)
 }
 
 // bodyReader returns a replayable reader for b, or a nil io.Reader (not a
@@ -277,70 +244,16 @@ func bodyReader(b []byte) io.Reader {
 	return bytes.NewReader(b)
 }
 
-// CallActor starts a run of an Actor and waits for it to finish, as
-// [Client.StartActor] and [Client.WaitForRun] do. It returns the finished
-// run and a nil error when the run SUCCEEDED; for any other final status
-// (FAILED, TIMED-OUT, ABORTED) it returns the run and a [*RunFailedError]
-// (matching [ErrRunFailed]). When ctx ends first, it returns the run as last
-// seen and an error wrapping ctx.Err(); the run goes on.
-//
-// Apify API docs: https://docs.apify.com/api/v2/actors-runs-post
-func (c *Client) CallActor(ctx context.Context, actorID string, input any, opts *RunOptions) (*gen.Run, error) {
-	return c.call(ctx, runStoragePath("actors", actorID, "actorID", "runs"), input, opts)
-}
-
-// CallTask starts a run of a task and waits for it to finish; see
-// [Client.CallActor].
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-task-runs-post
-func (c *Client) CallTask(ctx context.Context, taskID string, input any, opts *RunOptions) (*gen.Run, error) {
-	return c.call(ctx, runStoragePath("actor-tasks", taskID, "taskID", "runs"), input, opts)
-}
-
-func (c *Client) call(ctx context.Context, p itemsPath, input any, opts *RunOptions) (*gen.Run, error) {
-	var start RunOptions
-	if opts != nil {
-		start = *opts
-	}
-	start.WaitForFinish = 0 // the wait below long-polls anyway
-	run, err := c.startRun(ctx, p, input, &start)
-	if err != nil {
-		return nil, err
-	}
-	final, err := c.WaitForRun(ctx, run.ID, nil)
-	if err != nil {
-		if final == nil {
-			final = run
-		}
-		return final, err
-	}
-	if final.Status != gen.ActorJobStatusSUCCEEDED {
-		return final, &RunFailedError{Run: final}
-	}
-	return final, nil
-}
-
-// GetRun returns a run (its status, storages, statistics).
-//
-// Apify API docs: https://docs.apify.com/api/v2/actor-run-get
-func (c *Client) GetRun(ctx context.Context, runID string) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID")
-	if err != nil {
-		return nil, err
-	}
-	return callJSON[gen.Run](ctx, c, http.MethodGet, path, nil, nil, "")
-}
-
 // ErrRunFailed matches a [*RunFailedError]: a run that finished with a status
 // other than SUCCEEDED.
 var ErrRunFailed = errors.New("apify: run did not succeed")
 
 // RunFailedError reports a run that finished without succeeding (FAILED,
 // TIMED-OUT or ABORTED). Run is the finished run; its StatusMessage usually
-// says why, and its log tells more ([Client.FollowRunLog]).
+// says why, and its log tells more ([RunClient.Log]).
 type RunFailedError struct {
 	// Run is the run in its final state.
-	Run *gen.Run
+	Run *Run
 }
 
 // Error describes the run, e.g.

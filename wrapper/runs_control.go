@@ -16,82 +16,65 @@ import (
 	"github.com/apifygo/apify/gen"
 )
 
-// AbortOptions tune [Client.AbortRun].
+// AbortOptions tune [RunClient.Abort].
 type AbortOptions struct {
 	// Gracefully sends the run the "aborting" and "persistState" events and
 	// force-stops it only after 30 s, so it can save its state (useful
-	// before ResurrectRun).
+	// before a resurrection).
 	Gracefully bool
 }
 
-// AbortRun aborts a run and returns it (ABORTING or ABORTED; a run that had
+// Abort aborts the run and returns it (ABORTING or ABORTED; a run that had
 // already finished comes back unchanged). opts may be nil for an immediate
 // abort. Aborting is safe to repeat, so failed attempts are retried.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-abort-post
-func (c *Client) AbortRun(ctx context.Context, runID string, opts *AbortOptions) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID", "abort")
-	if err != nil {
+func (rc *RunClient) Abort(ctx context.Context, opts *AbortOptions) (*Run, error) {
+	if err := rc.r.check(ctx); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
 	if opts != nil && opts.Gracefully {
 		q.Set("gracefully", "true")
 	}
-	return callJSON[gen.Run](markIdempotent(ctx), c, http.MethodPost, path, q, nil, "")
+	return callResource[Run](markIdempotent(ctx), rc.r, http.MethodPost, "abort", q, nil, "")
 }
 
 // ResurrectOptions override the settings a resurrected run starts again
 // with; by default it keeps those of the original run.
 type ResurrectOptions struct {
-	// Build is the build tag or number to run.
-	Build string
-	// MemoryMbytes is the memory in megabytes: a power of two, at least 128.
-	MemoryMbytes int
-	// Timeout bounds the resurrected run, sent in whole seconds (rounded up).
-	Timeout time.Duration
-	// MaxItems caps the dataset items charged for pay-per-result Actors.
-	MaxItems int
-	// MaxTotalChargeUSD caps the total cost of the run in US dollars.
-	MaxTotalChargeUSD float64
-	// RestartOnError restarts the run when it fails; nil keeps the setting.
-	RestartOnError *bool
+	RunSettings
 }
 
-// ResurrectRun restarts a finished run (FAILED, ABORTED, TIMED-OUT or even
+// Resurrect restarts a finished run (FAILED, ABORTED, TIMED-OUT or even
 // SUCCEEDED) in its same storages and returns it. opts may be nil.
 //
 // Apify API docs: https://docs.apify.com/api/v2/post-resurrect-run
-func (c *Client) ResurrectRun(ctx context.Context, runID string, opts *ResurrectOptions) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID", "resurrect")
-	if err != nil {
-		return nil, err
-	}
-	var ro RunOptions
+func (rc *RunClient) Resurrect(ctx context.Context, opts *ResurrectOptions) (*Run, error) {
+	var settings *RunSettings
 	if opts != nil {
-		ro = RunOptions{Build: opts.Build, MemoryMbytes: opts.MemoryMbytes, Timeout: opts.Timeout,
-			MaxItems: opts.MaxItems, MaxTotalChargeUSD: opts.MaxTotalChargeUSD, RestartOnError: opts.RestartOnError}
+		settings = &opts.RunSettings
 	}
-	q, err := ro.query("ResurrectOptions", false)
+	q, err := settings.query("ResurrectOptions")
 	if err != nil {
 		return nil, err
 	}
-	return callJSON[gen.Run](ctx, c, http.MethodPost, path, q, nil, "")
+	run, err := rc.byID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return callResource[Run](ctx, run.r, http.MethodPost, "resurrect", q, nil, "")
 }
 
-// RebootRun restarts the container of a RUNNING run, keeping its storages,
-// and returns the run.
+// Reboot restarts the container of a RUNNING run, keeping its storages, and
+// returns the run.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-reboot-post
-func (c *Client) RebootRun(ctx context.Context, runID string) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID", "reboot")
-	if err != nil {
-		return nil, err
-	}
-	return callJSON[gen.Run](ctx, c, http.MethodPost, path, nil, nil, "")
+func (rc *RunClient) Reboot(ctx context.Context) (*Run, error) {
+	return callResource[Run](ctx, rc.r, http.MethodPost, "reboot", nil, nil, "")
 }
 
-// MetamorphOptions tune [Client.MetamorphRun].
+// MetamorphOptions tune [RunClient.Metamorph].
 type MetamorphOptions struct {
 	// Build is the build tag or number of the target Actor.
 	Build string
@@ -99,37 +82,35 @@ type MetamorphOptions struct {
 	ContentType string
 }
 
-// MetamorphRun turns a RUNNING run into a run of another Actor, which
-// starts with input (as in [Client.StartActor]: nil, raw bytes or a value
-// encoded as JSON) in the same storages, and returns the run. It is usually
-// called by the run itself. targetActorID is an Actor ID or
-// "username~actor-name".
+// Metamorph turns a RUNNING run into a run of another Actor, which starts
+// with input (as in [ActorClient.Start]: nil, raw bytes or a value encoded
+// as JSON) in the same storages, and returns the run. It is usually called
+// by the run itself. targetActorID is an Actor ID or "username/actor-name".
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-metamorph-post
-func (c *Client) MetamorphRun(ctx context.Context, runID, targetActorID string, input any, opts *MetamorphOptions) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID", "metamorph")
+func (rc *RunClient) Metamorph(ctx context.Context, targetActorID string, input any, opts *MetamorphOptions) (*Run, error) {
+	if err := rc.r.check(ctx); err != nil {
+		return nil, err
+	}
+	target, err := resourceID("targetActorID", targetActorID)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(targetActorID) == "" {
-		return nil, errors.New("apify: targetActorID is empty")
-	}
-	q := url.Values{"targetActorId": {strings.Replace(targetActorID, "/", "~", 1)}}
+	target, _ = url.PathUnescape(target) // a query value, escaped by Encode
+	q := url.Values{"targetActorId": {target}}
 	ctype := ""
 	if opts != nil {
-		if opts.Build != "" {
-			q.Set("build", opts.Build)
-		}
+		setQueryString(q, "build", opts.Build)
 		ctype = opts.ContentType
 	}
 	body, ctype, err := encodeInput(input, ctype)
 	if err != nil {
 		return nil, err
 	}
-	return callJSON[gen.Run](ctx, c, http.MethodPost, path, q, bodyReader(body), ctype)
+	return callResource[Run](ctx, rc.r, http.MethodPost, "metamorph", q, bodyReader(body), ctype)
 }
 
-// ChargeOptions tune [Client.ChargeRun].
+// ChargeOptions tune [RunClient.Charge].
 type ChargeOptions struct {
 	// IdempotencyKey identifies this charge, so that the API charges it once
 	// however often it is sent. Empty means a new key
@@ -137,7 +118,7 @@ type ChargeOptions struct {
 	IdempotencyKey string
 }
 
-// ChargeRun charges count events named eventName in a pay-per-event run.
+// Charge charges count events named eventName in a pay-per-event run.
 // count must be at least 1; opts may be nil.
 //
 // The charge carries one idempotency key (the Idempotency-Key header), the
@@ -145,34 +126,37 @@ type ChargeOptions struct {
 // risking a double charge.
 //
 // Apify API docs: https://docs.apify.com/api/v2/post-charge-run
-func (c *Client) ChargeRun(ctx context.Context, runID, eventName string, count int, opts *ChargeOptions) error {
-	path, err := idPath("actor-runs", runID, "runID", "charge")
-	if err != nil {
+func (rc *RunClient) Charge(ctx context.Context, eventName string, count int, opts *ChargeOptions) error {
+	if err := rc.r.check(ctx); err != nil {
 		return err
 	}
 	if strings.TrimSpace(eventName) == "" {
-		return errors.New("apify: ChargeRun: eventName is empty")
+		return errors.New("apify: Charge: eventName is empty")
 	}
 	if count < 1 {
-		return fmt.Errorf("apify: ChargeRun: count is %d, want at least 1", count)
+		return fmt.Errorf("apify: Charge: count is %d, want at least 1", count)
+	}
+	run, err := rc.byID(ctx)
+	if err != nil {
+		return err
 	}
 	key := ""
 	if opts != nil {
 		key = opts.IdempotencyKey
 	}
 	if key == "" {
-		key = newIdempotencyKey(runID, eventName)
+		key = newIdempotencyKey(run.id, eventName)
 	}
 	body, err := json.Marshal(gen.ChargeRunRequest{EventName: eventName, Count: count})
 	if err != nil {
-		return fmt.Errorf("apify: ChargeRun: %w", err)
+		return fmt.Errorf("apify: Charge: %w", err)
 	}
-	req, err := c.newRequest(ctx, http.MethodPost, path, nil, bodyReader(body), "application/json")
+	req, err := run.r.request(ctx, http.MethodPost, "charge", nil, bodyReader(body), "application/json")
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Idempotency-Key", key)
-	return c.doDiscard(req)
+	return rc.r.c.doDiscard(req)
 }
 
 // newIdempotencyKey returns "<runID>-<eventName>-<unix ms>-<random hex>".

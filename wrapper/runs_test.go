@@ -28,7 +28,7 @@ func TestCallActorSucceeds(t *testing.T) {
 	})
 	c := fakeClient(t, srv, nil)
 
-	run, err := c.CallActor(testCtx(t), actorID, map[string]string{"Name": "Ada"}, nil)
+	run, err := c.Actor(actorID).Call(testCtx(t), map[string]string{"Name": "Ada"}, nil)
 	if err != nil {
 		t.Fatalf("CallActor: %v", err)
 	}
@@ -40,7 +40,7 @@ func TestCallActorSucceeds(t *testing.T) {
 		t.Errorf("input %s", info.Input)
 	}
 	var got []string
-	for item, err := range DatasetItems[map[string]string](testCtx(t), c, run.DefaultDatasetID, nil) {
+	for item, err := range Items[map[string]string](testCtx(t), c.Dataset(run.DefaultDatasetID), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestCallActorFailedRunIsRunFailedError(t *testing.T) {
 	})
 	c := fakeClient(t, srv, nil)
 
-	run, err := c.CallActor(testCtx(t), actorID, nil, nil)
+	run, err := c.Actor(actorID).Call(testCtx(t), nil, nil)
 	if !errors.Is(err, ErrRunFailed) {
 		t.Fatalf("err = %v, want ErrRunFailed", err)
 	}
@@ -86,7 +86,7 @@ func TestCallTaskMergesInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := fakeClient(t, srv, nil)
-	if _, err := c.CallTask(testCtx(t), taskID, map[string]any{"b": 3}, nil); err != nil {
+	if _, err := c.Task(taskID).Call(testCtx(t), map[string]any{"b": 3}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var in map[string]int
@@ -121,7 +121,7 @@ func TestStartActorRawInput(t *testing.T) {
 		}{7}, "", `{"x":7}`, "application/json"},
 	}
 	for _, tc := range cases {
-		if _, err := c.CallActor(ctx, actorID, tc.input, &RunOptions{ContentType: tc.ctype}); err != nil {
+		if _, err := c.Actor(actorID).Call(ctx, tc.input, &RunOptions{ContentType: tc.ctype}); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		g := <-inputs
@@ -132,11 +132,11 @@ func TestStartActorRawInput(t *testing.T) {
 
 	// Bytes that are not JSON need a content type: a clear error, no request.
 	srv.ResetRequests()
-	_, err := c.StartActor(ctx, actorID, []byte("not json"), nil)
+	_, err := c.Actor(actorID).Start(ctx, []byte("not json"), nil)
 	if err == nil || !strings.Contains(err.Error(), "ContentType") {
 		t.Errorf("non-JSON bytes without ContentType: err = %v", err)
 	}
-	if _, err := c.StartActor(ctx, actorID, map[string]int{}, &RunOptions{ContentType: "text/plain"}); err == nil {
+	if _, err := c.Actor(actorID).Start(ctx, map[string]int{}, &RunOptions{ContentType: "text/plain"}); err == nil {
 		t.Error("a Go value with a non-JSON ContentType was accepted")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -150,12 +150,13 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	restart := false
 	opts := &RunOptions{
-		Build: "beta", MemoryMbytes: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
-		MaxTotalChargeUSD: 2.5, RestartOnError: &restart, ForcePermissionLevel: "LIMITED_PERMISSIONS",
-		WaitForFinish: 5 * time.Second,
-		Webhooks:      []RunWebhook{{EventTypes: []string{"ACTOR.RUN.SUCCEEDED"}, RequestURL: "https://example.com/hook"}},
+		RunSettings: RunSettings{Build: "beta", MemoryMB: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
+			MaxTotalChargeUSD: 2.5, RestartOnError: &restart},
+		ForcePermissionLevel: "LIMITED_PERMISSIONS",
+		WaitForFinish:        5 * time.Second,
+		Webhooks:             []RunWebhook{{EventTypes: []string{"ACTOR.RUN.SUCCEEDED"}, RequestURL: "https://example.com/hook"}},
 	}
-	run, err := c.StartActor(testCtx(t), actorID, nil, opts)
+	run, err := c.Actor(actorID).Start(testCtx(t), nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,10 +187,10 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 
 func TestRunOptionsRejectBadValues(t *testing.T) {
 	bad := []RunOptions{
-		{MemoryMbytes: 1000},
-		{Timeout: -time.Second},
-		{MaxItems: -1},
-		{MaxTotalChargeUSD: -1},
+		{RunSettings: RunSettings{MemoryMB: 1000}},
+		{RunSettings: RunSettings{Timeout: -time.Second}},
+		{RunSettings: RunSettings{MaxItems: -1}},
+		{RunSettings: RunSettings{MaxTotalChargeUSD: -1}},
 		{WaitForFinish: 61 * time.Second},
 		{ForcePermissionLevel: "ROOT"},
 		{Webhooks: []RunWebhook{{RequestURL: "https://example.com"}}},
@@ -228,7 +229,7 @@ func TestWaitForRunRetriesEarlyNotFound(t *testing.T) {
 	timers := &coreTimers{}
 	c := s.client(t, timers)
 
-	run, err := c.WaitForRun(context.Background(), "run1", nil)
+	run, err := c.Run("run1").Wait(context.Background(), nil)
 	if err != nil || run.Status != gen.ActorJobStatusSUCCEEDED {
 		t.Fatalf("WaitForRun = %v, %v", run, err)
 	}
@@ -259,7 +260,7 @@ func TestCallActorThroughNotFoundLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	timers := &coreTimers{}
-	run, err := fakeClient(t, srv, timers).CallActor(testCtx(t), actorID, nil, nil)
+	run, err := fakeClient(t, srv, timers).Actor(actorID).Call(testCtx(t), nil, nil)
 	if err != nil || run.Status != gen.ActorJobStatusSUCCEEDED {
 		t.Fatalf("CallActor: %v, %v", run, err)
 	}
@@ -271,7 +272,7 @@ func TestCallActorThroughNotFoundLag(t *testing.T) {
 func TestWaitForRunGivesUpOnAMissingRun(t *testing.T) {
 	s, n := runScript(t, notFoundAnswer)
 	c := s.client(t, nil)
-	_, err := c.WaitForRun(testCtx(t), "run1", &WaitOptions{NotFoundGrace: time.Second})
+	_, err := c.Run("run1").Wait(testCtx(t), &WaitOptions{NotFoundGrace: time.Second})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
@@ -280,14 +281,14 @@ func TestWaitForRunGivesUpOnAMissingRun(t *testing.T) {
 	}
 
 	s2, n2 := runScript(t, notFoundAnswer)
-	if _, err := s2.client(t, nil).WaitForRun(testCtx(t), "run1", &WaitOptions{NotFoundGrace: -1}); !errors.Is(err, ErrNotFound) || n2.Load() != 1 {
+	if _, err := s2.client(t, nil).Run("run1").Wait(testCtx(t), &WaitOptions{NotFoundGrace: -1}); !errors.Is(err, ErrNotFound) || n2.Load() != 1 {
 		t.Errorf("without grace: err = %v after %d requests", err, n2.Load())
 	}
 }
 
 func TestWaitForRunNotFoundAfterSeenIsAnError(t *testing.T) {
 	s, n := runScript(t, runAnswer("RUNNING"), notFoundAnswer)
-	_, err := s.client(t, nil).WaitForRun(testCtx(t), "run1", nil)
+	_, err := s.client(t, nil).Run("run1").Wait(testCtx(t), nil)
 	if !errors.Is(err, ErrNotFound) || n.Load() != 2 {
 		t.Errorf("err = %v after %d requests; a run that disappears is not retried", err, n.Load())
 	}
@@ -296,7 +297,7 @@ func TestWaitForRunNotFoundAfterSeenIsAnError(t *testing.T) {
 func TestWaitForRunReturnsAnyTerminalRun(t *testing.T) {
 	for _, status := range []string{"FAILED", "TIMED-OUT", "ABORTED", "SUCCEEDED"} {
 		s, _ := runScript(t, runAnswer(status))
-		run, err := s.client(t, nil).WaitForRun(testCtx(t), "run1", nil)
+		run, err := s.client(t, nil).Run("run1").Wait(testCtx(t), nil)
 		if err != nil || string(run.Status) != status {
 			t.Errorf("%s: got %v, %v; want the run and a nil error", status, run, err)
 		}
@@ -321,7 +322,7 @@ func TestWaitForRunStopsWhenCtxEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := c.WaitForRun(ctx, "run1", nil)
+	run, err := c.Run("run1").Wait(ctx, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -337,7 +338,7 @@ func TestWaitForRunAsksLessThanTheDeadline(t *testing.T) {
 	s, _ := runScript(t, runAnswer("SUCCEEDED"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := s.client(t, nil).WaitForRun(ctx, "run1", nil); err != nil {
+	if _, err := s.client(t, nil).Run("run1").Wait(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	q, _ := url.ParseQuery(s.requests()[0].Query)
@@ -359,13 +360,13 @@ func TestWaitForRunLongPollsTheFake(t *testing.T) {
 	})
 	timers := &coreTimers{}
 	c := fakeClient(t, srv, timers)
-	run, err := c.StartActor(testCtx(t), actorID, nil, nil)
+	run, err := c.Actor(actorID).Start(testCtx(t), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan *gen.Run)
 	go func() {
-		r, err := c.WaitForRun(testCtx(t), run.ID, nil)
+		r, err := c.Run(run.ID).Wait(testCtx(t), nil)
 		if err != nil {
 			t.Error(err)
 		}
@@ -385,14 +386,14 @@ func TestAbortRun(t *testing.T) {
 	})
 	c := fakeClient(t, srv, nil)
 	ctx := testCtx(t)
-	run, err := c.StartActor(ctx, actorID, nil, nil)
+	run, err := c.Actor(actorID).Start(ctx, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AbortRun(ctx, run.ID, &AbortOptions{Gracefully: true}); err != nil {
+	if _, err := c.Run(run.ID).Abort(ctx, &AbortOptions{Gracefully: true}); err != nil {
 		t.Fatal(err)
 	}
-	final, err := c.WaitForRun(ctx, run.ID, nil)
+	final, err := c.Run(run.ID).Wait(ctx, nil)
 	if err != nil || final.Status != gen.ActorJobStatusABORTED {
 		t.Fatalf("after abort: %v, %v", final, err)
 	}
@@ -413,7 +414,7 @@ func TestAbortRunIsRetried(t *testing.T) {
 			coreWriteJSON(w, 500, `{"error":{"type":"internal-error","message":"x"}}`)
 		},
 		runAnswer("ABORTED"))
-	if _, err := s.client(t, nil).AbortRun(testCtx(t), "run1", nil); err != nil || n.Load() != 2 {
+	if _, err := s.client(t, nil).Run("run1").Abort(testCtx(t), nil); err != nil || n.Load() != 2 {
 		t.Errorf("err = %v after %d requests; abort is safe to repeat", err, n.Load())
 	}
 }
@@ -425,16 +426,16 @@ func TestRunControlEndpoints(t *testing.T) {
 	c := s.client(t, nil)
 	ctx := testCtx(t)
 	restart := true
-	if _, err := c.ResurrectRun(ctx, "run1", &ResurrectOptions{Build: "1.2.3", MemoryMbytes: 512, Timeout: time.Minute, RestartOnError: &restart}); err != nil {
+	if _, err := c.Run("run1").Resurrect(ctx, &ResurrectOptions{RunSettings{Build: "1.2.3", MemoryMB: 512, Timeout: time.Minute, RestartOnError: &restart}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RebootRun(ctx, "run1"); err != nil {
+	if _, err := c.Run("run1").Reboot(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.MetamorphRun(ctx, "run1", "jane/other-actor", map[string]int{"n": 1}, &MetamorphOptions{Build: "beta"}); err != nil {
+	if _, err := c.Run("run1").Metamorph(ctx, "jane/other-actor", map[string]int{"n": 1}, &MetamorphOptions{Build: "beta"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetRun(ctx, "run1"); err != nil {
+	if _, err := c.Run("run1").Get(ctx); err != nil {
 		t.Fatal(err)
 	}
 	reqs := s.requests()
@@ -453,10 +454,10 @@ func TestRunControlEndpoints(t *testing.T) {
 			t.Errorf("request %d = %s %s?%s %s, want %s %s?%s %s", i, r.Method, r.Path, r.Query, r.Body, w.method, w.path, w.query, w.body)
 		}
 	}
-	if _, err := c.ResurrectRun(ctx, "run1", &ResurrectOptions{MemoryMbytes: 3}); err == nil || !strings.Contains(err.Error(), "ResurrectOptions") {
+	if _, err := c.Run("run1").Resurrect(ctx, &ResurrectOptions{RunSettings{MemoryMB: 3}}); err == nil || !strings.Contains(err.Error(), "ResurrectOptions") {
 		t.Errorf("bad ResurrectOptions: err = %v", err)
 	}
-	if _, err := c.MetamorphRun(ctx, "run1", " ", nil, nil); err == nil {
+	if _, err := c.Run("run1").Metamorph(ctx, " ", nil, nil); err == nil {
 		t.Error("an empty target Actor was accepted")
 	}
 }
@@ -471,7 +472,7 @@ func TestChargeRunReusesOneIdempotencyKey(t *testing.T) {
 		coreWriteJSON(w, http.StatusCreated, `{}`)
 	})
 	c := s.client(t, nil)
-	if err := c.ChargeRun(testCtx(t), "run1", "PAGE", 3, nil); err != nil {
+	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 3, nil); err != nil {
 		t.Fatalf("ChargeRun: %v", err)
 	}
 	reqs := s.requests()
@@ -486,16 +487,16 @@ func TestChargeRunReusesOneIdempotencyKey(t *testing.T) {
 		t.Errorf("request %s %s", reqs[0].Path, reqs[0].Body)
 	}
 
-	if err := c.ChargeRun(testCtx(t), "run1", "PAGE", 1, &ChargeOptions{IdempotencyKey: "mine-1"}); err != nil {
+	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 1, &ChargeOptions{IdempotencyKey: "mine-1"}); err != nil {
 		t.Fatal(err)
 	}
 	if k := s.requests()[2].Header.Get("Idempotency-Key"); k != "mine-1" {
 		t.Errorf("key %q, want the caller's", k)
 	}
-	if err := c.ChargeRun(testCtx(t), "run1", "PAGE", 0, nil); err == nil {
+	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 0, nil); err == nil {
 		t.Error("count 0 accepted")
 	}
-	if err := c.ChargeRun(testCtx(t), "run1", "", 1, nil); err == nil {
+	if err := c.Run("run1").Charge(testCtx(t), "", 1, nil); err == nil {
 		t.Error("empty event accepted")
 	}
 }
@@ -507,7 +508,7 @@ func TestStartActorNotRetriedAfterServerError(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := fakeClient(t, srv, nil)
-	_, err := c.StartActor(testCtx(t), actorID, nil, nil)
+	_, err := c.Actor(actorID).Start(testCtx(t), nil, nil)
 	if !errors.Is(err, ErrServer) {
 		t.Fatalf("err = %v, want ErrServer", err)
 	}

@@ -8,11 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/apifygo/apify/gen"
 )
 
-// WaitOptions tune [Client.WaitForRun]. The zero value (or nil) suits most
+// WaitOptions tune [RunClient.Wait]. The zero value (or nil) suits most
 // callers.
 type WaitOptions struct {
 	// NotFoundGrace is how long a run that is not found yet is looked for
@@ -31,32 +29,33 @@ const (
 	minPollInterval = time.Second
 )
 
-// WaitForRun waits until a run finishes and returns it. It long-polls the
-// run with waitForFinish (at most 60 s per request, less when ctx's deadline
-// is nearer), for as long as ctx allows: there is no other time limit.
+// Wait waits until the run finishes and returns it. It long-polls the run
+// with waitForFinish (at most 60 s per request, less when ctx's deadline is
+// nearer), for as long as ctx allows: there is no other time limit. A last
+// run ([ActorClient.LastRun]) is looked up once, and that run is waited for.
 //
 // Any final status — SUCCEEDED, FAILED, TIMED-OUT or ABORTED — comes back
-// with a nil error; check run.Status (or use [Client.CallActor], which turns
-// a failure into a [*RunFailedError]). When ctx ends first, WaitForRun
-// returns the run as last seen (nil if never seen) and an error that wraps
-// ctx.Err() and says the run is still going. A run the API does not know is
-// looked for again for a short while (see [WaitOptions]), since a run just
-// started may not be visible at once; after that, the [ErrNotFound] error is
-// returned.
+// with a nil error; check run.Status (or use [ActorClient.Call], which turns
+// a failure into a [*RunFailedError]). When ctx ends first, Wait returns the
+// run as last seen (nil if never seen) and an error that wraps ctx.Err() and
+// says the run is still going. A run the API does not know is looked for
+// again for a short while (see [WaitOptions]), since a run just started may
+// not be visible at once; after that, the [ErrNotFound] error is returned.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-get
-func (c *Client) WaitForRun(ctx context.Context, runID string, opts *WaitOptions) (*gen.Run, error) {
-	path, err := idPath("actor-runs", runID, "runID")
+func (rc *RunClient) Wait(ctx context.Context, opts *WaitOptions) (*Run, error) {
+	rc, err := rc.byID(ctx)
 	if err != nil {
 		return nil, err
 	}
+	runID := rc.id
 	grace := defaultNotFoundGrace
 	if opts != nil && opts.NotFoundGrace != 0 {
 		grace = max(opts.NotFoundGrace, 0)
 	}
 	notFoundTries := int(grace / notFoundDelay)
 
-	var last *gen.Run
+	var last *Run
 	for {
 		wait := maxWaitForFinish
 		if deadline, ok := ctx.Deadline(); ok {
@@ -66,19 +65,15 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts *WaitOptions
 		}
 		wait = max(wait, 0).Truncate(time.Second)
 		q := url.Values{"waitForFinish": {strconv.Itoa(int(wait / time.Second))}}
-		req, err := c.newRequest(c.longPoll(ctx, wait), http.MethodGet, path, q, nil, "")
-		if err != nil {
-			return nil, err
-		}
 		began := time.Now()
-		run, err := doJSON[gen.Run](c, req)
+		run, err := callResource[Run](rc.r.c.longPoll(ctx, wait), rc.r, http.MethodGet, "", q, nil, "")
 		switch {
 		case err == nil:
 		case ctx.Err() != nil:
 			return last, stillRunning(runID, last, ctx.Err())
 		case last == nil && notFoundTries > 0 && errors.Is(err, ErrNotFound):
 			notFoundTries--
-			if serr := c.sleep(ctx, notFoundDelay); serr != nil {
+			if serr := rc.r.c.sleep(ctx, notFoundDelay); serr != nil {
 				return nil, fmt.Errorf("apify: run %s was not found while waiting for it: %w", runID, serr)
 			}
 			continue
@@ -86,31 +81,22 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts *WaitOptions
 			return last, err
 		}
 		last = run
-		if terminalStatus(run.Status) {
+		if Finished(run.Status) {
 			return run, nil
 		}
 		if time.Since(began) < minPollInterval {
-			if serr := c.sleep(ctx, minPollInterval); serr != nil {
+			if serr := rc.r.c.sleep(ctx, minPollInterval); serr != nil {
 				return last, stillRunning(runID, last, serr)
 			}
 		}
 	}
 }
 
-// terminalStatus reports whether a run or build has finished.
-func terminalStatus(s gen.ActorJobStatus) bool {
-	switch s {
-	case gen.ActorJobStatusSUCCEEDED, gen.ActorJobStatusFAILED, gen.ActorJobStatusTIMEDOUT, gen.ActorJobStatusABORTED:
-		return true
-	}
-	return false
-}
-
 // stillRunning is the error of a wait that ctx ended.
-func stillRunning(runID string, last *gen.Run, cause error) error {
+func stillRunning(runID string, last *Run, cause error) error {
 	if last == nil {
 		return fmt.Errorf("apify: stopped waiting for run %s before it was seen: %w", runID, cause)
 	}
-	return fmt.Errorf("apify: stopped waiting for run %s, still %s; it goes on (wait again with WaitForRun or abort it with AbortRun): %w",
+	return fmt.Errorf("apify: stopped waiting for run %s, still %s; it goes on (wait for it again, or abort it): %w",
 		runID, last.Status, cause)
 }

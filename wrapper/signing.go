@@ -9,14 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/apifygo/apify/gen"
 )
 
 // Signed URLs give access to a record, a key listing or dataset items of a
@@ -68,31 +65,35 @@ func StorageSignature(secretKey, resourceID string, expiresAt time.Time) string 
 	return base64.RawURLEncoding.EncodeToString([]byte(prefix + sig))
 }
 
-// PublicRecordURL returns a URL of a record that works without a token:
-// signed when the store has a URL signing secret (the client must have write
-// access to see it), plain otherwise (then it works only for a public
-// store). It looks the store up first. storeID is a store ID or
-// "username~store-name".
+// PublicRecordURL returns a URL of the record under key that works without
+// a token: signed when the store has a URL signing secret (the client must
+// have write access to see it), plain otherwise (then it works only for a
+// public store). It looks the store up first.
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-get (the
 // look-up) and https://docs.apify.com/api/v2/key-value-store-record-get
-func (c *Client) PublicRecordURL(ctx context.Context, storeID, key string) (string, error) {
-	if key == "" {
-		return "", errors.New("apify: the record key is empty")
+func (s *KeyValueStoreClient) PublicRecordURL(ctx context.Context, key string) (string, error) {
+	if err := s.r.check(ctx); err != nil {
+		return "", err
 	}
-	store, err := c.storageSecret(ctx, "key-value-stores", storeID, "storeID")
+	seg, err := recordKey(key)
 	if err != nil {
 		return "", err
 	}
-	path, _ := recordPath(store.id, key)
+	store, err := storageSecret[KeyValueStore](ctx, s.r, func(kv *KeyValueStore) storage {
+		return storage{id: kv.ID, secret: valueOf(kv.URLSigningSecretKey)}
+	})
+	if err != nil {
+		return "", err
+	}
 	q := url.Values{}
 	if store.secret != "" {
 		q.Set("signature", RecordSignature(store.secret, key))
 	}
-	return c.publicURL(path, q), nil
+	return s.r.c.publicURL("key-value-stores", store.id, "records/"+seg, q), nil
 }
 
-// KeysURLOptions tune [Client.PublicKeysURL].
+// KeysURLOptions tune [KeyValueStoreClient.PublicKeysURL].
 type KeysURLOptions struct {
 	// ExpiresIn limits how long a signed URL works; 0 means forever.
 	ExpiresIn time.Duration
@@ -106,20 +107,25 @@ type KeysURLOptions struct {
 	Collection string
 }
 
-// PublicKeysURL returns a URL of a key-value store's key listing that works
-// without a token: signed (until opts.ExpiresIn) when the store has a URL
-// signing secret, plain otherwise. opts may be nil.
+// PublicKeysURL returns a URL of the store's key listing that works without
+// a token: signed (until opts.ExpiresIn) when the store has a URL signing
+// secret, plain otherwise. opts may be nil.
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-get (the
 // look-up) and https://docs.apify.com/api/v2/key-value-store-keys-get
-func (c *Client) PublicKeysURL(ctx context.Context, storeID string, opts *KeysURLOptions) (string, error) {
+func (s *KeyValueStoreClient) PublicKeysURL(ctx context.Context, opts *KeysURLOptions) (string, error) {
+	if err := s.r.check(ctx); err != nil {
+		return "", err
+	}
 	if opts == nil {
 		opts = &KeysURLOptions{}
 	}
 	if opts.ExpiresIn < 0 || opts.Limit < 0 {
 		return "", errors.New("apify: invalid KeysURLOptions: ExpiresIn and Limit must not be negative")
 	}
-	store, err := c.storageSecret(ctx, "key-value-stores", storeID, "storeID")
+	store, err := storageSecret[KeyValueStore](ctx, s.r, func(kv *KeyValueStore) storage {
+		return storage{id: kv.ID, secret: valueOf(kv.URLSigningSecretKey)}
+	})
 	if err != nil {
 		return "", err
 	}
@@ -127,19 +133,16 @@ func (c *Client) PublicKeysURL(ctx context.Context, storeID string, opts *KeysUR
 	if opts.Limit > 0 {
 		setQueryInt(q, "limit", opts.Limit)
 	}
-	for name, v := range map[string]string{"prefix": opts.Prefix, "exclusiveStartKey": opts.ExclusiveStartKey, "collection": opts.Collection} {
-		if v != "" {
-			q.Set(name, v)
-		}
-	}
+	setQueryString(q, "prefix", opts.Prefix)
+	setQueryString(q, "exclusiveStartKey", opts.ExclusiveStartKey)
+	setQueryString(q, "collection", opts.Collection)
 	if store.secret != "" {
 		q.Set("signature", StorageSignature(store.secret, store.id, expiry(opts.ExpiresIn)))
 	}
-	path, _ := idPath("key-value-stores", store.id, "storeID", "keys")
-	return c.publicURL(path, q), nil
+	return s.r.c.publicURL("key-value-stores", store.id, "keys", q), nil
 }
 
-// ItemsURLOptions tune [Client.PublicDatasetItemsURL].
+// ItemsURLOptions tune [DatasetClient.PublicItemsURL].
 type ItemsURLOptions struct {
 	// ExpiresIn limits how long a signed URL works; 0 means forever.
 	ExpiresIn time.Duration
@@ -151,51 +154,64 @@ type ItemsURLOptions struct {
 	Items *ItemsOptions
 }
 
-// PublicDatasetItemsURL returns a URL of a dataset's items that works
-// without a token: signed (until opts.ExpiresIn) when the dataset has a URL
-// signing secret, plain otherwise. opts may be nil. datasetID is a dataset
-// ID or "username~dataset-name".
+// PublicItemsURL returns a URL of the dataset's items that works without a
+// token: signed (until opts.ExpiresIn) when the dataset has a URL signing
+// secret, plain otherwise. opts may be nil.
 //
 // Apify API docs: https://docs.apify.com/api/v2/dataset-get (the look-up)
 // and https://docs.apify.com/api/v2/dataset-items-get
-func (c *Client) PublicDatasetItemsURL(ctx context.Context, datasetID string, opts *ItemsURLOptions) (string, error) {
+func (d *DatasetClient) PublicItemsURL(ctx context.Context, opts *ItemsURLOptions) (string, error) {
+	if err := d.r.check(ctx); err != nil {
+		return "", err
+	}
 	if opts == nil {
 		opts = &ItemsURLOptions{}
 	}
 	if opts.ExpiresIn < 0 {
 		return "", errors.New("apify: invalid ItemsURLOptions: ExpiresIn is negative")
 	}
-	items := opts.Items
-	if items == nil {
-		items = &ItemsOptions{}
-	}
-	q, err := items.itemsQuery()
+	q, err := formattedItemsQuery("ItemsURLOptions", opts.Format, opts.Items)
 	if err != nil {
 		return "", err
 	}
-	format := strings.ToLower(opts.Format)
-	if format == "" {
-		format = "json"
-	}
-	if !slices.Contains(syncFormats, format) {
-		return "", fmt.Errorf("apify: invalid ItemsURLOptions: the Format %q is not one of %s", opts.Format, strings.Join(syncFormats, ", "))
-	}
-	q.Set("format", format)
-	if items.Offset > 0 {
-		setQueryInt(q, "offset", items.Offset)
-	}
-	if items.Limit > 0 {
-		setQueryInt(q, "limit", items.Limit)
-	}
-	ds, err := c.storageSecret(ctx, "datasets", datasetID, "datasetID")
+	ds, err := storageSecret[Dataset](ctx, d.r, func(ds *Dataset) storage {
+		return storage{id: ds.ID, secret: valueOf(ds.URLSigningSecretKey)}
+	})
 	if err != nil {
 		return "", err
 	}
 	if ds.secret != "" {
 		q.Set("signature", StorageSignature(ds.secret, ds.id, expiry(opts.ExpiresIn)))
 	}
-	path, _ := idPath("datasets", ds.id, "datasetID", "items")
-	return c.publicURL(path, q), nil
+	return d.r.c.publicURL("datasets", ds.id, "items", q), nil
+}
+
+// formattedItemsQuery validates items and format (what names the options
+// in errors) and returns the query of items in that format, offset and
+// limit included: the items query of public URLs and run-sync.
+func formattedItemsQuery(what, format string, items *ItemsOptions) (url.Values, error) {
+	if items == nil {
+		items = &ItemsOptions{}
+	}
+	q, err := items.itemsQuery()
+	if err != nil {
+		return nil, err
+	}
+	f := strings.ToLower(format)
+	if f == "" {
+		f = "json"
+	}
+	if !slices.Contains(syncFormats, f) {
+		return nil, fmt.Errorf("apify: invalid %s: the Format %q is not one of %s", what, format, strings.Join(syncFormats, ", "))
+	}
+	q.Set("format", f)
+	if items.Offset > 0 {
+		setQueryInt(q, "offset", items.Offset)
+	}
+	if items.Limit > 0 {
+		setQueryInt(q, "limit", items.Limit)
+	}
+	return q, nil
 }
 
 // storage is what signing needs of a dataset or key-value store.
@@ -203,33 +219,19 @@ type storage struct {
 	id, secret string
 }
 
-// storageSecret looks up a dataset or store for its ID and URL signing
-// secret.
-func (c *Client) storageSecret(ctx context.Context, collection, id, what string) (*storage, error) {
-	path, err := idPath(collection, id, what)
+// storageSecret looks up a dataset or store (T) for its ID and URL signing
+// secret, which of returns.
+func storageSecret[T any](ctx context.Context, r resource, of func(*T) storage) (*storage, error) {
+	v, err := getResource[T](ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, http.MethodGet, path, nil, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	var s storage
-	if collection == "datasets" {
-		ds, err := doJSON[gen.Dataset](c, req)
-		if err != nil {
-			return nil, err
-		}
-		s = storage{id: ds.ID, secret: valueOf(ds.URLSigningSecretKey)}
-	} else {
-		kv, err := doJSON[gen.KeyValueStore](c, req)
-		if err != nil {
-			return nil, err
-		}
-		s = storage{id: kv.ID, secret: valueOf(kv.URLSigningSecretKey)}
-	}
+	s := of(v)
 	if s.id == "" {
-		return nil, fmt.Errorf("apify: %w: the API described %s %s without an ID", ErrUnexpectedResponse, collection, id)
+		return nil, fmt.Errorf("apify: %w: the API described %s without an ID", ErrUnexpectedResponse, r.desc)
+	}
+	if _, err := resourceID("ID", s.id); err != nil || strings.Contains(s.id, "/") {
+		return nil, fmt.Errorf("apify: %w: the API described %s with the ID %q", ErrUnexpectedResponse, r.desc, s.id)
 	}
 	return &s, nil
 }
@@ -243,9 +245,9 @@ func expiry(d time.Duration) time.Time {
 	return time.Now().Add(d)
 }
 
-// publicURL joins the client's base URL, path and q.
-func (c *Client) publicURL(path string, q url.Values) string {
-	u := c.cfg.baseURL.String() + path
+// publicURL joins the client's base URL, /v2/<collection>/<id>/<rest> and q.
+func (c *Client) publicURL(collection, id, rest string, q url.Values) string {
+	u := c.cfg.baseURL.String() + "/v2/" + collection + "/" + url.PathEscape(id) + "/" + rest
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}

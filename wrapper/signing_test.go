@@ -51,7 +51,7 @@ func storeStub(t *testing.T, secret string) *stubAPI {
 func TestPublicRecordURL(t *testing.T) {
 	s := storeStub(t, "s3cr3t")
 	c := s.client(t, nil)
-	got, err := c.PublicRecordURL(testCtx(t), "jane~pages", "OUTPUT")
+	got, err := c.KeyValueStore("jane~pages").PublicRecordURL(testCtx(t), "OUTPUT")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +64,11 @@ func TestPublicRecordURL(t *testing.T) {
 	coreAssertNoToken(t, "signed URL", got)
 
 	plain := storeStub(t, "")
-	got, err = plain.client(t, nil).PublicRecordURL(testCtx(t), "s1", "a b")
+	got, err = plain.client(t, nil).KeyValueStore("s1").PublicRecordURL(testCtx(t), "a b")
 	if err != nil || got != plain.URL+"/v2/key-value-stores/WkzbQMuFYuamGv3YF/records/a%20b" {
 		t.Errorf("unsigned URL %s, %v", got, err)
 	}
-	if _, err := c.PublicRecordURL(testCtx(t), "s1", ""); err == nil {
+	if _, err := c.KeyValueStore("s1").PublicRecordURL(testCtx(t), ""); err == nil {
 		t.Error("empty key accepted")
 	}
 }
@@ -77,7 +77,7 @@ func TestPublicKeysAndItemsURLs(t *testing.T) {
 	s := storeStub(t, "s3cr3t")
 	c := s.client(t, nil)
 	before := time.Now()
-	raw, err := c.PublicKeysURL(testCtx(t), "s1", &KeysURLOptions{ExpiresIn: time.Hour, Prefix: "img-", Limit: 10})
+	raw, err := c.KeyValueStore("s1").PublicKeysURL(testCtx(t), &KeysURLOptions{ExpiresIn: time.Hour, Prefix: "img-", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestPublicKeysAndItemsURLs(t *testing.T) {
 	}
 	checkStorageSignature(t, u.Query().Get("signature"), "s3cr3t", "WkzbQMuFYuamGv3YF", before.Add(time.Hour), time.Now().Add(time.Hour))
 
-	raw, err = c.PublicDatasetItemsURL(testCtx(t), "jane~products", &ItemsURLOptions{Format: "csv", Items: &ItemsOptions{Clean: true, Fields: []string{"a", "b"}, Limit: 5}})
+	raw, err = c.Dataset("jane~products").PublicItemsURL(testCtx(t), &ItemsURLOptions{Format: "csv", Items: &ItemsOptions{Clean: true, Fields: []string{"a", "b"}, Limit: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +99,10 @@ func TestPublicKeysAndItemsURLs(t *testing.T) {
 	if q.Get("signature") != StorageSignature("s3cr3t", "WkzbQMuFYuamGv3YF", time.Time{}) {
 		t.Errorf("items signature %q", q.Get("signature"))
 	}
-	if _, err := c.PublicDatasetItemsURL(testCtx(t), "d", &ItemsURLOptions{Format: "pdf"}); err == nil {
+	if _, err := c.Dataset("d").PublicItemsURL(testCtx(t), &ItemsURLOptions{Format: "pdf"}); err == nil {
 		t.Error("format pdf accepted")
 	}
-	if _, err := c.PublicKeysURL(testCtx(t), "s", &KeysURLOptions{ExpiresIn: -time.Second}); err == nil {
+	if _, err := c.KeyValueStore("s").PublicKeysURL(testCtx(t), &KeysURLOptions{ExpiresIn: -time.Second}); err == nil {
 		t.Error("negative expiry accepted")
 	}
 }

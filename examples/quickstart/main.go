@@ -80,7 +80,7 @@ func runOffline(ctx context.Context, count int) error {
 	defer cancel()
 
 	start := time.Now()
-	run, err := client.CallActor(ctx, srv.Username()+"~product-scraper", map[string]int{"count": count}, nil)
+	run, err := client.Actor(srv.Username()+"~product-scraper").Call(ctx, map[string]int{"count": count}, nil)
 	if err != nil {
 		return fmt.Errorf("running the Actor: %w", err)
 	}
@@ -94,7 +94,7 @@ func runOffline(ctx context.Context, count int) error {
 		byCategory  = map[string]int{}
 		categoryOrd []string
 	)
-	for p, err := range apify.DatasetItems[Product](ctx, client, run.DefaultDatasetID, nil) {
+	for p, err := range apify.Items[Product](ctx, client.Dataset(run.DefaultDatasetID), nil) {
 		if err != nil {
 			return fmt.Errorf("reading the dataset: %w", err)
 		}
@@ -180,13 +180,13 @@ func runLive(ctx context.Context, actor, input string) error {
 	defer cancel()
 
 	start := time.Now()
-	run, err := client.CallActor(ctx, strings.Replace(actor, "/", "~", 1), in, nil)
+	run, err := client.Actor(strings.Replace(actor, "/", "~", 1)).Call(ctx, in, nil)
 	if err != nil {
 		return fmt.Errorf("running %s: %w", actor, err)
 	}
 	fmt.Printf("run %s: %s in %v\n", run.ID, run.Status, time.Since(start).Round(time.Second))
 	n := 0
-	for item, err := range apify.DatasetItems[map[string]any](ctx, client, run.DefaultDatasetID, nil) {
+	for item, err := range apify.Items[map[string]any](ctx, client.Run(run.ID).Dataset(), nil) {
 		if err != nil {
 			return fmt.Errorf("reading the dataset: %w", err)
 		}

@@ -29,7 +29,7 @@ func Example_testingWithApifytest() {
 	fast := apify.DefaultRetryPolicy()
 	fast.InitialDelay, fast.MaxDelay = time.Millisecond, time.Millisecond // retry at once in tests
 	client, _ := apify.NewClient(apify.WithBaseURL(srv.URL()), apify.WithToken(srv.Token()), apify.WithRetryPolicy(fast))
-	run, err := client.CallActor(ctx, "apifytest~scraper", map[string]any{}, nil)
+	run, err := client.Actor("apifytest~scraper").Call(ctx, map[string]any{}, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -37,14 +37,14 @@ func Example_testingWithApifytest() {
 		SKU   string
 		Price int
 	}
-	for it, err := range apify.DatasetItems[item](ctx, client, run.DefaultDatasetID, nil) {
+	for it, err := range apify.Items[item](ctx, client.Dataset(run.DefaultDatasetID), nil) {
 		if err != nil {
 			panic(err)
 		}
 		fmt.Println(it.SKU, it.Price)
 	}
 
-	_, err = client.CallActor(ctx, "apifytest~missing", nil, nil)
+	_, err = client.Actor("apifytest~missing").Call(ctx, nil, nil)
 	fmt.Println(errors.Is(err, apify.ErrNotFound))
 	fmt.Println("pending faults:", srv.PendingFaults())
 	// Output:

@@ -34,7 +34,7 @@ func runClient(mode, baseURL string, n, prefetch int) (result, error) {
 		}
 		opts := &apify.ItemsOptions{Prefetch: prefetch}
 		if mode == "typed" {
-			for it, err := range apify.DatasetItems[Item](ctx, c, datasetID, opts) {
+			for it, err := range apify.Items[Item](ctx, c.Dataset(datasetID), opts) {
 				if err != nil {
 					return r, err
 				}
@@ -42,7 +42,7 @@ func runClient(mode, baseURL string, n, prefetch int) (result, error) {
 				r.Check += int64(it.ID) + int64(len(it.Reviews))
 			}
 		} else {
-			for raw, err := range apify.DatasetItems[json.RawMessage](ctx, c, datasetID, opts) {
+			for raw, err := range apify.Items[json.RawMessage](ctx, c.Dataset(datasetID), opts) {
 				if err != nil {
 					return r, err
 				}

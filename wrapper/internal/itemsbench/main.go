@@ -132,14 +132,14 @@ func drive(items, million int, latency time.Duration, runs, prefetch int) bool {
 		return rate
 	}
 	plain := row("loopback: plain net/http + encoding/json", median("plain"))
-	typed := row("loopback: DatasetItems[Item]", median("typed"))
-	raw := row("loopback: DatasetItems[json.RawMessage]", median("raw"))
+	typed := row("loopback: Items[Item]", median("typed"))
+	raw := row("loopback: Items[json.RawMessage]", median("raw"))
 	slowPlain := row(fmt.Sprintf("%v/page: plain, one page at a time", latency), measure("plain", slowURL, items))
-	slowTyped := row(fmt.Sprintf("%v/page: DatasetItems[Item]", latency), measure("typed", slowURL, items))
+	slowTyped := row(fmt.Sprintf("%v/page: Items[Item]", latency), measure("typed", slowURL, items))
 	rssTyped := measure("typed", fastURL, million)
-	row(fmt.Sprintf("loopback, %d items: DatasetItems[Item]", million), rssTyped)
+	row(fmt.Sprintf("loopback, %d items: Items[Item]", million), rssTyped)
 	rssRaw := measure("raw", fastURL, million)
-	row(fmt.Sprintf("loopback, %d items: DatasetItems[RawMessage]", million), rssRaw)
+	row(fmt.Sprintf("loopback, %d items: Items[RawMessage]", million), rssRaw)
 
 	peak := float64(max(rssTyped.MaxRSS, rssRaw.MaxRSS)) / (1 << 20)
 	checks := []struct {

@@ -1,0 +1,51 @@
+package apify
+
+import (
+	"context"
+	"iter"
+)
+
+// ScheduleClient addresses one schedule. Get it from [Client.Schedule]; it
+// does no I/O until a method is called.
+type ScheduleClient struct {
+	r resource
+}
+
+// Schedule returns the client of the schedule with the given ID or
+// "username/schedule-name".
+func (c *Client) Schedule(id string) *ScheduleClient {
+	return &ScheduleClient{r: c.newResource("schedules", "schedule", "scheduleID", id)}
+}
+
+// Get returns the schedule.
+//
+// Apify API docs: https://docs.apify.com/api/v2/schedule-get
+func (s *ScheduleClient) Get(ctx context.Context) (*Schedule, error) {
+	return getResource[Schedule](ctx, s.r)
+}
+
+// Delete deletes the schedule.
+//
+// Apify API docs: https://docs.apify.com/api/v2/schedule-delete
+func (s *ScheduleClient) Delete(ctx context.Context) error {
+	return s.r.delete(ctx)
+}
+
+// ScheduleCollectionClient addresses the user's schedules. Get it from
+// [Client.Schedules].
+type ScheduleCollectionClient struct {
+	r resource
+}
+
+// Schedules returns the client of the user's schedules.
+func (c *Client) Schedules() *ScheduleCollectionClient {
+	return &ScheduleCollectionClient{r: c.collection("schedules")}
+}
+
+// List iterates over the user's schedules. opts may be nil.
+//
+// Apify API docs: https://docs.apify.com/api/v2/schedules-get
+func (l *ScheduleCollectionClient) List(ctx context.Context, opts *ListOptions) iter.Seq2[ScheduleShort, error] {
+	w, q := opts.window()
+	return listByOffset[ScheduleShort](ctx, l.r, q, w)
+}
