@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// ExportDataset writes the items of a dataset to w in format, streamed:
+// Export writes the items of the dataset to w in format, streamed:
 // memory stays bounded by one item (json, jsonl) or a small buffer (the
 // other formats), whatever the dataset's size. It returns the number of
 // bytes written. opts may be nil.
@@ -45,25 +45,10 @@ import (
 // with its [*APIError]; a failed write to w ends it at once. After
 // ExportOptions.MaxResumes breaks in a row without progress it gives up.
 //
-// datasetID is a dataset ID or "username~dataset-name".
 // Apify API docs: https://docs.apify.com/api/v2/dataset-items-get
-func (c *Client) ExportDataset(ctx context.Context, datasetID string, w io.Writer, format ExportFormat, opts *ExportOptions) (int64, error) {
-	if c == nil {
-		return 0, errors.New("apify: nil *Client; create one with NewClient")
-	}
-	p := datasetItemsPath("datasets", datasetID, "datasetID")
-	if p.err != nil {
-		return 0, p.err
-	}
-	return c.exportItems(ctx, p.path, nil, w, format, opts)
-}
-
-// exportItems runs an export of the dataset items at path (any of the
-// dataset-items endpoints), with base added to every request's query (the
-// last-run filters).
-func (c *Client) exportItems(ctx context.Context, path string, base url.Values, w io.Writer, format ExportFormat, opts *ExportOptions) (int64, error) {
-	if ctx == nil {
-		return 0, errors.New("apify: nil context; pass context.Background() or a request context")
+func (d *DatasetClient) Export(ctx context.Context, w io.Writer, format ExportFormat, opts *ExportOptions) (int64, error) {
+	if err := d.r.check(ctx); err != nil {
+		return 0, err
 	}
 	if w == nil {
 		return 0, errors.New("apify: the io.Writer to export to is nil")
@@ -75,8 +60,7 @@ func (c *Client) exportItems(ctx context.Context, path string, base url.Values, 
 	if err != nil {
 		return 0, err
 	}
-	maps.Copy(q, base)
-	x := &exporter{c: c, path: path, query: q, format: format, opts: opts, out: &exportWriter{w: w},
+	x := &exporter{r: d.r, query: q, format: format, opts: opts, out: &exportWriter{w: w},
 		reshapes: opts.reshapes(), maxResumes: defaultMaxResumes}
 	if opts.MaxResumes > 0 {
 		x.maxResumes = opts.MaxResumes
@@ -94,8 +78,7 @@ func (c *Client) exportItems(ctx context.Context, path string, base url.Values, 
 
 // exporter is the state of one export.
 type exporter struct {
-	c          *Client
-	path       string
+	r          resource
 	query      url.Values // all but offset and limit
 	format     ExportFormat
 	opts       *ExportOptions
@@ -164,7 +147,7 @@ func (x *exporter) paged(ctx context.Context) error {
 			return err
 		}
 		got := 0 // items of this response, skipped ones included
-		err = read(&itemBudget{r: resp.Body, limit: x.c.cfg.maxBody}, func(item []byte) error {
+		err = read(&itemBudget{r: resp.Body, limit: x.r.c.cfg.maxBody}, func(item []byte) error {
 			if got++; got <= skip {
 				return nil
 			}
@@ -272,7 +255,7 @@ func (x *exporter) resume(ctx context.Context, progress bool, cause error) error
 		return fmt.Errorf("gave up after %d broken downloads in a row without progress: %w", x.breaks, cause)
 	}
 	delay := min(DefaultInitialDelay<<(x.breaks-1), 10*time.Second)
-	if err := x.c.sleep(ctx, delay); err != nil {
+	if err := x.r.c.sleep(ctx, delay); err != nil {
 		return fmt.Errorf("%w (resuming after: %w)", err, cause)
 	}
 	return nil
@@ -292,11 +275,7 @@ func (x *exporter) get(ctx context.Context, offset, limit int, whole bool) (*htt
 	if whole {
 		ctx = withAttemptTimeout(ctx, 0)
 	}
-	req, err := x.c.newRequest(ctx, http.MethodGet, x.path, q, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	return x.c.do(req)
+	return x.r.send(ctx, http.MethodGet, "items", q, nil, "")
 }
 
 // paginationCount reads the X-Apify-Pagination-Count header: the stored

@@ -33,7 +33,7 @@ const (
 // ErrExportNotResumable matches the error of an export that broke off and
 // could not be resumed because the API served different content on the
 // next request (for a format that resumes by replaying the response, see
-// [Client.ExportDataset]). The writer holds a correct prefix of the export;
+// [DatasetClient.Export]). The writer holds a correct prefix of the export;
 // start again with a fresh writer.
 var ErrExportNotResumable = errors.New("apify: the export cannot be resumed")
 

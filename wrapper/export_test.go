@@ -40,7 +40,7 @@ func exportFixture(t *testing.T, n int) (*apifytest.Server, *Client, string) {
 func exportOnce(t *testing.T, c *Client, id string, format ExportFormat, opts *ExportOptions) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	n, err := c.ExportDataset(context.Background(), id, &b, format, opts)
+	n, err := c.Dataset(id).Export(context.Background(), &b, format, opts)
 	if err != nil {
 		t.Fatalf("export %s: %v", format, err)
 	}
@@ -64,7 +64,7 @@ func TestExportJSONMatchesItems(t *testing.T) {
 			io = opts.ItemsOptions
 		}
 		io.PageSize = 0
-		for item, err := range DatasetItems[json.RawMessage](context.Background(), c, id, &io) {
+		for item, err := range Items[json.RawMessage](context.Background(), c.Dataset(id), &io) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestExportResumesAfterBrokenBodies(t *testing.T) {
 			}
 			// More faults in the middle of the export, as items arrive.
 			fw := &faultingWriter{srv: srv, at: map[int]bool{5: true, 13: true, 21: true}}
-			if _, err := c.ExportDataset(context.Background(), id, fw, tc.format, &tc.opts); err != nil {
+			if _, err := c.Dataset(id).Export(context.Background(), fw, tc.format, &tc.opts); err != nil {
 				t.Fatal(err)
 			}
 			got := fw.Bytes()
@@ -206,7 +206,7 @@ func TestExportReplayMismatch(t *testing.T) {
 	})
 	c := stub.client(t, nil)
 	var b bytes.Buffer
-	n, err := c.ExportDataset(context.Background(), "ds", &b, ExportXLSX, nil)
+	n, err := c.Dataset("ds").Export(context.Background(), &b, ExportXLSX, nil)
 	if !errors.Is(err, ErrExportNotResumable) {
 		t.Fatalf("err = %v, want ErrExportNotResumable", err)
 	}
@@ -235,7 +235,7 @@ func TestExportReplayResumes(t *testing.T) {
 		}
 	})
 	var b bytes.Buffer
-	if _, err := stub.client(t, nil).ExportDataset(context.Background(), "ds", &b, ExportXLSX, nil); err != nil {
+	if _, err := stub.client(t, nil).Dataset("ds").Export(context.Background(), &b, ExportXLSX, nil); err != nil {
 		t.Fatal(err)
 	}
 	if b.String() != body || calls != 3 {
@@ -247,7 +247,7 @@ func TestExportErrors(t *testing.T) {
 	srv, c, id := exportFixture(t, 3)
 	ctx := context.Background()
 	var b bytes.Buffer
-	_, err := c.ExportDataset(ctx, "missing", &b, ExportJSON, nil)
+	_, err := c.Dataset("missing").Export(ctx, &b, ExportJSON, nil)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing dataset: err = %v, want an *APIError matching ErrNotFound", err)
@@ -264,12 +264,12 @@ func TestExportErrors(t *testing.T) {
 		{ExportJSONL, &ExportOptions{ItemsOptions: ItemsOptions{Limit: -1}}, "the Limit -1 is negative"},
 		{ExportXML, &ExportOptions{FeedTitle: "x"}, "the FeedTitle applies to the rss format only"},
 	} {
-		_, err := c.ExportDataset(ctx, id, &b, tc.format, tc.opts)
+		_, err := c.Dataset(id).Export(ctx, &b, tc.format, tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %+v: err = %v, want it to say %q", tc.format, tc.opts, err, tc.want)
 		}
 	}
-	if _, err := c.ExportDataset(ctx, id, nil, ExportJSON, nil); err == nil {
+	if _, err := c.Dataset(id).Export(ctx, nil, ExportJSON, nil); err == nil {
 		t.Error("a nil writer was accepted")
 	}
 	if len(srv.Requests()) != 1 {
@@ -278,7 +278,7 @@ func TestExportErrors(t *testing.T) {
 
 	// A failing writer ends the export at once, without retries.
 	srv.ResetRequests()
-	_, err = c.ExportDataset(ctx, id, failingWriter{}, ExportJSONL, nil)
+	_, err = c.Dataset(id).Export(ctx, failingWriter{}, ExportJSONL, nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") || len(srv.Requests()) != 1 {
 		t.Errorf("failing writer: err = %v after %d requests, want disk full after 1", err, len(srv.Requests()))
 	}
@@ -288,7 +288,7 @@ func TestExportErrors(t *testing.T) {
 	if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", CutConnection: true}, 1000); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ExportDataset(ctx, id, &b, ExportJSON, &ExportOptions{MaxResumes: 2})
+	_, err = c.Dataset(id).Export(ctx, &b, ExportJSON, &ExportOptions{MaxResumes: 2})
 	if err == nil {
 		t.Fatal("export through a dead connection succeeded")
 	}
@@ -341,7 +341,7 @@ func TestExportBoundsItemSize(t *testing.T) {
 	for _, f := range []ExportFormat{ExportJSON, ExportJSONL} {
 		srv.ResetRequests()
 		var b bytes.Buffer
-		_, err := c.ExportDataset(context.Background(), id, &b, f, nil)
+		_, err := c.Dataset(id).Export(context.Background(), &b, f, nil)
 		if !errors.Is(err, ErrUnexpectedResponse) || len(srv.Requests()) != 1 {
 			t.Errorf("%s: err = %v after %d requests, want ErrUnexpectedResponse after 1", f, err, len(srv.Requests()))
 		}
