@@ -30,21 +30,23 @@ func isHidden(key string) bool { return strings.HasPrefix(key, "#") }
 
 // datasetJSON is the Dataset schema.
 type datasetJSON struct {
-	ID             string       `json:"id"`
-	Name           *string      `json:"name"`
-	UserID         string       `json:"userId"`
-	Username       string       `json:"username,omitempty"`
-	CreatedAt      apiTime      `json:"createdAt"`
-	ModifiedAt     apiTime      `json:"modifiedAt"`
-	AccessedAt     apiTime      `json:"accessedAt"`
-	ItemCount      int          `json:"itemCount"`
-	CleanItemCount int          `json:"cleanItemCount"`
-	ActID          *string      `json:"actId"`
-	ActRunID       *string      `json:"actRunId"`
-	ConsoleURL     string       `json:"consoleUrl,omitempty"`
-	ItemsPublicURL string       `json:"itemsPublicUrl,omitempty"`
-	GeneralAccess  string       `json:"generalAccess"`
-	Stats          datasetStats `json:"stats"`
+	ID             string  `json:"id"`
+	Name           *string `json:"name"`
+	UserID         string  `json:"userId"`
+	Username       string  `json:"username,omitempty"`
+	CreatedAt      apiTime `json:"createdAt"`
+	ModifiedAt     apiTime `json:"modifiedAt"`
+	AccessedAt     apiTime `json:"accessedAt"`
+	ItemCount      int     `json:"itemCount"`
+	CleanItemCount int     `json:"cleanItemCount"`
+	ActID          *string `json:"actId"`
+	ActRunID       *string `json:"actRunId"`
+	ConsoleURL     string  `json:"consoleUrl,omitempty"`
+	ItemsPublicURL string  `json:"itemsPublicUrl,omitempty"`
+	// URLSigningSecretKey signs public URLs; lists do not show it.
+	URLSigningSecretKey string       `json:"urlSigningSecretKey,omitempty"`
+	GeneralAccess       string       `json:"generalAccess"`
+	Stats               datasetStats `json:"stats"`
 }
 
 type datasetStats struct {
@@ -67,6 +69,7 @@ func (c *call) datasetJSON(d *dataset, list bool) datasetJSON {
 	} else {
 		j.ConsoleURL = consoleURL("datasets", d.id)
 		j.ItemsPublicURL = c.publicURL("/v2/datasets/" + d.id + "/items")
+		j.URLSigningSecretKey = c.s.signingSecret(d.id)
 	}
 	return j
 }

@@ -36,7 +36,13 @@
 //   - Actors registered as Go functions (AddActor) and tasks: runs, waitForFinish,
 //     abort, run-sync, run-sync-get-dataset-items, logs (whole and streamed),
 //     last-run endpoints and each run's default storages;
-//   - GET /v2/users/me, and bearer (or ?token=) authentication.
+//   - GET /v2/users/me, and bearer (or ?token=) authentication;
+//   - signed URLs: datasets and key-value stores have a urlSigningSecretKey,
+//     and items, keys and records answer without a token to a valid,
+//     unexpired signature made as the official clients make it;
+//   - request bodies compressed with br, gzip or deflate (Content-Encoding),
+//     as the official clients send every body of 1 KiB or more; any other
+//     coding is refused with 415 unsupported-content-encoding.
 //
 // Any other operation of the API document answers 501 with the error envelope
 // naming the operation; a path the document does not have answers 501 naming
@@ -47,8 +53,15 @@
 //   - Totals are exact at once: the real API updates totals and counts
 //     asynchronously, so they lag behind writes there.
 //   - Lists return at most 1000 items per call, as the real API does, in
-//     creation order (newest first with desc); the filters and sorting of
-//     run and Actor lists beyond status are ignored.
+//     creation order (newest first with desc). The documented filters are
+//     honoured: status, startedAfter and startedBefore of run lists, sortBy
+//     of the Actor list, ownership of storage lists (every storage is owned
+//     by the server's user, so sharedWithMe lists none). The collection
+//     filter of key listings needs a store schema, which the fake does not
+//     model: it answers 400 invalid-collection.
+//   - A bad or expired URL signature answers 403 invalid-signature; a
+//     storage's urlSigningSecretKey is derived from its ID and the server's
+//     token, so it is stable for a server.
 //   - Dataset items: formats xml, html, rss and xlsx, and the view,
 //     skipFailedPages and simplified parameters, answer 501. CSV columns are
 //     the union of the flattened keys in order of first appearance; nested

@@ -32,20 +32,22 @@ func (k *kvStore) size() int {
 
 // kvStoreJSON is the KeyValueStore schema.
 type kvStoreJSON struct {
-	ID               string       `json:"id"`
-	Name             *string      `json:"name"`
-	UserID           string       `json:"userId"`
-	Username         string       `json:"username"`
-	CreatedAt        apiTime      `json:"createdAt"`
-	ModifiedAt       apiTime      `json:"modifiedAt"`
-	AccessedAt       apiTime      `json:"accessedAt"`
-	ActID            *string      `json:"actId"`
-	ActRunID         *string      `json:"actRunId"`
-	ConsoleURL       string       `json:"consoleUrl"`
-	KeysPublicURL    string       `json:"keysPublicUrl"`
-	RecordsPublicURL string       `json:"recordsPublicUrl"`
-	GeneralAccess    string       `json:"generalAccess"`
-	Stats            kvStoreStats `json:"stats"`
+	ID               string  `json:"id"`
+	Name             *string `json:"name"`
+	UserID           string  `json:"userId"`
+	Username         string  `json:"username"`
+	CreatedAt        apiTime `json:"createdAt"`
+	ModifiedAt       apiTime `json:"modifiedAt"`
+	AccessedAt       apiTime `json:"accessedAt"`
+	ActID            *string `json:"actId"`
+	ActRunID         *string `json:"actRunId"`
+	ConsoleURL       string  `json:"consoleUrl"`
+	KeysPublicURL    string  `json:"keysPublicUrl"`
+	RecordsPublicURL string  `json:"recordsPublicUrl"`
+	// URLSigningSecretKey signs public URLs.
+	URLSigningSecretKey string       `json:"urlSigningSecretKey"`
+	GeneralAccess       string       `json:"generalAccess"`
+	Stats               kvStoreStats `json:"stats"`
 }
 
 type kvStoreStats struct {
@@ -61,10 +63,11 @@ func (c *call) kvStoreJSON(k *kvStore) kvStoreJSON {
 		ID: k.id, Name: nullable(k.name), UserID: c.s.userID, Username: c.s.cfg.username,
 		CreatedAt: apiTime(k.createdAt), ModifiedAt: apiTime(k.modifiedAt), AccessedAt: apiTime(k.accessAt),
 		ActID: nullable(k.actID), ActRunID: nullable(k.actRunID),
-		ConsoleURL:       consoleURL("key-value-stores", k.id),
-		KeysPublicURL:    c.publicURL("/v2/key-value-stores/" + k.id + "/keys"),
-		RecordsPublicURL: c.publicURL("/v2/key-value-stores/" + k.id + "/records"),
-		GeneralAccess:    "FOLLOW_USER_SETTING",
+		ConsoleURL:          consoleURL("key-value-stores", k.id),
+		KeysPublicURL:       c.publicURL("/v2/key-value-stores/" + k.id + "/keys"),
+		RecordsPublicURL:    c.publicURL("/v2/key-value-stores/" + k.id + "/records"),
+		URLSigningSecretKey: c.s.signingSecret(k.id),
+		GeneralAccess:       "FOLLOW_USER_SETTING",
 		Stats: kvStoreStats{ReadCount: k.readCount, WriteCount: k.writeCount, DeleteCount: k.deleteCount,
 			ListCount: k.lists, StorageBytes: k.size()},
 	}
@@ -133,6 +136,12 @@ func listKeys(c *call) error {
 	lim = min(lim, 1000)
 	start := c.query.Get("exclusiveStartKey")
 	prefix := c.query.Get("prefix")
+	if coll := c.query.Get("collection"); coll != "" {
+		// The document: "The key-value store need to have a schema defined
+		// for this parameter to work"; apifytest's stores have none.
+		return errorf(http.StatusBadRequest, "invalid-collection",
+			"The key-value store has no schema, so it has no collection %q (apifytest does not model key-value store schemas)", coll)
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	k, err := c.kvStore()

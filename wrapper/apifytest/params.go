@@ -133,3 +133,19 @@ func (c *call) decodeJSONBody(v any, what string) error {
 	}
 	return nil
 }
+
+// timeParam reads an ISO 8601 date-time query parameter (such as
+// 2025-09-01T00:00:00.000Z; a date alone means its midnight UTC). The zero
+// time stands for an absent parameter.
+func (c *call) timeParam(name string) (time.Time, error) {
+	v := c.query.Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, invalidParam(name, v, "use an ISO 8601 date-time in UTC, such as 2025-09-01T00:00:00.000Z")
+}

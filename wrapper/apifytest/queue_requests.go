@@ -184,6 +184,11 @@ func getRequest(c *call) error {
 }
 
 // PUT /v2/request-queues/{queueId}/requests/{requestId} — https://docs.apify.com/api/v2/request-queue-request-put
+//
+// The document's forefront parameter puts the request at the head of the
+// queue or, by default, at its end: an unhandled request moves there on
+// every update. A request the queue does not hold is added under the path's
+// ID, as Apify's own storage emulators (crawlee's memory storage) do.
 func updateRequest(c *call) error {
 	forefront, err := c.boolParam("forefront", false)
 	if err != nil {
@@ -201,11 +206,21 @@ func updateRequest(c *call) error {
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	rq, r, err := c.queueRequest()
+	rq, err := c.openQueue()
 	if err != nil {
 		return err
 	}
 	now := c.s.now()
+	r, ok := rq.requests[c.params["requestId"]]
+	if !ok {
+		reg, err := rq.insertRequest(c.params["requestId"], body, forefront)
+		if err != nil {
+			return err
+		}
+		rq.touch(now, true)
+		writeData(c.w, http.StatusOK, reg)
+		return nil
+	}
 	if err := r.checkLock(now, c.query.Get("clientKey")); err != nil {
 		return err
 	}
@@ -214,13 +229,32 @@ func updateRequest(c *call) error {
 	r.req = body
 	if r.handled() {
 		r.lockUntil, r.lockOwner = time.Time{}, ""
-	} else if forefront || wasHandled {
+	} else {
 		rq.place(r, forefront)
 	}
 	rq.writes++
 	rq.touch(now, true)
 	writeData(c.w, http.StatusOK, registrationJSON{RequestID: r.req.ID, WasAlreadyPresent: true, WasAlreadyHandled: wasHandled})
 	return nil
+}
+
+// insertRequest adds r under id, for an update of a request the queue does
+// not hold. Callers hold Server.mu.
+func (rq *requestQueue) insertRequest(id string, r requestJSON, forefront bool) (registrationJSON, error) {
+	if other, taken := rq.byKey[r.UniqueKey]; taken {
+		return registrationJSON{}, errorf(http.StatusBadRequest, "request-queue-duplicate-requests",
+			"Request %q is not in the queue and cannot be added: request %q already has the uniqueKey %q", id, other, r.UniqueKey)
+	}
+	r.ID = id
+	rq.seq++
+	qr := &queuedRequest{req: r, seq: rq.seq}
+	if !qr.handled() {
+		rq.place(qr, forefront)
+	}
+	rq.requests[id] = qr
+	rq.byKey[r.UniqueKey] = id
+	rq.writes++
+	return registrationJSON{RequestID: id, WasAlreadyPresent: false, WasAlreadyHandled: false}, nil
 }
 
 func lockedByOther(r *queuedRequest) *apiError {
@@ -492,6 +526,9 @@ func prolongLock(c *call) error {
 }
 
 // DELETE /v2/request-queues/{queueId}/requests/{requestId}/lock — https://docs.apify.com/api/v2/request-queue-request-lock-delete
+//
+// The document's forefront parameter says where the request goes "after lock
+// was removed": the head of the queue, or by default its end.
 func deleteLock(c *call) error {
 	forefront, err := c.boolParam("forefront", false)
 	if err != nil {
@@ -509,8 +546,8 @@ func deleteLock(c *call) error {
 		return err
 	}
 	r.lockUntil, r.lockOwner = time.Time{}, ""
-	if forefront {
-		rq.place(r, true)
+	if !r.handled() {
+		rq.place(r, forefront)
 	}
 	rq.touch(now, true)
 	c.w.WriteHeader(http.StatusNoContent)

@@ -28,6 +28,9 @@ type call struct {
 	params map[string]string // path parameters, plus IDs resolved by steps
 	query  url.Values
 	body   []byte
+	// signature is the signature a request without a token carries, to be
+	// verified once the storage is resolved (see checkSignature).
+	signature string
 }
 
 // route is an operation prepared for matching and dispatch.
@@ -208,6 +211,11 @@ func (rt *route) dispatch(c *call) error {
 	}
 	for _, step := range rt.steps {
 		if err := step(c); err != nil {
+			return err
+		}
+	}
+	if c.signature != "" {
+		if err := c.checkSignature(rt.canonKey); err != nil {
 			return err
 		}
 	}

@@ -180,9 +180,22 @@ func listActors(c *call) error {
 	if _, err := c.boolParam("my", false); err != nil {
 		return err
 	}
+	sortBy := c.query.Get("sortBy")
+	if sortBy != "" && sortBy != "createdAt" && sortBy != "stats.lastRunStartedAt" {
+		return invalidParam("sortBy", sortBy, "use createdAt or stats.lastRunStartedAt")
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	all := byCreation(c.s.actors, func(a *actor) time.Time { return a.createdAt })
+	if sortBy == "stats.lastRunStartedAt" {
+		last := map[string]time.Time{}
+		for _, r := range c.s.runOrder {
+			last[r.actorID] = r.startedAt
+		}
+		// Oldest last run first (never run before that), so that desc=1
+		// lists the most recently run Actors first.
+		slices.SortStableFunc(all, func(a, b *actor) int { return last[a.id].Compare(last[b.id]) })
+	}
 	render := func(a *actor) actorJSON { return c.s.actorJSON(a, true) }
 	writeData(c.w, http.StatusOK, renderPage(all, render, offset, limit, desc))
 	return nil
@@ -401,6 +414,10 @@ func listTaskRuns(c *call) error {
 	return c.listRuns(func(r *run) bool { return r.taskID == t.id })
 }
 
+// The filters are those of the document: status (one or a comma-separated
+// list), startedAfter and startedBefore (both inclusive). The document lists
+// the last two for all runs and an Actor's runs; a task's run list honours
+// them too.
 func (c *call) listRuns(keep func(*run) bool) error {
 	offset, limit, desc, err := c.listWindow()
 	if err != nil {
@@ -415,11 +432,20 @@ func (c *call) listRuns(keep func(*run) bool) error {
 			statuses = append(statuses, s)
 		}
 	}
+	after, err := c.timeParam("startedAfter")
+	if err != nil {
+		return err
+	}
+	before, err := c.timeParam("startedBefore")
+	if err != nil {
+		return err
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	var all []*run
 	for _, r := range c.s.runOrder {
-		if keep(r) && (len(statuses) == 0 || slices.Contains(statuses, r.status)) {
+		if keep(r) && (len(statuses) == 0 || slices.Contains(statuses, r.status)) &&
+			(after.IsZero() || !r.startedAt.Before(after)) && (before.IsZero() || !r.startedAt.After(before)) {
 			all = append(all, r)
 		}
 	}

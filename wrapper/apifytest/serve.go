@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/andybalholm/brotli"
 )
 
 // maxBodyBytes bounds what the server reads of a request body; the API's own
@@ -63,24 +66,29 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveAuthorized checks the token and serves the request.
 func (s *Server) serveAuthorized(w *statusWriter, r *http.Request, m matchResult, body []byte) {
+	var signature string
 	if aerr := s.authenticate(r); aerr != nil {
-		writeError(w, aerr)
-		return
+		// A signed URL works without a token (checked by the route).
+		signature = r.URL.Query().Get("signature")
+		if requestToken(r) != "" || signature == "" || m.route == nil || signable(m.route.canonKey) == "" {
+			writeError(w, aerr)
+			return
+		}
 	}
 	if len(body) > maxBodyBytes {
 		writeError(w, errorf(http.StatusRequestEntityTooLarge, "request-too-large", "The payload is larger than apifytest accepts (%d bytes)", maxBodyBytes))
 		return
 	}
-	body, err := decodeBody(r.Header.Get("Content-Encoding"), body)
-	if err != nil {
-		writeError(w, errorf(http.StatusBadRequest, "invalid-request", "The request body could not be decoded: %v", err))
+	body, derr := decodeBody(r.Header.Get("Content-Encoding"), body)
+	if derr != nil {
+		writeError(w, derr)
 		return
 	}
 	if m.route == nil {
 		writeError(w, unmatched(r.Method, r.URL.Path, m.allowed))
 		return
 	}
-	c := &call{s: s, w: w, r: r, op: m.route.op, params: m.params, query: r.URL.Query(), body: body}
+	c := &call{s: s, w: w, r: r, op: m.route.op, params: m.params, query: r.URL.Query(), body: body, signature: signature}
 	if aerr := s.safeDispatch(m.route, c); aerr != nil {
 		writeError(w, aerr)
 	}
@@ -151,23 +159,54 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 	return nil
 }
 
-// decodeBody undoes a Content-Encoding the API accepts.
-func decodeBody(encoding string, body []byte) ([]byte, error) {
-	var rd io.Reader
-	switch strings.ToLower(strings.TrimSpace(encoding)) {
-	case "", "identity":
-		return body, nil
-	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err != nil {
-			return nil, err
+// decodeBody undoes the Content-Encoding of a request body. The API accepts
+// br, gzip, deflate and identity (the official clients send br or gzip for
+// bodies of 1 KiB or more); several codings are undone in reverse order of
+// their listing, as RFC 9110 section 8.4 says. Any other coding is refused
+// with 415 unsupported-content-encoding, as the real API does.
+func decodeBody(encoding string, body []byte) ([]byte, *apiError) {
+	codings := strings.Split(encoding, ",")
+	for i := len(codings) - 1; i >= 0; i-- {
+		coding := strings.ToLower(strings.TrimSpace(codings[i]))
+		var (
+			rd  io.Reader
+			err error
+		)
+		switch coding {
+		case "", "identity":
+			continue
+		case "br":
+			rd = brotli.NewReader(bytes.NewReader(body))
+		case "gzip", "x-gzip":
+			rd, err = gzip.NewReader(bytes.NewReader(body))
+		case "deflate":
+			rd, err = zlibOrRawDeflate(body)
+		default:
+			return nil, errorf(http.StatusUnsupportedMediaType, "unsupported-content-encoding",
+				"Content-Encoding %q is not supported; use br, gzip, deflate or identity", coding)
 		}
-		rd = zr
-	case "deflate":
-		rd = flate.NewReader(bytes.NewReader(body))
-	default:
-		return nil, fmt.Errorf("content encoding %q is not supported by apifytest (use gzip or deflate)", encoding)
+		if err == nil {
+			body, err = readDecoded(rd)
+		}
+		if err != nil {
+			return nil, errorf(http.StatusBadRequest, "invalid-request", "The request body is not valid %s data: %v", coding, err)
+		}
 	}
+	return body, nil
+}
+
+// zlibOrRawDeflate reads a "deflate" body: HTTP's deflate is the zlib format
+// (RFC 9110 section 8.4.1.2), but some clients send raw deflate, which
+// servers accept too.
+func zlibOrRawDeflate(body []byte) (io.Reader, error) {
+	if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+		return zr, nil
+	}
+	return flate.NewReader(bytes.NewReader(body)), nil
+}
+
+// readDecoded reads a decompressing reader up to maxBodyBytes.
+func readDecoded(rd io.Reader) ([]byte, error) {
 	out, err := io.ReadAll(io.LimitReader(rd, maxBodyBytes+1))
 	if err != nil {
 		return nil, err

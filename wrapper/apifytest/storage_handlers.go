@@ -41,11 +41,17 @@ func (k *storageKind[T]) list(c *call) error {
 	if err != nil {
 		return err
 	}
+	// Every storage belongs to the server's user: ownedByMe lists them all,
+	// sharedWithMe none.
+	ownership := c.query.Get("ownership")
+	if ownership != "" && ownership != "ownedByMe" && ownership != "sharedWithMe" {
+		return invalidParam("ownership", ownership, "use ownedByMe or sharedWithMe")
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	var all []T
 	for _, v := range k.registry(c.s).order {
-		if v.meta().name != "" || unnamed {
+		if ownership != "sharedWithMe" && (v.meta().name != "" || unnamed) {
 			all = append(all, v)
 		}
 	}
