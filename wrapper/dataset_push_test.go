@@ -172,15 +172,15 @@ func TestPushItemsRetriesOnlyWhereSafe(t *testing.T) {
 	ctx := testCtx(t)
 	items := pushItems(2, "x")
 
-	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusInternalServerError)
+	_ = srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/datasets/*/items", Status: http.StatusInternalServerError})
 	if n, err := PushItems(ctx, c.Dataset(dsID), items, nil); !errors.Is(err, ErrServer) || n != 0 {
 		t.Errorf("after a 500: %d, %v", n, err)
 	}
-	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusTooManyRequests)
+	_ = srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/datasets/*/items", Status: http.StatusTooManyRequests})
 	if n, err := PushItems(ctx, c.Dataset(dsID), items, nil); err != nil || n != 2 {
 		t.Errorf("after a 429: %d, %v", n, err)
 	}
-	_ = srv.FailNext(http.MethodPost, "/v2/datasets/*/items", 1, http.StatusInternalServerError)
+	_ = srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/datasets/*/items", Status: http.StatusInternalServerError})
 	if n, err := PushItems(AllowUnsafeRetries(ctx), c.Dataset(dsID), items, nil); err != nil || n != 2 {
 		t.Errorf("opted in, after a 500: %d, %v", n, err)
 	}

@@ -140,7 +140,7 @@ func TestExportResumesAfterBrokenBodies(t *testing.T) {
 			srv, c, id := exportFixture(t, 60)
 			want := exportOnce(t, c, id, tc.format, &tc.opts)
 			srv.ResetRequests()
-			if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}, 3); err != nil {
+			if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true, Times: 3}); err != nil {
 				t.Fatal(err)
 			}
 			// More faults in the middle of the export, as items arrive.
@@ -285,7 +285,7 @@ func TestExportErrors(t *testing.T) {
 
 	// Breaks that never make progress end after MaxResumes.
 	srv.ResetRequests()
-	if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", CutConnection: true}, 1000); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", CutConnection: true, Times: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Dataset(id).Export(ctx, &b, ExportJSON, &ExportOptions{MaxResumes: 2})
@@ -321,7 +321,7 @@ type faultingWriter struct {
 func (f *faultingWriter) Write(p []byte) (int, error) {
 	f.writes++
 	if f.at[f.writes] {
-		if err := f.srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}, 1); err != nil {
+		if err := f.srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}); err != nil {
 			return 0, err
 		}
 		f.injected++

@@ -121,7 +121,7 @@ func TestAddRequestsRetriesServerErrors(t *testing.T) {
 	srv := apifytest.NewServer(t)
 	queueID, _ := srv.AddRequestQueue("")
 	c := fakeClient(t, srv, nil)
-	if err := srv.FailNext(http.MethodPost, "/v2/request-queues/*/requests/batch", 2, http.StatusInternalServerError); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/request-queues/*/requests/batch", Status: http.StatusInternalServerError, Times: 2}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := c.RequestQueue(queueID).AddRequests(testCtx(t), queueRequests(10), nil)

@@ -173,7 +173,7 @@ func TestRecordRetriesAndLimits(t *testing.T) {
 	}
 
 	// A body cut short is read again by GetRecord.
-	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/key-value-stores/*/records/*", TruncateBody: true}, 1); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/key-value-stores/*/records/*", TruncateBody: true}); err != nil {
 		t.Fatal(err)
 	}
 	if rec, err := c.KeyValueStore(storeID).GetRecord(ctx, "data"); err != nil || string(rec.Value) != `{"n":12345678}` {
@@ -181,7 +181,7 @@ func TestRecordRetriesAndLimits(t *testing.T) {
 	}
 
 	// PUT is idempotent: a 503 is retried, a readable body replayed.
-	if err := srv.FailNext(http.MethodPut, "/v2/key-value-stores/*/records/*", 1, http.StatusServiceUnavailable); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPut, Path: "/v2/key-value-stores/*/records/*", Status: http.StatusServiceUnavailable}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.KeyValueStore(storeID).SetRecord(ctx, "again", onlyReader{strings.NewReader("replayed")}, "text/plain"); err != nil {

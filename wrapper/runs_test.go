@@ -256,7 +256,7 @@ func TestCallActorThroughNotFoundLag(t *testing.T) {
 	// answers 404 to the first polls, the wait looks again.
 	srv := apifytest.NewServer(t)
 	actorID := addActor(t, srv, "fresh", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
-	if err := srv.FailNext(http.MethodGet, "/v2/actor-runs/*", 3, http.StatusNotFound); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/actor-runs/*", Status: http.StatusNotFound, Times: 3}); err != nil {
 		t.Fatal(err)
 	}
 	timers := &coreTimers{}
@@ -504,7 +504,7 @@ func TestChargeRunReusesOneIdempotencyKey(t *testing.T) {
 func TestStartActorNotRetriedAfterServerError(t *testing.T) {
 	srv := apifytest.NewServer(t)
 	actorID := addActor(t, srv, "once", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
-	if err := srv.FailNext(http.MethodPost, "/v2/actors/*/runs", 1, http.StatusInternalServerError); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/actors/*/runs", Status: http.StatusInternalServerError}); err != nil {
 		t.Fatal(err)
 	}
 	c := fakeClient(t, srv, nil)

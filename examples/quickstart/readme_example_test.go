@@ -23,7 +23,7 @@ func Example_testingWithApifytest() {
 		run.Logf("scraping")
 		return run.PushItems(map[string]any{"sku": "A1", "price": 5}, map[string]any{"sku": "B2", "price": 7})
 	})
-	_ = srv.FailNext(http.MethodGet, "/v2/datasets/*/items", 1, http.StatusServiceUnavailable)
+	_ = srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/datasets/*/items", Status: http.StatusServiceUnavailable})
 
 	ctx := context.Background()
 	fast := apify.DefaultRetryPolicy()

@@ -47,6 +47,15 @@ var actorNamePattern = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-z
 // by the server's user) or "username/name"; the Actor is then reachable by
 // its ID, "username~name" and "username/name" (URL-escaped).
 func (s *Server) AddActor(name string, fn ActorFunc, opts ...ActorOptions) (string, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.addActor(name, fn, opts...)
+	return v, s.fail(err)
+}
+
+// addActor is AddActor without failing the test.
+func (s *Server) addActor(name string, fn ActorFunc, opts ...ActorOptions) (string, error) {
 	if fn == nil {
 		return "", errors.New("apifytest: AddActor: nil ActorFunc")
 	}

@@ -6,10 +6,15 @@
 // needs and, if it likes, injects faults and inspects the requests it received:
 //
 //	srv := apifytest.NewServer(t)
-//	id, err := srv.AddDataset("products", map[string]any{"sku": "A1"}, map[string]any{"sku": "B2"})
+//	id, _ := srv.AddDataset("products", map[string]any{"sku": "A1"}, map[string]any{"sku": "B2"})
 //	// ... point the client under test at srv.URL() with srv.Token() ...
-//	srv.FailNext(http.MethodGet, "/v2/datasets/*/items", 1, http.StatusServiceUnavailable)
+//	srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", Status: http.StatusServiceUnavailable})
 //	for _, r := range srv.Requests() { ... }
+//
+// On a server made by NewServer the seeding methods (AddDataset, SetRecord,
+// AddActor, InjectFault...) fail the test when they fail, so their error
+// results need no checking there; a program's server (NewUnstartedServer)
+// returns the errors instead.
 //
 // Everything a server holds lives in that server: parallel tests each start
 // their own and share nothing.

@@ -69,11 +69,11 @@ func Example() {
 }
 
 // Faults make the next matching requests fail, for testing retries.
-func ExampleServer_FailNext() {
+func ExampleServer_InjectFault() {
 	srv, _ := apifytest.NewUnstartedServer()
 	srv.Start()
 	defer srv.Close()
-	if err := srv.FailNext(http.MethodGet, "/v2/users/me", 2, http.StatusServiceUnavailable); err != nil {
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/users/me", Status: http.StatusServiceUnavailable, Times: 2}); err != nil {
 		panic(err)
 	}
 	for range 3 {

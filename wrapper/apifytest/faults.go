@@ -48,6 +48,10 @@ type Fault struct {
 	// Delay waits this long on the server's clock (or until the client
 	// gives up) before the rest of the fault, or before serving the request.
 	Delay time.Duration
+
+	// Times is how many matching requests the fault hits (0 means once);
+	// it must not be negative. RandomFaults ignore it.
+	Times int
 }
 
 func (f *Fault) validate() error {
@@ -71,6 +75,8 @@ func (f *Fault) validate() error {
 		return errors.New("apifytest: a Fault sets none of Status, CutConnection, TruncateBody and Delay")
 	case f.Delay < 0, f.RetryAfter < 0:
 		return errors.New("apifytest: a Fault has a negative Delay or RetryAfter")
+	case f.Times < 0:
+		return fmt.Errorf("apifytest: Fault.Times %d is negative; use 0 or 1 for one request, n for n requests", f.Times)
 	case f.Status == 0 && (f.RetryAfter != 0 || f.ErrorType != "" || f.Message != ""):
 		return errors.New("apifytest: Fault.RetryAfter, ErrorType and Message need Status")
 	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
@@ -222,31 +228,41 @@ func (fi *faultInjector) take(method string, segs []string, opID string) (Fault,
 	return choices[fi.rnd.IntN(len(choices))], true
 }
 
-// InjectFault makes the next times requests that match f fail as f says
-// (times <= 0 means once). Faults are used in the order they were added.
-func (s *Server) InjectFault(f Fault, times int) error {
+// InjectFault makes the next f.Times requests (one if 0) that match f fail as
+// f says; a fault that does not validate is refused. Faults are used in the
+// order they were added. For example, the next two item reads answer 503:
+//
+//	srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", Status: 503, Times: 2})
+func (s *Server) InjectFault(f Fault) error {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.fail(s.injectFault(f))
+}
+
+// injectFault is InjectFault without failing the test.
+func (s *Server) injectFault(f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
-	if times <= 0 {
-		times = 1
-	}
+	times := max(f.Times, 1)
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.pending = append(s.faults.pending, &pendingFault{Fault: f, left: times})
 	return nil
 }
 
-// FailNext makes the next times requests with method (or any, if "") and a
-// path matching pattern (see Fault.Path) answer status with the API's error
-// envelope.
-func (s *Server) FailNext(method, pattern string, times, status int) error {
-	return s.InjectFault(Fault{Method: method, Path: pattern, Status: status}, times)
-}
-
 // SetRandomFaults replaces the server's random faults; a Rate of 0 turns them
 // off. The generator restarts from rf.Seed.
 func (s *Server) SetRandomFaults(rf RandomFaults) error {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.fail(s.setRandomFaults(rf))
+}
+
+// setRandomFaults is SetRandomFaults without failing the test.
+func (s *Server) setRandomFaults(rf RandomFaults) error {
 	if err := rf.validate(); err != nil {
 		return err
 	}

@@ -3,8 +3,10 @@ package apifytest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -15,8 +17,8 @@ func TestFailNext(t *testing.T) {
 	t.Parallel()
 	s, c := newTestServer(t)
 	id := must(s.AddDataset("d", map[string]int{"a": 1}))(t)
-	check(t, s.FailNext(http.MethodGet, "/v2/datasets/*/items", 2, http.StatusServiceUnavailable))
-	check(t, s.InjectFault(Fault{Operation: "dataset_items_get", Status: http.StatusTooManyRequests, RetryAfter: 1500 * time.Millisecond}, 1))
+	check(t, s.InjectFault(Fault{Method: http.MethodGet, Path: "/v2/datasets/*/items", Status: http.StatusServiceUnavailable, Times: 2}))
+	check(t, s.InjectFault(Fault{Operation: "dataset_items_get", Status: http.StatusTooManyRequests, RetryAfter: 1500 * time.Millisecond}))
 
 	// Other requests pass.
 	c.do(http.MethodGet, "/v2/datasets/"+id, nil).want(http.StatusOK)
@@ -41,17 +43,23 @@ func TestFailNext(t *testing.T) {
 		t.Errorf("faults in the log: %q", faulted)
 	}
 	// Faults come before authentication, as a proxy's would.
-	check(t, s.FailNext("", "/v2/**", 1, http.StatusBadGateway))
+	check(t, s.InjectFault(Fault{Path: "/v2/**", Status: http.StatusBadGateway}))
 	c.do(http.MethodGet, "/v2/users/me", nil, noToken(), invalid()).wantError(http.StatusBadGateway, "internal-server-error")
-	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Status: http.StatusForbidden, ErrorType: "insufficient-permissions", Message: "try again"}, 1))
+	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Status: http.StatusForbidden, ErrorType: "insufficient-permissions", Message: "try again"}))
 	if msg := c.do(http.MethodGet, "/v2/users/me", nil).wantError(http.StatusForbidden, "insufficient-permissions"); msg != "try again" {
 		t.Errorf("message %q", msg)
 	}
 }
 
+// InjectFault refuses a fault that does not validate, a negative count
+// included, as every option does; a program's server returns the error.
 func TestFaultValidation(t *testing.T) {
 	t.Parallel()
-	s := NewServer(t)
+	s, err := NewUnstartedServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	bad := []Fault{
 		{},
 		{Status: 200},
@@ -61,14 +69,58 @@ func TestFaultValidation(t *testing.T) {
 		{Path: "/v2/**/x", Status: 500},
 		{RetryAfter: time.Second, CutConnection: true},
 		{Delay: -time.Second},
+		{Status: 500, Times: -1},
 	}
 	for _, f := range bad {
-		if err := s.InjectFault(f, 1); err == nil {
+		if err := s.InjectFault(f); err == nil {
 			t.Errorf("%+v: no error", f)
 		}
 	}
 	if s.PendingFaults() != 0 {
 		t.Error("a rejected fault was kept")
+	}
+	if err := s.InjectFault(Fault{Status: 500, Times: 3}); err != nil || s.PendingFaults() != 3 {
+		t.Errorf("Times 3: err %v, %d pending", err, s.PendingFaults())
+	}
+}
+
+// recordingTB is a testing.TB that records a Fatal instead of stopping the
+// test, to test what NewServer's seeding methods do on error.
+type recordingTB struct {
+	testing.TB
+	fatal string
+}
+
+func (r *recordingTB) Helper()                   {}
+func (r *recordingTB) Cleanup(f func())          { r.TB.Cleanup(f) }
+func (r *recordingTB) Error(args ...any)         { r.TB.Error(args...) }
+func (r *recordingTB) Fatal(args ...any)         { r.fatal = fmt.Sprint(args...); runtime.Goexit() }
+func (r *recordingTB) Fatalf(f string, a ...any) { r.Fatal(fmt.Sprintf(f, a...)) }
+
+// On a server made by NewServer, a seeding method that fails fails the test
+// (its error result needs no checking).
+func TestSeedingFailsTheTest(t *testing.T) {
+	t.Parallel()
+	for name, seed := range map[string]func(s *Server){
+		"AddDataset":       func(s *Server) { _, _ = s.AddDataset("bad name!") },
+		"PushItems":        func(s *Server) { _ = s.PushItems("missing", map[string]any{}) },
+		"DatasetItems":     func(s *Server) { _, _ = s.DatasetItems("missing") },
+		"AddKeyValueStore": func(s *Server) { _, _ = s.AddKeyValueStore("-bad") },
+		"SetRecord":        func(s *Server) { _ = s.SetRecord("missing", "k", nil, "") },
+		"AddRequestQueue":  func(s *Server) { _, _ = s.AddRequestQueue("-bad") },
+		"AddActor":         func(s *Server) { _, _ = s.AddActor("a", nil) },
+		"AddTask":          func(s *Server) { _, _ = s.AddTask("missing", "t", nil) },
+		"InjectFault":      func(s *Server) { _ = s.InjectFault(Fault{Status: 500, Times: -2}) },
+		"SetRandomFaults":  func(s *Server) { _ = s.SetRandomFaults(RandomFaults{Rate: 2}) },
+	} {
+		rec := &recordingTB{TB: t}
+		s := NewServer(rec)
+		done := make(chan struct{})
+		go func() { defer close(done); seed(s) }()
+		<-done
+		if rec.fatal == "" {
+			t.Errorf("%s: a failed seeding did not fail the test", name)
+		}
 	}
 }
 
@@ -95,12 +147,12 @@ func TestCutConnectionAndTruncatedBody(t *testing.T) {
 	id := must(s.AddDataset("d", map[string]string{"a": strings.Repeat("x", 100)}))(t)
 	path := "/v2/datasets/" + id + "/items"
 
-	check(t, s.InjectFault(Fault{Path: path, CutConnection: true}, 1))
+	check(t, s.InjectFault(Fault{Path: path, CutConnection: true}))
 	if _, _, err := rawGet(t, s, path); err == nil {
 		t.Error("a cut connection gave no error")
 	}
 
-	check(t, s.InjectFault(Fault{Path: path, TruncateBody: true}, 1))
+	check(t, s.InjectFault(Fault{Path: path, TruncateBody: true}))
 	resp, body, err := rawGet(t, s, path)
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("truncated body: err %v, want unexpected EOF", err)
@@ -121,8 +173,8 @@ func TestDelayUsesTheServerClock(t *testing.T) {
 	t.Parallel()
 	clock := NewFakeClock(time.Unix(0, 0))
 	s, c := newTestServer(t, WithClock(clock))
-	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Minute}, 1))
-	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Minute, Status: 500}, 1))
+	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Minute}))
+	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Minute, Status: 500}))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -189,7 +241,7 @@ func TestCloseEndsWaits(t *testing.T) {
 	s, err := NewUnstartedServer(WithClock(clock))
 	check(t, err)
 	s.Start()
-	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Hour}, 1))
+	check(t, s.InjectFault(Fault{Path: "/v2/users/me", Delay: time.Hour}))
 	started := make(chan string, 1)
 	id := must(s.AddActor("blocker", blocker(started)))(t)
 

@@ -10,6 +10,15 @@ import (
 // AddDataset creates a dataset holding items and returns its ID. name may be
 // "" for an unnamed dataset; each item must encode as a JSON object.
 func (s *Server) AddDataset(name string, items ...any) (string, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.addDataset(name, items...)
+	return v, s.fail(err)
+}
+
+// addDataset is AddDataset without failing the test.
+func (s *Server) addDataset(name string, items ...any) (string, error) {
 	if err := checkSeedName("AddDataset", name); err != nil {
 		return "", err
 	}
@@ -29,6 +38,14 @@ func (s *Server) AddDataset(name string, items ...any) (string, error) {
 
 // PushItems appends items to the dataset with the given ID or name.
 func (s *Server) PushItems(dataset string, items ...any) error {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.fail(s.pushItems(dataset, items...))
+}
+
+// pushItems is PushItems without failing the test.
+func (s *Server) pushItems(dataset string, items ...any) error {
 	objs, size, err := toObjects(items)
 	if err != nil {
 		return err
@@ -45,6 +62,15 @@ func (s *Server) PushItems(dataset string, items ...any) error {
 
 // DatasetItems returns the items of the dataset with the given ID or name.
 func (s *Server) DatasetItems(dataset string) ([]json.RawMessage, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.datasetItems(dataset)
+	return v, s.fail(err)
+}
+
+// datasetItems is DatasetItems without failing the test.
+func (s *Server) datasetItems(dataset string) ([]json.RawMessage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.findDataset(dataset)
@@ -67,12 +93,29 @@ func (s *Server) findDataset(ref string) (*dataset, bool) { return s.datasets.fi
 
 // AddKeyValueStore creates a key-value store ("" for unnamed) and returns its ID.
 func (s *Server) AddKeyValueStore(name string) (string, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.addKeyValueStore(name)
+	return v, s.fail(err)
+}
+
+// addKeyValueStore is AddKeyValueStore without failing the test.
+func (s *Server) addKeyValueStore(name string) (string, error) {
 	return kvStoreKind.seed(s, "AddKeyValueStore", name)
 }
 
 // SetRecord stores a record in the key-value store with the given ID or name.
 // An empty contentType is stored as application/octet-stream.
 func (s *Server) SetRecord(store, key string, value []byte, contentType string) error {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.fail(s.setRecord(store, key, value, contentType))
+}
+
+// setRecord is SetRecord without failing the test.
+func (s *Server) setRecord(store, key string, value []byte, contentType string) error {
 	if err := checkRecordKey(key); err != nil {
 		return fmt.Errorf("apifytest: SetRecord: %s", err.message)
 	}
@@ -111,6 +154,15 @@ func (s *Server) findKVStore(ref string) (*kvStore, bool) { return s.stores.find
 
 // AddRequestQueue creates a request queue ("" for unnamed) and returns its ID.
 func (s *Server) AddRequestQueue(name string) (string, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.addRequestQueue(name)
+	return v, s.fail(err)
+}
+
+// addRequestQueue is AddRequestQueue without failing the test.
+func (s *Server) addRequestQueue(name string) (string, error) {
 	return queueKind.seed(s, "AddRequestQueue", name)
 }
 

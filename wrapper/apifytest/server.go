@@ -16,6 +16,9 @@ import (
 type Server struct {
 	cfg  settings
 	http *httptest.Server
+	// tb is the test of a server made by NewServer: the seeding methods
+	// fail it on error.
+	tb testing.TB
 
 	// mu guards the API state below: storages, Actors, tasks, runs and the
 	// ID generator.
@@ -42,13 +45,17 @@ type Server struct {
 }
 
 // NewServer starts a Server for the test tb and closes it when the test ends
-// (through tb.Cleanup). A bad option fails the test at once.
+// (through tb.Cleanup). A bad option fails the test at once, and so does an
+// error of a seeding method (AddDataset, SetRecord, AddActor, InjectFault...):
+// on such a server their error results need no checking. Call them from the
+// test's goroutine, as t.Fatal requires.
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := NewUnstartedServer(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	s.tb = tb
 	s.Start()
 	tb.Cleanup(func() {
 		if err := s.shutdown(); err != nil {
@@ -172,4 +179,14 @@ func (s *Server) requestContext(r *http.Request) (context.Context, context.Cance
 // API reports it.
 func (s *Server) now() time.Time {
 	return s.cfg.clock.Now().UTC().Truncate(time.Millisecond)
+}
+
+// fail fails the test of a server made by NewServer if err is not nil, and
+// returns err for the servers of programs.
+func (s *Server) fail(err error) error {
+	if err != nil && s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatal(err)
+	}
+	return err
 }

@@ -59,6 +59,15 @@ func (t *task) mergeInput(input []byte, ctype string) ([]byte, string, error) {
 // returns the task's ID. The task is reachable by its ID and by
 // "username~name".
 func (s *Server) AddTask(actorRef, name string, input any) (string, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	v, err := s.addTask(actorRef, name, input)
+	return v, s.fail(err)
+}
+
+// addTask is AddTask without failing the test.
+func (s *Server) addTask(actorRef, name string, input any) (string, error) {
 	if !actorNamePattern.MatchString(name) {
 		return "", fmt.Errorf("apifytest: AddTask: %q is not a valid task name (letters, digits and dashes, up to 63)", name)
 	}
