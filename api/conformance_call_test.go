@@ -11,14 +11,14 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/gen/genclient"
 )
 
 // confMethods indexes the ClientWithResponses methods by operation key
 // (lettersOnly of the name without WithBody/WithResponse).
 func confMethods() map[string]map[string]bool {
 	out := map[string]map[string]bool{}
-	t := reflect.TypeFor[*gen.ClientWithResponses]()
+	t := reflect.TypeFor[*genclient.ClientWithResponses]()
 	for i := range t.NumMethod() {
 		name := t.Method(i).Name
 		if !strings.HasSuffix(name, "WithResponse") {
@@ -132,7 +132,7 @@ func (d *confDoc) buildArgs(op confOperation, methods map[string]bool, optional 
 	if !methods[a.Method] {
 		return a, fmt.Errorf("no generated method %s (have %v)", a.Method, sortedKeys(methods))
 	}
-	mt, _ := reflect.TypeFor[*gen.ClientWithResponses]().MethodByName(a.Method)
+	mt, _ := reflect.TypeFor[*genclient.ClientWithResponses]().MethodByName(a.Method)
 	ft := mt.Type // receiver, ctx, ..., editors
 	i := 2
 
@@ -249,7 +249,7 @@ func encodeBody(mediaType string, v any) ([]byte, error) {
 }
 
 // call invokes the generated method and returns its typed response.
-func (a confArgs) call(ctx context.Context, c *gen.ClientWithResponses, editors ...gen.RequestEditorFn) (reflect.Value, error) {
+func (a confArgs) call(ctx context.Context, c *genclient.ClientWithResponses, editors ...genclient.RequestEditorFn) (reflect.Value, error) {
 	m := reflect.ValueOf(c).MethodByName(a.Method)
 	in := append([]reflect.Value{reflect.ValueOf(ctx)}, a.Values...)
 	for _, e := range editors {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/apifygo/apify/api/validation"
-	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/gen/genclient"
 	"github.com/apifygo/apify/spec"
 )
 
@@ -73,7 +73,7 @@ func TestConformance(t *testing.T) {
 	defer b.v.Close()
 	srv := newConfServer(b.v)
 	defer srv.Close()
-	client, err := gen.NewClientWithResponses(srv.URL, gen.WithRequestEditorFn(bearer))
+	client, err := genclient.NewClientWithResponses(srv.URL, genclient.WithRequestEditorFn(bearer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestConformance(t *testing.T) {
 // query parameter, answered with its documented success response; then with
 // only the required parameters, answered with a documented 4xx error (404,
 // else 400, else the first). It returns what did not conform.
-func checkOperation(doc, normalized *confDoc, op confOperation, methods map[string]bool, srv *confServer, client *gen.ClientWithResponses) []string {
+func checkOperation(doc, normalized *confDoc, op confOperation, methods map[string]bool, srv *confServer, client *genclient.ClientWithResponses) []string {
 	if len(methods) == 0 {
 		return []string{"no generated ClientWithResponses method"}
 	}
@@ -154,7 +154,7 @@ func checkOperation(doc, normalized *confDoc, op confOperation, methods map[stri
 // exchange calls the operation's generated method once, the server
 // answering with plan. It returns the typed response (invalid if the call
 // failed) and what went wrong with the request, the reply or the call.
-func exchange(doc *confDoc, op confOperation, methods map[string]bool, optional bool, plan confPlan, srv *confServer, client *gen.ClientWithResponses) (reflect.Value, []string) {
+func exchange(doc *confDoc, op confOperation, methods map[string]bool, optional bool, plan confPlan, srv *confServer, client *genclient.ClientWithResponses) (reflect.Value, []string) {
 	args, err := doc.buildArgs(op, methods, optional)
 	if err != nil {
 		return reflect.Value{}, []string{err.Error()}

@@ -1,12 +1,20 @@
 // Package api holds the oapi-codegen configuration and overlay that turn the
-// pinned Apify OpenAPI document into package gen.
+// pinned Apify OpenAPI document into the generated packages: gen (models,
+// enums, parameter types; what the hand-written client imports) and
+// gen/genclient (Client, ClientWithResponses, request builders and response
+// types; only users of the full generated surface import it).
 //
 // `go generate ./api/` (or `make generate`) reads the document named by
 // APIFY_OPENAPI (a path or URL), else the cached copy of the document pinned
 // in spec/apify.lock, else https://docs.apify.com/api/openapi.json; checks it
-// against the lock; normalizes it into ../build/openapi.json; and generates
-// ../gen/gen.go from that.
+// against the lock; normalizes it into ../build/openapi.json; runs
+// oapi-codegen on it twice with one configuration (models, then client); and
+// shapes the two outputs into gen/ and gen/genclient/ (spec/gogen). With
+// APIFY_GEN_CHECK set, the last step compares instead of writing
+// (`make check-generated`).
 package api
 
 //go:generate go run ../spec/cmd/apify-spec -lock ../spec/apify.lock -out ../build/openapi.json
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -o ../gen/gen.go ../build/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate types -o ../build/gen/models.go ../build/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate client -o ../build/gen/client.go ../build/openapi.json
+//go:generate go run ../spec/cmd/apify-gen -models ../build/gen/models.go -client ../build/gen/client.go -root ..

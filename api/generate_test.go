@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/gen/genclient"
 	"github.com/apifygo/apify/spec"
+	"github.com/apifygo/apify/spec/gogen"
 )
 
 const (
@@ -39,8 +40,8 @@ func readDoc(t *testing.T, path string) []byte {
 }
 
 // generateFrom runs the same pipeline as `go generate ./api/` on doc, pinned
-// by lock, and returns the generated Go source.
-func generateFrom(t *testing.T, docPath, lock string) []byte {
+// by lock, and returns the generated files.
+func generateFrom(t *testing.T, docPath, lock string) []gogen.File {
 	t.Helper()
 	dir := t.TempDir()
 	normalized := filepath.Join(dir, "openapi.json")
@@ -49,35 +50,36 @@ func generateFrom(t *testing.T, docPath, lock string) []byte {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "gen.go")
-	cmd := exec.Command(goTool(), "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen",
-		"-config", "oapi-codegen.yaml", "-o", out, normalized)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("oapi-codegen: %v\n%s", err, b)
+	outputs := map[string][]byte{}
+	for _, kind := range []string{"types", "client"} {
+		out := filepath.Join(dir, kind+".go")
+		cmd := exec.Command(goTool(), "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen",
+			"-config", "oapi-codegen.yaml", "-generate", kind, "-o", out, normalized)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("oapi-codegen -generate %s: %v\n%s", kind, err, b)
+		}
+		code, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs[kind] = code
 	}
-	code, err := os.ReadFile(out)
+	files, err := gogen.Shape(outputs["types"], outputs["client"], gogen.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return code
+	return files
 }
 
 // TestGeneratedCodeIsUpToDate regenerates gen/ from the pinned document and
-// requires the committed code to be identical.
+// requires every committed generated file to be identical, and no other.
 func TestGeneratedCodeIsUpToDate(t *testing.T) {
-	got := generateFrom(t, currentDoc, lockPath)
-	want, err := os.ReadFile("../gen/gen.go")
+	diff, err := gogen.Diff("..", generateFrom(t, currentDoc, lockPath))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) && i < len(wl); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("gen/gen.go differs from what the pinned document generates, first at line %d:\n  committed:   %s\n  regenerated: %s\nrun `make generate` and commit", i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("gen/gen.go differs in length from what the pinned document generates (%d vs %d lines); run `make generate`", len(wl), len(gl))
+	if diff != "" {
+		t.Fatalf("the generated packages are not what the pinned document generates; run `make generate` and commit:\n%s", diff)
 	}
 }
 
@@ -94,7 +96,7 @@ func TestPreviousDocumentGenerates(t *testing.T) {
 	if err := l.Write(lock); err != nil {
 		t.Fatal(err)
 	}
-	code := generateFrom(t, previousDoc, lock)
+	files := generateFrom(t, previousDoc, lock)
 
 	mod := t.TempDir()
 	gomod, err := os.ReadFile("../go.mod")
@@ -106,7 +108,11 @@ func TestPreviousDocumentGenerates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"go.mod": gomod, "go.sum": gosum, "gen/gen.go": code} {
+	tree := map[string][]byte{"go.mod": gomod, "go.sum": gosum}
+	for _, f := range files {
+		tree[f.Path] = bytes.ReplaceAll(f.Content, []byte(`"github.com/apifygo/apify/gen"`), []byte(`"example.com/evolution/gen"`))
+	}
+	for name, b := range tree {
 		p := filepath.Join(mod, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -115,7 +121,7 @@ func TestPreviousDocumentGenerates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(goTool(), "build", "./gen/")
+	cmd := exec.Command(goTool(), "build", "./gen/...")
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -150,12 +156,12 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 		t.Fatal(err)
 	}
 	methods := map[string]string{}
-	ci := reflect.TypeFor[gen.ClientInterface]()
+	ci := reflect.TypeFor[genclient.ClientInterface]()
 	for i := range ci.NumMethod() {
 		name := strings.TrimSuffix(ci.Method(i).Name, "WithBody")
 		methods[lettersOnly(name)] = name
 	}
-	cwr := reflect.TypeFor[gen.ClientWithResponsesInterface]()
+	cwr := reflect.TypeFor[genclient.ClientWithResponsesInterface]()
 	seen := map[string]bool{}
 	for _, op := range ops {
 		key := lettersOnly(op.ID)
@@ -182,28 +188,62 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 	t.Logf("%d operations, %d generated Client methods", len(ops), len(methods))
 }
 
-// TestGeneratedNames checks the naming rules users rely on.
+// TestGeneratedNames checks the naming rules users rely on, in every
+// generated file.
 func TestGeneratedNames(t *testing.T) {
-	src, err := os.ReadFile("../gen/gen.go")
-	if err != nil {
-		t.Fatal(err)
+	files := committedGenerated(t)
+	total := 0
+	for path, src := range files {
+		bad := regexp.MustCompile(`(?m)^type ([A-Za-z0-9_]+)`).FindAllSubmatch(src, -1)
+		for _, m := range bad {
+			name := string(m[1])
+			if strings.Contains(name, "_") || regexp.MustCompile(`[a-z][0-9]+$`).MatchString(name) {
+				t.Errorf("%s: exported type %s has an underscore or a numeric suffix", path, name)
+			}
+		}
+		for _, banned := range []string{"float32", "Id string", "Url string"} {
+			if bytes.Contains(src, []byte(banned)) {
+				t.Errorf("%s contains %q", path, banned)
+			}
+		}
+		lines := bytes.Count(src, []byte("\n"))
+		if lines > 40000 {
+			t.Errorf("%s has %d lines; the budget per file is 40,000", path, lines)
+		}
+		total += lines
 	}
-	if head := src[:min(len(src), 400)]; !regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`).Match(head) {
-		t.Errorf("gen/gen.go lacks the generated-code header")
+	if total > 85000 {
+		t.Errorf("the generated packages have %d lines; the budget is 85,000", total)
 	}
-	bad := regexp.MustCompile(`(?m)^type ([A-Za-z0-9_]+)`).FindAllSubmatch(src, -1)
-	for _, m := range bad {
-		name := string(m[1])
-		if strings.Contains(name, "_") || regexp.MustCompile(`[a-z][0-9]+$`).MatchString(name) {
-			t.Errorf("exported type %s has an underscore or a numeric suffix", name)
+}
+
+// committedGenerated reads the committed generated files of gen/ and its
+// subpackages (those with the generated-code header).
+func committedGenerated(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, dir := range []string{"../gen", "../gen/genclient"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".go") {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gogen.IsGenerated(b) {
+				out[filepath.Join(dir, e.Name())] = b
+			} else if e.Name() != "doc.go" {
+				t.Errorf("%s/%s lacks the generated-code header; only doc.go is written by hand", dir, e.Name())
+			}
 		}
 	}
-	for _, banned := range []string{"float32", "Id string", "Url string"} {
-		if bytes.Contains(src, []byte(banned)) {
-			t.Errorf("gen/gen.go contains %q", banned)
-		}
+	if len(out) < 4 {
+		t.Fatalf("found %d generated files in gen/", len(out))
 	}
-	if lines := bytes.Count(src, []byte("\n")); lines > 75000 {
-		t.Errorf("gen/gen.go has %d lines; the budget is 75,000", lines)
-	}
+	return out
 }

@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/gen/genclient"
 )
 
 // newGen returns a generated client talking to handler.
-func newGen(t *testing.T, handler http.HandlerFunc) *gen.ClientWithResponses {
+func newGen(t *testing.T, handler http.HandlerFunc) *genclient.ClientWithResponses {
 	t.Helper()
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	c, err := gen.NewClientWithResponses(srv.URL)
+	c, err := genclient.NewClientWithResponses(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

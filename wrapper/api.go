@@ -3,36 +3,25 @@ package apify
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/wrapper/internal/apibridge"
 )
 
-// API returns the generated client: every operation of the Apify API, sent
-// through this client's chain (auth, User-Agent, retries, per-attempt
-// timeout, logging). Generated methods return non-2xx answers as responses,
-// not errors; pass what they return to [Result] or [Check] to get
-// (*T, error) with [*APIError] and the sentinels:
-//
-//	run, err := apify.Result[gen.Run](client.API().ActorRunGetWithResponse(ctx, runID, nil))
-//
-// Transport failures come back as the error, with the URL redacted. Request
-// bodies built by the generated code are replayed on retries; for the
-// ...WithBody variants, pass a *bytes.Reader (or another reader
-// http.NewRequest can replay) to keep large bodies retryable.
-//
-// Package gen follows the API document and is not covered by this module's
-// compatibility promise; its names change when Apify's document does.
-func (c *Client) API() *gen.ClientWithResponses {
-	return c.api
-}
+func init() { apibridge.Connect = connectAPI }
 
-// newAPIClient builds the generated client on the client's base URL, sending
-// through apiDoer.
-func newAPIClient(c *Client) (*gen.ClientWithResponses, error) {
-	return gen.NewClientWithResponses(c.cfg.baseURL.String(), gen.WithHTTPClient(apiDoer{c: c}))
+// connectAPI gives package apifyapi the base URL of client and a doer that
+// sends through its chain; see [github.com/apifygo/apify/wrapper/apifyapi].
+func connectAPI(client any) (string, apibridge.Doer, error) {
+	c, ok := client.(*Client)
+	if !ok || c == nil {
+		return "", nil, errors.New("apifyapi.New: the *apify.Client is nil; create it with apify.NewClient")
+	}
+	return c.cfg.baseURL.String(), apiDoer{c: c}, nil
 }
 
 // apiDoer is the HttpRequestDoer handed to the generated client: it sends

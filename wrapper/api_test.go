@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/gen/genclient"
 )
 
 const coreRunJSON = `{"data":{"id":"run1","actId":"act1","status":"SUCCEEDED","startedAt":"2026-08-21T10:00:00.000Z","defaultDatasetId":"ds1"}}`
@@ -35,7 +36,7 @@ func TestAPIResultDecodesGeneratedOperations(t *testing.T) {
 	c := newCoreClient(t, srv, &coreTimers{})
 	ctx := context.Background()
 
-	run, err := Result[gen.Run](c.API().ActorRunGetWithResponse(ctx, "run1", nil))
+	run, err := Result[gen.Run](apiOf(c).ActorRunGetWithResponse(ctx, "run1", nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,12 +44,12 @@ func TestAPIResultDecodesGeneratedOperations(t *testing.T) {
 		t.Errorf("run = %+v", run)
 	}
 	// The generated envelope type is decoded whole.
-	env, err := Result[gen.RunResponse](c.API().ActorRunGetWithResponse(ctx, "run1", nil))
+	env, err := Result[gen.RunResponse](apiOf(c).ActorRunGetWithResponse(ctx, "run1", nil))
 	if err != nil || env.Data.ID != "run1" {
 		t.Errorf("envelope: %+v, %v", env, err)
 	}
 
-	_, err = Result[gen.Dataset](c.API().DatasetGetWithResponse(ctx, "missing"))
+	_, err = Result[gen.Dataset](apiOf(c).DatasetGetWithResponse(ctx, "missing"))
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want *APIError matching ErrNotFound", err)
@@ -57,10 +58,10 @@ func TestAPIResultDecodesGeneratedOperations(t *testing.T) {
 		t.Errorf("APIError = %+v", apiErr)
 	}
 
-	if err := Check(c.API().DatasetDeleteWithResponse(ctx, "ds1")); err != nil {
+	if err := Check(apiOf(c).DatasetDeleteWithResponse(ctx, "ds1")); err != nil {
 		t.Errorf("Check(204) = %v", err)
 	}
-	if err := Check(c.API().DatasetDeleteWithResponse(ctx, "locked")); !errors.Is(err, ErrForbidden) {
+	if err := Check(apiOf(c).DatasetDeleteWithResponse(ctx, "locked")); !errors.Is(err, ErrForbidden) {
 		t.Errorf("Check(403) = %v, want ErrForbidden", err)
 	}
 	if s.count() != 5 {
@@ -75,7 +76,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 			coreStatus(429, "3"), coreOK(coreRunJSON))
 		timers := &coreTimers{}
 		c := newCoreClient(t, srv, timers)
-		run, err := Result[gen.Run](c.API().ActorRunGetWithResponse(context.Background(), "run1", nil))
+		run, err := Result[gen.Run](apiOf(c).ActorRunGetWithResponse(context.Background(), "run1", nil))
 		if err != nil || run.ID != "run1" || s.count() != 4 {
 			t.Fatalf("got %+v, %v after %d attempts", run, err, s.count())
 		}
@@ -86,7 +87,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 	t.Run("exhausted retries report the attempt count", func(t *testing.T) {
 		_, srv := newCoreScript(t, coreStatus(500, ""))
 		c := newCoreClient(t, srv, &coreTimers{}, WithMaxRetries(2))
-		_, err := Result[gen.Run](c.API().ActorRunGetWithResponse(context.Background(), "run1", nil))
+		_, err := Result[gen.Run](apiOf(c).ActorRunGetWithResponse(context.Background(), "run1", nil))
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.Attempt != 3 || !errors.Is(err, ErrServer) {
 			t.Errorf("err = %v, want ErrServer after 3 attempts", err)
@@ -107,7 +108,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 			})
 		c := newCoreClient(t, srv, &coreTimers{})
 		input := gen.ActorsRunsPostJSONRequestBody{"startUrls": []any{"https://example.com"}}
-		_, err := Result[gen.Run](c.API().ActorsRunsPostWithResponse(context.Background(), "act1", nil, input))
+		_, err := Result[gen.Run](apiOf(c).ActorsRunsPostWithResponse(context.Background(), "act1", nil, input))
 		if !errors.Is(err, ErrServer) || s.count() != 1 {
 			t.Fatalf("err %v after %d attempts, want the 500 after 1", err, s.count())
 		}
@@ -116,7 +117,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 		bodies = nil
 		s.mu.Unlock()
 		ctx := AllowUnsafeRetries(context.Background())
-		run, err := Result[gen.Run](c.API().ActorsRunsPostWithResponse(ctx, "act1", nil, input))
+		run, err := Result[gen.Run](apiOf(c).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
 		if err != nil || run.ID != "run1" || len(bodies) != 2 || bodies[0] != bodies[1] || !strings.Contains(bodies[0], "example.com") {
 			t.Errorf("opted in: %+v, %v, bodies %q", run, err, bodies)
 		}
@@ -136,7 +137,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 			})
 		c := newCoreClient(t, srv, &coreTimers{})
 		body := io.MultiReader(bytes.NewReader([]byte("hello ")), strings.NewReader("world"))
-		err := Check(c.API().KeyValueStoreRecordPutWithBodyWithResponse(context.Background(), "store", "greeting", nil, "text/plain", body))
+		err := Check(apiOf(c).KeyValueStoreRecordPutWithBodyWithResponse(context.Background(), "store", "greeting", nil, "text/plain", body))
 		if err != nil || len(bodies) != 2 || bodies[1] != "hello world" {
 			t.Errorf("err %v, bodies %q", err, bodies)
 		}
@@ -146,7 +147,7 @@ func TestAPIGoesThroughTheRetryChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := c.API().ActorRunGetWithResponse(context.Background(), "run1", nil)
+		resp, err := apiOf(c).ActorRunGetWithResponse(context.Background(), "run1", nil)
 		if err == nil || resp != nil {
 			t.Fatalf("got %v, %v; want an error", resp, err)
 		}
@@ -164,12 +165,12 @@ type notGenerated struct{ code int }
 func (n *notGenerated) StatusCode() int { return n.code }
 
 func TestResultRejectsWhatIsNotAGeneratedResponse(t *testing.T) {
-	var nilResp *gen.ActorRunGetResponse
+	var nilResp *genclient.ActorRunGetResponse
 	cases := map[string]GeneratedResponse{
 		"nil interface":    nil,
 		"nil pointer":      nilResp,
 		"foreign type":     &notGenerated{200},
-		"no HTTP response": &gen.ActorRunGetResponse{Body: []byte(coreRunJSON)},
+		"no HTTP response": &genclient.ActorRunGetResponse{Body: []byte(coreRunJSON)},
 	}
 	for name, resp := range cases {
 		if v, err := Result[gen.Run](resp, nil); err == nil || v != nil {
@@ -181,7 +182,7 @@ func TestResultRejectsWhatIsNotAGeneratedResponse(t *testing.T) {
 		t.Errorf("generated decoding error: err = %v", err)
 	}
 	hr := &http.Response{StatusCode: 200, Status: "200 OK"}
-	if _, err := Result[gen.Run](&gen.ActorRunGetResponse{Body: []byte(`{"data":`), HTTPResponse: hr}, nil); !errors.Is(err, ErrUnexpectedResponse) {
+	if _, err := Result[gen.Run](&genclient.ActorRunGetResponse{Body: []byte(`{"data":`), HTTPResponse: hr}, nil); !errors.Is(err, ErrUnexpectedResponse) {
 		t.Errorf("undecodable body: err = %v", err)
 	}
 }
@@ -199,11 +200,25 @@ func TestAPIBrokenJSONErrorBodyIsAnAPIError(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Result[gen.Dataset](c.API().DatasetGetWithResponse(context.Background(), "d"))
+		_, err = Result[gen.Dataset](apiOf(c).DatasetGetWithResponse(context.Background(), "d"))
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !errors.Is(err, ErrNotFound) {
 			t.Errorf("body %q: got %v, want an *APIError 404 matching ErrNotFound", body, err)
 		}
 		srv.Close()
 	}
+}
+
+// apiOf is what apifyapi.New returns, for the tests of this package (which
+// cannot import apifyapi: it imports this package).
+func apiOf(c *Client) *genclient.ClientWithResponses {
+	base, doer, err := connectAPI(c)
+	if err != nil {
+		panic(err)
+	}
+	api, err := genclient.NewClientWithResponses(base, genclient.WithHTTPClient(doer))
+	if err != nil {
+		panic(err)
+	}
+	return api
 }

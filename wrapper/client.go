@@ -4,22 +4,20 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/apifygo/apify/gen"
 )
 
 // Client talks to the Apify API. Create it with [NewClient]; it is safe for
 // concurrent use. Every request — generated operations reached through
-// API() and the hand-written helpers alike — goes through one chain: bearer
-// auth, User-Agent, method-aware retries with backoff, the per-attempt
-// timeout and debug logging.
+// package [github.com/apifygo/apify/wrapper/apifyapi] and the hand-written
+// helpers alike — goes through one chain: bearer auth, User-Agent,
+// method-aware retries with backoff, the per-attempt timeout and debug
+// logging.
 //
 // Printing a Client (with %v, %+v, %#v or %s) shows its base URL and whether
 // a token is set, never the token.
 type Client struct {
 	cfg  *config
 	http *http.Client
-	api  *gen.ClientWithResponses
 }
 
 // NewClient returns a client configured by opts, or the first option error.
@@ -37,13 +35,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("apify: NewClient: %w", err)
 		}
 	}
-	c := &Client{cfg: cfg, http: buildHTTPClient(cfg)}
-	api, err := newAPIClient(c)
-	if err != nil {
-		return nil, fmt.Errorf("apify: NewClient: %w", err)
-	}
-	c.api = api
-	return c, nil
+	return &Client{cfg: cfg, http: buildHTTPClient(cfg)}, nil
 }
 
 // buildHTTPClient wraps the configured (or default) transport in the chain

@@ -61,7 +61,7 @@ func TestAuthAndUserAgentHeaders(t *testing.T) {
 	if req.Header.Get("Authorization") != "" {
 		t.Error("the caller's request was modified: it now carries the token")
 	}
-	resp, err := c.API().UsersMeGetWithResponse(context.Background())
+	resp, err := apiOf(c).UsersMeGetWithResponse(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestAuthAndUserAgentHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Result[map[string]any](anon.API().UsersMeGetWithResponse(context.Background())); err != nil {
+	if _, err := Result[map[string]any](apiOf(anon).UsersMeGetWithResponse(context.Background())); err != nil {
 		t.Fatal(err)
 	}
 	if gotAuth != "" {
@@ -111,13 +111,13 @@ func TestRedirectToOtherHostDropsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Through the generated client.
-	if _, err := Result[map[string]any](c.API().DatasetGetWithResponse(ctx, "away")); err != nil {
+	if _, err := Result[map[string]any](apiOf(c).DatasetGetWithResponse(ctx, "away")); err != nil {
 		t.Fatal(err)
 	}
 	if len(otherAuth) != 2 || otherAuth[0] != "" || otherAuth[1] != "" {
 		t.Errorf("the other host received Authorization %q", otherAuth)
 	}
-	got, err := Result[map[string]any](c.API().DatasetGetWithResponse(ctx, "moved"))
+	got, err := Result[map[string]any](apiOf(c).DatasetGetWithResponse(ctx, "moved"))
 	if err != nil || (*got)["id"] != "here" {
 		t.Fatalf("same-host redirect: %v, %v", got, err)
 	}

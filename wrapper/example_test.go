@@ -13,6 +13,7 @@ import (
 
 	"github.com/apifygo/apify/gen"
 	apify "github.com/apifygo/apify/wrapper"
+	"github.com/apifygo/apify/wrapper/apifyapi"
 )
 
 // exampleCoreAPI stands in for https://api.apify.com in the examples below:
@@ -68,7 +69,7 @@ func ExampleNewClient_invalidOption() {
 	// apify: NewClient: WithBaseURL: base URL "https://api.apify.com/v2" must not end in /v2: operation paths already start with /v2 (use "https://api.apify.com")
 }
 
-func ExampleClient_API() {
+func ExampleResult() {
 	server := exampleCoreAPI()
 	defer server.Close()
 	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(server.URL))
@@ -78,7 +79,7 @@ func ExampleClient_API() {
 	ctx := context.Background()
 
 	// Every generated operation, through the client's auth, retries and errors.
-	run, err := apify.Result[gen.Run](client.API().ActorRunGetWithResponse(ctx, "HG7ML7M8z78YcAPEB", nil))
+	run, err := apify.Result[gen.Run](apifyapi.New(client).ActorRunGetWithResponse(ctx, "HG7ML7M8z78YcAPEB", nil))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func ExampleCheck() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = apify.Check(client.API().DatasetDeleteWithResponse(context.Background(), "WkzbQMuFYuamGv3YF"))
+	err = apify.Check(apifyapi.New(client).DatasetDeleteWithResponse(context.Background(), "WkzbQMuFYuamGv3YF"))
 	fmt.Println("deleted:", err == nil)
 	// Output:
 	// deleted: true
@@ -108,7 +109,7 @@ func ExampleAPIError() {
 		log.Fatal(err)
 	}
 
-	_, err = apify.Result[gen.Run](client.API().ActorRunGetWithResponse(context.Background(), "no-such-run", nil))
+	_, err = apify.Result[gen.Run](apifyapi.New(client).ActorRunGetWithResponse(context.Background(), "no-such-run", nil))
 	if errors.Is(err, apify.ErrNotFound) {
 		fmt.Println("not found")
 	}
@@ -134,7 +135,7 @@ func ExampleAllowUnsafeRetries() {
 	// duplicate run to a failure:
 	ctx := apify.AllowUnsafeRetries(context.Background())
 	input := gen.ActorsRunsPostJSONRequestBody{"startUrls": []any{map[string]any{"url": "https://example.com"}}}
-	run, err := apify.Result[gen.Run](client.API().ActorsRunsPostWithResponse(ctx, "moJRLRc85AitArpNN", nil, input))
+	run, err := apify.Result[gen.Run](apifyapi.New(client).ActorsRunsPostWithResponse(ctx, "moJRLRc85AitArpNN", nil, input))
 	if err != nil {
 		log.Fatal(err)
 	}

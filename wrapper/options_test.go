@@ -88,9 +88,6 @@ func TestNewClientDefaults(t *testing.T) {
 	if tr, ok := base.(*http.Transport); !ok || tr.MaxIdleConnsPerHost < 2 || tr.Proxy == nil {
 		t.Errorf("default transport %T is not a tuned clone of http.DefaultTransport", base)
 	}
-	if c.API() == nil {
-		t.Error("API() is nil")
-	}
 }
 
 func TestOptionsApplyInOrder(t *testing.T) {

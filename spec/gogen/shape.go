@@ -1,0 +1,168 @@
+package gogen
+
+import (
+	"fmt"
+	"go/ast"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Options names the two generated packages.
+type Options struct {
+	// ModelsDir and ModelsImport locate the models package (package gen).
+	ModelsDir, ModelsImport string
+	// ClientDir locates the typed client package; its package name is the
+	// folder's last element.
+	ClientDir string
+}
+
+// DefaultOptions is this module's layout.
+var DefaultOptions = Options{
+	ModelsDir:    "gen",
+	ModelsImport: "github.com/apifygo/apify/gen",
+	ClientDir:    "gen/genclient",
+}
+
+// Shape turns oapi-codegen's models output and client output (both written
+// for one package) into the files of the models package and the client
+// package.
+func Shape(models, client []byte, o Options) ([]File, error) {
+	ms, err := parseSource("models.go", models)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := parseSource("client.go", client)
+	if err != nil {
+		return nil, err
+	}
+	modelNames := ms.topLevelNames()
+	for name := range cs.topLevelNames() {
+		if modelNames[name] {
+			return nil, fmt.Errorf("gogen: %s is declared by both the models and the client output", name)
+		}
+	}
+	files, err := shapeModels(ms, o)
+	if err != nil {
+		return nil, err
+	}
+	cf, err := shapeClient(cs, ms, modelNames, o)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, cf...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// shapeModels files the models by kind: enums (types with constant values and
+// their methods), params (operation parameters and request bodies), models.
+func shapeModels(ms *source, o Options) ([]File, error) {
+	enums := map[string]bool{}
+	for _, d := range ms.file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok.String() == "const" {
+			enums[declName(g)] = true
+		}
+	}
+	kinds := map[string][][]byte{}
+	for _, d := range ms.file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok.String() == "import" {
+			continue
+		}
+		name := declName(d)
+		kind := "models.go"
+		switch {
+		case enums[name]:
+			kind = "enums.go"
+		case strings.HasSuffix(name, "Params") || strings.HasSuffix(name, "RequestBody") || strings.HasSuffix(name, "JSONBody"):
+			kind = "params.go"
+		}
+		kinds[kind] = append(kinds[kind], ms.declText(d))
+	}
+	return assembleKinds(o.ModelsDir, path.Base(o.ModelsImport), ms.generator(), ms.imports(), kinds)
+}
+
+func assembleKinds(dir, pkg, generator string, imports map[string]string, kinds map[string][][]byte) ([]File, error) {
+	var files []File
+	for name, parts := range kinds {
+		f, err := assemble(path.Join(dir, name), pkg, generator, imports, parts)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// shapeClient qualifies the client's references to models, files the client
+// by kind (client: Client and request builders; responses: the
+// ClientWithResponses layer and response types) and adds the payload methods.
+func shapeClient(cs, ms *source, modelNames map[string]bool, o Options) ([]File, error) {
+	models := path.Base(o.ModelsImport)
+	qualified, err := qualify(cs, modelNames, models)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := parseSource("client.go", qualified)
+	if err != nil {
+		return nil, err
+	}
+	responses := responseTypes(qs)
+	kinds := map[string][][]byte{}
+	for _, d := range qs.file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok.String() == "import" {
+			continue
+		}
+		name := declName(d)
+		kind := "client.go"
+		if f, ok := d.(*ast.FuncDecl); ok && f.Recv == nil && strings.HasPrefix(name, "Parse") ||
+			responses[name] || strings.HasPrefix(name, "ClientWithResponses") || name == "NewClientWithResponses" {
+			kind = "responses.go"
+		}
+		kinds[kind] = append(kinds[kind], qs.declText(d))
+	}
+	payload, err := payloadMethods(qs, ms, modelNames, models)
+	if err != nil {
+		return nil, err
+	}
+	kinds["payload.go"] = payload
+	imports := qs.imports()
+	imports[models] = fmt.Sprintf("%q", o.ModelsImport)
+	imports["errors"] = `"errors"`
+	imports["fmt"] = `"fmt"`
+	imports["http"] = `"net/http"`
+	return assembleKinds(o.ClientDir, path.Base(o.ClientDir), cs.generator(), imports, kinds)
+}
+
+// responseTypes lists the generated response types: structs with an
+// HTTPResponse field.
+func responseTypes(s *source) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range s.file.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, sp := range g.Specs {
+			ts, ok := sp.(*ast.TypeSpec)
+			if !ok {
+				continue
+			}
+			if st, ok := ts.Type.(*ast.StructType); ok && fieldNamed(st, "HTTPResponse") != nil {
+				out[ts.Name.Name] = true
+			}
+		}
+	}
+	return out
+}
+
+func fieldNamed(st *ast.StructType, name string) *ast.Field {
+	for _, f := range st.Fields.List {
+		for _, n := range f.Names {
+			if n.Name == name {
+				return f
+			}
+		}
+	}
+	return nil
+}
