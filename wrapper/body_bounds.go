@@ -55,7 +55,7 @@ func bodyTooLarge(status string, limit int64, start []byte) error {
 
 // boundErrorBody replaces the body of a non-2xx answer with its first
 // maxErrorBody bytes, read into memory, so that nothing downstream (the
-// generated parser, a caller of API()) holds more of it. The status and
+// generated parser, a caller of apifyapi) holds more of it. The status and
 // headers are kept; ContentLength becomes the excerpt's length.
 func boundErrorBody(resp *http.Response) {
 	body := readErrorBody(resp.Body)

@@ -8,7 +8,7 @@ import (
 
 // Context keys carrying per-call settings from the caller (or from the
 // hand-written methods of this package) down to the retry transport. They
-// travel in the request's context so that calls made through API() and
+// travel in the request's context so that calls made through apifyapi and
 // through the internal request path see the same settings.
 type (
 	unsafeRetriesKey  struct{}
@@ -25,7 +25,7 @@ type (
 // cheaper than a failure:
 //
 //	ctx = apify.AllowUnsafeRetries(ctx)
-//	resp, err := client.API().ActorRunsPostWithResponse(ctx, actorID, params, body)
+//	resp, err := api.ActorRunsPostWithResponse(ctx, actorID, params, body)
 //
 // Without it (and without [RetryPolicy].RetryNonIdempotent), such requests are
 // retried only after a 429 answer or a failure to connect, where the server
@@ -69,7 +69,7 @@ func withBufferedBody(ctx context.Context) context.Context {
 }
 
 // withJSONBody is withBufferedBody for callers that decode the body as JSON
-// (doJSON, API()): a body labelled JSON that is not one valid JSON value is
+// (doJSON, apifyapi): a body labelled JSON that is not one valid JSON value is
 // also retried, as a truncated one.
 func withJSONBody(ctx context.Context) context.Context {
 	if ctx == nil {

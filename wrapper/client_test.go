@@ -73,7 +73,7 @@ func TestAuthAndUserAgentHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Result[map[string]any](apiOf(anon).UsersMeGetWithResponse(context.Background())); err != nil {
+	if _, err := Result(apiOf(anon).UsersMeGetWithResponse(context.Background())); err != nil {
 		t.Fatal(err)
 	}
 	if gotAuth != "" {
@@ -111,14 +111,14 @@ func TestRedirectToOtherHostDropsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Through the generated client.
-	if _, err := Result[map[string]any](apiOf(c).DatasetGetWithResponse(ctx, "away")); err != nil {
+	if _, err := Result(apiOf(c).DatasetGetWithResponse(ctx, "away")); err != nil {
 		t.Fatal(err)
 	}
 	if len(otherAuth) != 2 || otherAuth[0] != "" || otherAuth[1] != "" {
 		t.Errorf("the other host received Authorization %q", otherAuth)
 	}
-	got, err := Result[map[string]any](apiOf(c).DatasetGetWithResponse(ctx, "moved"))
-	if err != nil || (*got)["id"] != "here" {
+	got, err := Result(apiOf(c).DatasetGetWithResponse(ctx, "moved"))
+	if err != nil || got.ID != "here" {
 		t.Fatalf("same-host redirect: %v, %v", got, err)
 	}
 	if sameHostAuth != "Bearer "+coreTestToken {

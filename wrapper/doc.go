@@ -8,14 +8,16 @@
 // [WithMaxRetries] and [WithRetryPolicy], [WithTimeout] and [WithLogger].
 // The client never reads the environment unless an option asks it to.
 //
-// Every one of the API's operations is reachable through [Client.API], the
-// generated client of package github.com/apifygo/apify/gen, sending through
-// the same chain as the hand-written helpers: bearer auth, User-Agent,
-// retries, per-attempt timeout and logging. [Result] turns a generated
-// response into (*T, error), unwrapping Apify's {"data": ...} envelope and
-// turning non-2xx answers into [*APIError]:
+// Every one of the API's operations is reachable through the generated client
+// of package github.com/apifygo/apify/gen/genclient: apifyapi.New(client)
+// (package github.com/apifygo/apify/wrapper/apifyapi) returns it sending
+// through this client's chain: bearer auth, User-Agent, retries, per-attempt
+// timeout, logging and response limits. It is a separate import so that
+// programs that do not need it do not compile it. [Result] turns a generated
+// response into (*T, error), T inferred from the operation, and non-2xx
+// answers into [*APIError]:
 //
-//	run, err := apify.Result[gen.Run](client.API().ActorRunGetWithResponse(ctx, runID, nil))
+//	run, err := apify.Result(apifyapi.New(client).ActorRunGetWithResponse(ctx, runID, nil))
 //	if errors.Is(err, apify.ErrNotFound) { ... }
 //
 // # Errors
@@ -54,7 +56,7 @@
 //	    uniqueKey.
 //	(2) per call with AllowUnsafeRetries(ctx), per client with
 //	    RetryPolicy.RetryNonIdempotent.
-//	(3) calls that decode JSON: API() and the JSON helpers. Streams (dataset
+//	(3) calls that decode JSON: apifyapi and the JSON helpers. Streams (dataset
 //	    items, logs) are never buffered; their iterators resume on their own.
 //
 // Waits grow exponentially with jitter: before retry k (k = 0, 1, ...) the

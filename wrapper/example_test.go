@@ -79,7 +79,7 @@ func ExampleResult() {
 	ctx := context.Background()
 
 	// Every generated operation, through the client's auth, retries and errors.
-	run, err := apify.Result[gen.Run](apifyapi.New(client).ActorRunGetWithResponse(ctx, "HG7ML7M8z78YcAPEB", nil))
+	run, err := apify.Result(apifyapi.New(client).ActorRunGetWithResponse(ctx, "HG7ML7M8z78YcAPEB", nil))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func ExampleAPIError() {
 		log.Fatal(err)
 	}
 
-	_, err = apify.Result[gen.Run](apifyapi.New(client).ActorRunGetWithResponse(context.Background(), "no-such-run", nil))
+	_, err = apify.Result(apifyapi.New(client).ActorRunGetWithResponse(context.Background(), "no-such-run", nil))
 	if errors.Is(err, apify.ErrNotFound) {
 		fmt.Println("not found")
 	}
@@ -135,7 +135,7 @@ func ExampleAllowUnsafeRetries() {
 	// duplicate run to a failure:
 	ctx := apify.AllowUnsafeRetries(context.Background())
 	input := gen.ActorsRunsPostJSONRequestBody{"startUrls": []any{map[string]any{"url": "https://example.com"}}}
-	run, err := apify.Result[gen.Run](apifyapi.New(client).ActorsRunsPostWithResponse(ctx, "moJRLRc85AitArpNN", nil, input))
+	run, err := apify.Result(apifyapi.New(client).ActorsRunsPostWithResponse(ctx, "moJRLRc85AitArpNN", nil, input))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -68,14 +68,14 @@ func TestHostileHugeErrorBodyThroughAPIIsBounded(t *testing.T) {
 		_, _ = w.Write([]byte(page))
 	})
 	c := api.client(t, nil)
-	resp, err := c.API().ActorRunGetWithResponse(testCtx(t), "r1", nil)
+	resp, err := apiOf(c).ActorRunGetWithResponse(testCtx(t), "r1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if resp.StatusCode() != 404 || len(resp.Body) > maxErrorBody {
 		t.Fatalf("status %d, body of %d bytes; want 404 and at most %d bytes", resp.StatusCode(), len(resp.Body), maxErrorBody)
 	}
-	_, err = Result[gen.Run](resp, nil)
+	_, err = Result(resp, nil)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !strings.Contains(apiErr.Message, "proxy says no") {
 		t.Fatalf("err = %v, want a 404 *APIError quoting the page", err)
@@ -94,7 +94,7 @@ func TestHostileHugeSuccessBodyIsBounded(t *testing.T) {
 	if !errors.Is(err, ErrUnexpectedResponse) || !strings.Contains(err.Error(), "200 OK") || !strings.Contains(err.Error(), "4096 bytes") {
 		t.Fatalf("GetRun: err = %v, want ErrUnexpectedResponse naming the status and the bound", err)
 	}
-	_, err = Result[gen.Run](c.API().ActorRunGetWithResponse(testCtx(t), "r1", nil))
+	_, err = Result(apiOf(c).ActorRunGetWithResponse(testCtx(t), "r1", nil))
 	if !errors.Is(err, ErrUnexpectedResponse) {
 		t.Fatalf("API(): err = %v, want ErrUnexpectedResponse", err)
 	}
@@ -194,7 +194,7 @@ func TestHostileEnvelopeWithExtraMembers(t *testing.T) {
 	if !errors.Is(err, ErrUnexpectedResponse) || run != nil {
 		t.Fatalf("GetRun of an answer without data: %+v, %v; want ErrUnexpectedResponse", run, err)
 	}
-	_, err = Result[gen.Run](c.API().ActorRunGetWithResponse(testCtx(t), "r2", nil))
+	_, err = Result(apiOf(c).ActorRunGetWithResponse(testCtx(t), "r2", nil))
 	if !errors.Is(err, ErrUnexpectedResponse) {
 		t.Fatalf("Result of an answer without data: %v; want ErrUnexpectedResponse", err)
 	}

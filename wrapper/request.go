@@ -12,7 +12,7 @@ package apify
 //     replayed on retries, other readers are buffered up to 10 MiB (larger
 //     ones are sent once, never retried). contentType is set when non-empty.
 //
-//   - c.do(req) sends req through the same chain as API(): auth,
+//   - c.do(req) sends req through the same chain as apifyapi: auth,
 //     User-Agent, retries per the method-aware policy, per-attempt timeout,
 //     debug logging. A 2xx answer is returned with its body open and
 //     streaming (the caller closes it). A non-2xx answer becomes
@@ -36,7 +36,7 @@ package apify
 //   - withAttemptTimeout(ctx, d): override the per-attempt timeout for one
 //     call; 0 disables it (long log streams).
 //   - withBufferedBody(ctx): read the 2xx body inside the attempt (doJSON and
-//     API() set it; streaming callers must not).
+//     apifyapi set it; streaming callers must not).
 
 import (
 	"bytes"

@@ -91,7 +91,7 @@ func TestDoneWhenScenario(t *testing.T) {
 
 	// 1. A GET through 429 (Retry-After: 7), 503, a cut connection and 500 succeeds.
 	inject("GET /v2/actor-runs/run1", "429 7", "503", "cut", "500")
-	run, err := Result[gen.Run](apiOf(client).ActorRunGetWithResponse(ctx, "run1", nil))
+	run, err := Result(apiOf(client).ActorRunGetWithResponse(ctx, "run1", nil))
 	show(err)
 	if err != nil || run.ID != "run1" || count("GET /v2/actor-runs/run1") != 5 {
 		t.Fatalf("GET run: %+v, %v after %d attempts", run, err, count("GET /v2/actor-runs/run1"))
@@ -103,7 +103,7 @@ func TestDoneWhenScenario(t *testing.T) {
 
 	// 2. Persistent 503: the last answer after 1+4 attempts, as *APIError.
 	inject("GET /v2/actor-runs/run1", "503", "503", "503", "503", "503", "503")
-	_, err = Result[gen.Run](apiOf(client).ActorRunGetWithResponse(ctx, "run1", nil))
+	_, err = Result(apiOf(client).ActorRunGetWithResponse(ctx, "run1", nil))
 	show(err)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempt != 5 || !errors.Is(err, ErrServer) ||
@@ -114,14 +114,14 @@ func TestDoneWhenScenario(t *testing.T) {
 	// 3. Starting a run: a 503 is not retried (no duplicate run)...
 	input := gen.ActorsRunsPostJSONRequestBody{"query": "shoes"}
 	inject("POST /v2/actors/act1/runs", "503")
-	_, err = Result[gen.Run](apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
+	_, err = Result(apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
 	show(err)
 	if !errors.Is(err, ErrServer) || count("POST /v2/actors/act1/runs") != 1 {
 		t.Errorf("POST after 503: %v after %d attempts, want the 503 after 1", err, count("POST /v2/actors/act1/runs"))
 	}
 	// ...nor a connection cut once the request was sent...
 	inject("POST /v2/actors/act1/runs", "cut")
-	_, err = Result[gen.Run](apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
+	_, err = Result(apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
 	show(err)
 	if err == nil || !strings.Contains(err.Error(), "not retried") || count("POST /v2/actors/act1/runs") != 1 {
 		t.Errorf("POST after cut: %v after %d attempts", err, count("POST /v2/actors/act1/runs"))
@@ -130,7 +130,7 @@ func TestDoneWhenScenario(t *testing.T) {
 	at := time.Now().Add(12 * time.Second).UTC().Format(http.TimeFormat)
 	inject("POST /v2/actors/act1/runs", "429 "+at)
 	before := len(timers.recorded())
-	run, err = Result[gen.Run](apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
+	run, err = Result(apiOf(client).ActorsRunsPostWithResponse(ctx, "act1", nil, input))
 	show(err)
 	if err != nil || run.ID != "run1" || count("POST /v2/actors/act1/runs") != 2 || runsMade != 1 {
 		t.Errorf("POST after 429: %+v, %v after %d attempts, %d runs made", run, err, count("POST /v2/actors/act1/runs"), runsMade)
@@ -140,12 +140,12 @@ func TestDoneWhenScenario(t *testing.T) {
 	}
 
 	// 4. Sentinels for answers that are not retried.
-	_, err = Result[gen.Dataset](apiOf(client).DatasetGetWithResponse(ctx, "nope"))
+	_, err = Result(apiOf(client).DatasetGetWithResponse(ctx, "nope"))
 	show(err)
 	if !errors.Is(err, ErrNotFound) || count("GET /v2/datasets/nope") != 1 {
 		t.Errorf("404: %v", err)
 	}
-	_, err = Result[map[string]any](apiOf(client).UsersMeGetWithResponse(ctx))
+	_, err = Result(apiOf(client).UsersMeGetWithResponse(ctx))
 	show(err)
 	if !errors.Is(err, ErrUnauthorized) || !errors.As(err, &apiErr) || apiErr.Type != "token-not-valid" {
 		t.Errorf("401: %v", err)
