@@ -58,10 +58,18 @@ func (a *ActorClient) Start(ctx context.Context, input any, opts *RunOptions) (*
 // nil error when the run SUCCEEDED; for any other final status (FAILED,
 // TIMED-OUT, ABORTED) it returns the run and a [*RunFailedError] (matching
 // [ErrRunFailed]). When ctx ends first, it returns the run as last seen and
-// an error wrapping ctx.Err(); the run goes on.
+// an error wrapping ctx.Err(); the run goes on, unless opts.AbortOnCancel
+// asks to abort it. opts may be nil; with opts.Log or opts.Logger the run's
+// log is forwarded while it runs, and with opts.Logger or opts.OnStatus its
+// status changes are reported, as the JS and Python clients do:
+//
+//	run, err := client.Actor("jane/scraper").Call(ctx, input, &apify.CallOptions{
+//		Logger:        slog.Default(), // the run's log and status, line by line
+//		AbortOnCancel: true,           // Ctrl-C stops the run too
+//	})
 //
 // Apify API docs: https://docs.apify.com/api/v2/actors-runs-post
-func (a *ActorClient) Call(ctx context.Context, input any, opts *RunOptions) (*Run, error) {
+func (a *ActorClient) Call(ctx context.Context, input any, opts *CallOptions) (*Run, error) {
 	return a.x.call(ctx, input, opts)
 }
 

@@ -71,7 +71,9 @@ func ExampleActorClient_Call() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	run, err := client.Actor("jane/product-scraper").Call(ctx, map[string]any{"limit": 10}, &apify.RunOptions{RunSettings: apify.RunSettings{MemoryMB: 1024}})
+	opts := &apify.CallOptions{AbortOnCancel: true} // stop the run if ctx ends first
+	opts.MemoryMB = 1024                            // run settings are promoted from RunOptions
+	run, err := client.Actor("jane/product-scraper").Call(ctx, map[string]any{"limit": 10}, opts)
 	if err != nil {
 		log.Fatal(err) // a FAILED, TIMED-OUT or ABORTED run is an *apify.RunFailedError
 	}

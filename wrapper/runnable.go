@@ -39,29 +39,6 @@ func (x runnable) start(ctx context.Context, input any, opts *RunOptions) (*Run,
 	return callResource[Run](ctx, x.r, http.MethodPost, "runs", q, bodyReader(body), ctype)
 }
 
-func (x runnable) call(ctx context.Context, input any, opts *RunOptions) (*Run, error) {
-	var start RunOptions
-	if opts != nil {
-		start = *opts
-	}
-	start.WaitForFinish = 0 // the wait below long-polls anyway
-	run, err := x.start(ctx, input, &start)
-	if err != nil {
-		return nil, err
-	}
-	final, err := x.r.c.Run(run.ID).Wait(ctx, nil)
-	if err != nil {
-		if final == nil {
-			final = run
-		}
-		return final, err
-	}
-	if final.Status != RunSucceeded {
-		return final, &RunFailedError{Run: final}
-	}
-	return final, nil
-}
-
 // lastRun is the client of the last run, filtered by opts.
 func (x runnable) lastRun(opts []*LastRunOptions) *RunClient {
 	r := x.r.child("the last run of "+x.r.desc, "runs", "last")

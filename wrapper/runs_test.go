@@ -121,7 +121,7 @@ func TestStartActorRawInput(t *testing.T) {
 		}{7}, "", `{"x":7}`, "application/json"},
 	}
 	for _, tc := range cases {
-		if _, err := c.Actor(actorID).Call(ctx, tc.input, &RunOptions{ContentType: tc.ctype}); err != nil {
+		if _, err := c.Actor(actorID).Call(ctx, tc.input, &CallOptions{RunOptions: RunOptions{ContentType: tc.ctype}}); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		g := <-inputs

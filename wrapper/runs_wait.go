@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -18,6 +15,24 @@ type WaitOptions struct {
 	// moment. 0 means 3 s; a negative value turns the grace off. It applies
 	// only until the run has been seen once.
 	NotFoundGrace time.Duration
+	// AbortOnCancel aborts the run when ctx ends before it finishes,
+	// instead of leaving it running (and billing), as
+	// CallOptions.AbortOnCancel does.
+	AbortOnCancel bool
+	// AbortWait bounds how long, after ctx ended, AbortOnCancel waits for
+	// the run to stop after a graceful abort; a run still going then is
+	// aborted at once. 0 means 30 s.
+	AbortWait time.Duration
+}
+
+func (o *WaitOptions) validate() error {
+	if o.AbortWait < 0 {
+		return fmt.Errorf("apify: invalid WaitOptions: the AbortWait %v is negative (0 means 30s)", o.AbortWait)
+	}
+	if o.AbortWait != 0 && !o.AbortOnCancel {
+		return errors.New("apify: invalid WaitOptions: the AbortWait applies only with AbortOnCancel")
+	}
+	return nil
 }
 
 const (
@@ -38,7 +53,8 @@ const (
 // with a nil error; check run.Status (or use [ActorClient.Call], which turns
 // a failure into a [*RunFailedError]). When ctx ends first, Wait returns the
 // run as last seen (nil if never seen) and an error that wraps ctx.Err() and
-// says the run is still going. A run the API does not know is looked for
+// says the run is still going, unless opts.AbortOnCancel asks to abort it
+// (see [CallOptions]). A run the API does not know is looked for
 // again for a short while (see [WaitOptions]), since a run just started may
 // not be visible at once; after that, the [ErrNotFound] error is returned.
 //
@@ -48,48 +64,19 @@ func (rc *RunClient) Wait(ctx context.Context, opts *WaitOptions) (*Run, error) 
 	if err != nil {
 		return nil, err
 	}
-	runID := rc.id
-	grace := defaultNotFoundGrace
-	if opts != nil && opts.NotFoundGrace != 0 {
-		grace = max(opts.NotFoundGrace, 0)
+	var o WaitOptions
+	if opts != nil {
+		o = *opts
 	}
-	notFoundTries := int(grace / notFoundDelay)
-
-	var last *Run
-	for {
-		wait := maxWaitForFinish
-		if deadline, ok := ctx.Deadline(); ok {
-			// Ask the server to answer a little before ctx ends, so the
-			// caller gets the latest state rather than a cut request.
-			wait = min(wait, time.Until(deadline)-time.Second)
-		}
-		wait = max(wait, 0).Truncate(time.Second)
-		q := url.Values{"waitForFinish": {strconv.Itoa(int(wait / time.Second))}}
-		began := time.Now()
-		run, err := callResource[Run](rc.r.c.longPoll(ctx, wait), rc.r, http.MethodGet, "", q, nil, "")
-		switch {
-		case err == nil:
-		case ctx.Err() != nil:
-			return last, stillRunning(runID, last, ctx.Err())
-		case last == nil && notFoundTries > 0 && errors.Is(err, ErrNotFound):
-			notFoundTries--
-			if serr := rc.r.c.sleep(ctx, notFoundDelay); serr != nil {
-				return nil, fmt.Errorf("apify: run %s was not found while waiting for it: %w", runID, serr)
-			}
-			continue
-		default:
-			return last, err
-		}
-		last = run
-		if Finished(run.Status) {
-			return run, nil
-		}
-		if time.Since(began) < minPollInterval {
-			if serr := rc.r.c.sleep(ctx, minPollInterval); serr != nil {
-				return last, stillRunning(runID, last, serr)
-			}
-		}
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
+	p := &runPoll{r: rc.r, runID: rc.id, grace: notFoundGrace(o.NotFoundGrace), every: maxWaitForFinish}
+	run, err := p.wait(ctx, nil)
+	if err != nil && o.AbortOnCancel && ctx.Err() != nil {
+		return rc.abortAfterCancel(ctx, run, o.AbortWait, err)
+	}
+	return run, err
 }
 
 // stillRunning is the error of a wait that ctx ended.

@@ -47,7 +47,7 @@ func (t *TaskClient) Start(ctx context.Context, input any, opts *RunOptions) (*R
 // [ActorClient.Call].
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-task-runs-post
-func (t *TaskClient) Call(ctx context.Context, input any, opts *RunOptions) (*Run, error) {
+func (t *TaskClient) Call(ctx context.Context, input any, opts *CallOptions) (*Run, error) {
 	return t.x.call(ctx, input, opts)
 }
 
