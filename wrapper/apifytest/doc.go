@@ -19,6 +19,15 @@
 // Everything a server holds lives in that server: parallel tests each start
 // their own and share nothing.
 //
+// # A server you can run
+//
+// The command github.com/apifygo/apify/wrapper/apifytest/cmd/apifytest
+// serves the fake on an address, seeded from a file, for programs in any
+// language: the official JavaScript and Python clients, the Apify SDKs with
+// their crawlers (APIFY_API_BASE_URL and APIFY_TOKEN), and SDK Actors run
+// "on the platform" (its -actor-env flag prints a run's environment). See
+// its documentation.
+//
 // # What it implements
 //
 // Responses use the real API's envelopes ({"data": ...}, {"error": {"type",
