@@ -135,6 +135,10 @@ func TestExportResumesAfterBrokenBodies(t *testing.T) {
 		{"jsonl reshaped", ExportJSONL, ExportOptions{ItemsOptions: ItemsOptions{PageSize: 8, SkipEmpty: true, Limit: 25}}},
 		{"csv", ExportCSV, ExportOptions{}},
 		{"csv filtered", ExportCSV, ExportOptions{ItemsOptions: ItemsOptions{Clean: true, Fields: []string{"n", "text"}}, Delimiter: ';'}},
+		{"xml", ExportXML, ExportOptions{XMLRoot: "rows", XMLRow: "row"}},
+		{"html", ExportHTML, ExportOptions{ItemsOptions: ItemsOptions{Desc: true}}},
+		{"rss", ExportRSS, ExportOptions{FeedTitle: "Items"}},
+		{"xlsx", ExportXLSX, ExportOptions{ItemsOptions: ItemsOptions{Offset: 10, Limit: 20}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, c, id := exportFixture(t, 60)

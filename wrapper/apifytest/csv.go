@@ -7,12 +7,31 @@ import (
 	"strings"
 )
 
-// writeCSV renders items as CSV: one column per leaf key (nested keys joined
-// with "/", array elements numbered), in order of first appearance.
+// writeCSV renders items as CSV: the columns of itemTable.
 func writeCSV(w io.Writer, items []object, delimiter rune, skipHeader bool) error {
-	var columns []string
+	columns, rows := itemTable(items)
+	cw := csv.NewWriter(w)
+	cw.Comma = delimiter
+	if !skipHeader && len(columns) > 0 {
+		if err := cw.Write(columns); err != nil {
+			return err
+		}
+	}
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// itemTable lays items out as the API's tables (csv, html, xlsx) do: one
+// column per leaf key (nested keys joined with "/", array elements
+// numbered), in order of first appearance, and one row per item.
+func itemTable(items []object) (columns []string, rows [][]string) {
 	seen := map[string]bool{}
-	rows := make([]map[string]string, 0, len(items))
+	cells := make([]map[string]string, 0, len(items))
 	for _, it := range items {
 		row := map[string]string{}
 		for _, f := range it {
@@ -24,26 +43,16 @@ func writeCSV(w io.Writer, items []object, delimiter rune, skipHeader bool) erro
 				row[leaf.key] = csvCell(leaf.val)
 			}
 		}
-		rows = append(rows, row)
+		cells = append(cells, row)
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = delimiter
-	if !skipHeader && len(columns) > 0 {
-		if err := cw.Write(columns); err != nil {
-			return err
+	rows = make([][]string, len(cells))
+	for i, row := range cells {
+		rows[i] = make([]string, len(columns))
+		for j, col := range columns {
+			rows[i][j] = row[col]
 		}
 	}
-	record := make([]string, len(columns))
-	for _, row := range rows {
-		for i, col := range columns {
-			record[i] = row[col]
-		}
-		if err := cw.Write(record); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return columns, rows
 }
 
 // csvCell renders a leaf value: strings without quotes, null as empty, other

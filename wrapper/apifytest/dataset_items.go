@@ -25,6 +25,7 @@ type itemsQuery struct {
 	bom, bomSet          bool
 	skipHeaderRow        bool
 	attachment           bool
+	document             documentParams // xml, html, rss and xlsx
 }
 
 // parseItemsQuery reads and checks the dataset-items query parameters.
@@ -76,7 +77,9 @@ func (c *call) parseItemsQuery() (*itemsQuery, error) {
 	switch q.format {
 	case "json", "jsonl", "csv":
 	case "xml", "html", "rss", "xlsx":
-		return nil, errorf(http.StatusNotImplemented, "not-implemented", "apifytest does not implement dataset items in format %q; use json, jsonl or csv", q.format)
+		if q.document, err = c.parseDocumentParams(); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, invalidParam("format", q.format, "use json, jsonl, csv, html, xlsx, xml or rss")
 	}
@@ -274,6 +277,7 @@ func getItems(c *call) error {
 	}
 	d.readCount++
 	d.touch(c.s.now(), false)
+	q.document.datasetID, q.document.datasetName = d.id, d.name
 	total := len(d.items)
 	scanned := q.window(d.items)
 	c.s.mu.Unlock()
@@ -313,6 +317,8 @@ func (c *call) writeItems(q *itemsQuery, scanned []object, total, status int) er
 func encodeItems(q *itemsQuery, items []object) ([]byte, string, error) {
 	var b bytes.Buffer
 	switch q.format {
+	case "xml", "html", "rss", "xlsx":
+		return encodeDocument(q, items)
 	case "jsonl":
 		for _, it := range items {
 			line, err := it.MarshalJSON()

@@ -154,7 +154,7 @@ func TestDatasetItemsFieldOrderAndReshaping(t *testing.T) {
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?fields=a&outputFields=b,c", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?limit=-1", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?desc=maybe", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
-	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?format=xlsx", nil).wantError(http.StatusNotImplemented, "not-implemented")
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?view=overview", nil).wantError(http.StatusNotImplemented, "not-implemented")
 }
 
 func TestDatasetItemsFormats(t *testing.T) {

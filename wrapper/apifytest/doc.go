@@ -76,10 +76,11 @@
 //   - A bad or expired URL signature answers 403 invalid-signature; a
 //     storage's urlSigningSecretKey is derived from its ID and the server's
 //     token, so it is stable for a server.
-//   - Dataset items: formats xml, html, rss and xlsx, and the view,
-//     skipFailedPages and simplified parameters, answer 501. CSV columns are
-//     the union of the flattened keys in order of first appearance; nested
-//     keys are joined with "/".
+//   - Dataset items: the view, skipFailedPages and simplified parameters
+//     answer 501. CSV, HTML and XLSX columns are the union of the flattened
+//     keys in order of first appearance; nested keys are joined with "/".
+//     XLSX is a minimal one-sheet workbook of inline strings, the same bytes
+//     for the same items.
 //   - Metamorph, reboot, resurrect, charge, builds, versions, webhooks,
 //     schedules, the store and the other account endpoints answer 501.
 //   - Named storages are reached as "username~name" only for the server's
