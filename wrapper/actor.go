@@ -2,9 +2,11 @@ package apify
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"iter"
 	"net/url"
+	"strings"
 )
 
 // ActorClient addresses one Actor. Get it from [Client.Actor]; it does no
@@ -149,7 +151,11 @@ func (a *ActorClient) Versions() *ActorVersionCollectionClient {
 // Apify API docs: https://docs.apify.com/api/v2/actor-version-get
 func (a *ActorClient) Version(number string) *ActorVersionClient {
 	r := a.x.r.child("version "+number+" of "+a.x.r.desc, "versions", url.PathEscape(number))
-	if _, err := resourceID("versionNumber", number); err != nil && r.err == nil {
+	_, err := resourceID("versionNumber", number)
+	if err == nil && strings.Contains(number, "/") {
+		err = fmt.Errorf("apify: versionNumber %q is not a version number such as 0.1", number)
+	}
+	if err != nil && r.err == nil {
 		r.err = err
 	}
 	return &ActorVersionClient{r: r}

@@ -94,9 +94,10 @@ func (c *Client) BaseURL() string {
 
 // String describes the client without its token, e.g.
 // "apify.Client{BaseURL: https://api.apify.com, Token: REDACTED, MaxRetries: 8, Timeout: 6m0s}".
-// The fmt methods have value receivers so that a Client printed by value is
-// covered too.
-func (c Client) String() string {
+func (c *Client) String() string {
+	if c == nil {
+		return "<nil>"
+	}
 	if c.cfg == nil {
 		return "apify.Client{}"
 	}
@@ -109,10 +110,10 @@ func (c Client) String() string {
 }
 
 // GoString describes the client for %#v, without its token.
-func (c Client) GoString() string { return c.String() }
+func (c *Client) GoString() string { return c.String() }
 
 // Format prints the client as String does for every verb, so that no fmt
 // verb (%v, %+v, %#v, %s, %q, %x) can reach the token.
-func (c Client) Format(f fmt.State, _ rune) {
+func (c *Client) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprint(f, c.String())
 }
