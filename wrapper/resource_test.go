@@ -145,7 +145,10 @@ func TestResourcePaths(t *testing.T) {
 			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/records/OUTPUT?origin=SCHEDULER&status=SUCCEEDED"},
 		{func() error { drain(last.KeyValueStore().ListKeys(ctx, nil)); return nil },
 			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/keys?limit=1000&origin=SCHEDULER&status=SUCCEEDED"},
-		{func() error { _, err := c.Run("r").RequestQueue(&RequestQueueOptions{ClientKey: "me"}).LockHead(ctx, nil); return err },
+		{func() error {
+			_, err := c.Run("r").RequestQueue(&RequestQueueOptions{ClientKey: "me"}).LockHead(ctx, nil)
+			return err
+		},
 			"POST /v2/actor-runs/r/request-queue/head/lock?clientKey=me&limit=25&lockSecs=60"},
 		{func() error { _, err := c.Run("r").Dataset().Get(ctx); return err }, "GET /v2/actor-runs/r/dataset"},
 	}
