@@ -16,7 +16,7 @@ VALIDATOR_DIR = api/validator
 APIFY_VALIDATOR = $(CURDIR)/build/apify-validator
 export APIFY_VALIDATOR
 
-.PHONY: all test test-race validator generate spec-update check-generated lint bench fuzz
+.PHONY: all test test-race validator generate spec-update check-generated check-readme lint bench fuzz
 
 all: test
 
@@ -51,6 +51,11 @@ spec-update:
 ## generated file of gen/ or gen/genclient/ differs, is missing or is extra.
 check-generated:
 	APIFY_GEN_CHECK=1 $(GO) generate ./api/
+
+## check-readme: every Go snippet of README.md compiles and passes go vet
+## (in a throwaway module that replaces this one with the checkout).
+check-readme:
+	$(GO) run .ci/readmecheck.go
 
 ## lint: go vet on everything, staticcheck on hand-written code (both modules).
 lint:

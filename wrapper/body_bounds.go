@@ -17,7 +17,7 @@ const DefaultMaxResponseBody = 256 << 20
 // into memory (default [DefaultMaxResponseBody]). A longer body is not read
 // further: the call fails with an error matching [ErrUnexpectedResponse]
 // that names the status and quotes the body's start, and it is not retried.
-// Stream large records with [Client.OpenRecord] instead, and ask for
+// Stream large records with [KeyValueStoreClient.OpenRecord] instead, and ask for
 // smaller dataset pages (ItemsOptions.PageSize). n must be at least 1 KiB.
 func WithMaxResponseBody(n int64) Option {
 	return func(c *config) error {

@@ -8,6 +8,60 @@
 // [WithMaxRetries] and [WithRetryPolicy], [WithTimeout] and [WithLogger].
 // The client never reads the environment unless an option asks it to.
 //
+// # Resource clients
+//
+// The client addresses the API's resources by handle, as the official Apify
+// clients do. A handle is a small value made by a method of [Client] or of
+// another handle; it does no I/O until one of its methods is called:
+//
+//	run, err := client.Actor("apify/web-scraper").Call(ctx, input, nil)
+//	for p, err := range apify.Items[Product](ctx, client.Run(run.ID).Dataset(), nil) { … }
+//	last := client.Actor("jane/scraper").LastRun(&apify.LastRunOptions{Status: apify.RunSucceeded})
+//	head, err := last.RequestQueue().LockHead(ctx, nil)
+//	rec, err := client.KeyValueStore(storeID).GetRecord(ctx, "OUTPUT")
+//
+// One resource: [Client.Actor], [Client.Task], [Client.Run], [Client.Build],
+// [Client.Dataset], [Client.KeyValueStore], [Client.RequestQueue],
+// [Client.Webhook], [Client.WebhookDispatch], [Client.Schedule],
+// [Client.Log] and [Client.User] ("me" for the token's user). Lists of them:
+// [Client.Actors], [Client.Tasks], [Client.Runs], [Client.Builds],
+// [Client.Datasets], [Client.KeyValueStores], [Client.RequestQueues],
+// [Client.Webhooks], [Client.WebhookDispatches], [Client.Schedules] and
+// [Client.Store], whose List yields every item.
+//
+// Handles compose as the API nests: a run's default storages and log
+// ([RunClient.Dataset], [RunClient.KeyValueStore], [RunClient.RequestQueue],
+// [RunClient.Log]); an Actor's or task's last run ([ActorClient.LastRun]),
+// on which every run method works; an Actor's runs, builds, webhooks and
+// versions; a webhook's dispatches. Everything a storage client does works
+// the same on a run's or a last run's storage.
+//
+// IDs are the API's IDs or "username/name" (the API's "username~name" is
+// accepted too). An empty or malformed ID ("a/b/c", "..") is reported by
+// every method of the handle, before any request, with an error naming the
+// parameter. Methods follow one pattern: Get, Delete, List, Start, Call,
+// Wait, Abort…; names that carry a type ([Items], [ItemPages], [PushItems],
+// [GetRecordJSON], [RunSyncItems]) are generic functions that take the
+// handle, since Go methods cannot have type parameters. A nil ctx is an
+// error, never a panic.
+//
+// The API's objects are returned under names this package owns ([Run],
+// [Dataset], [ActorShort], …, aliases of the generated models) with typed
+// statuses ([RunSucceeded], …), so code written against this package never
+// imports the generated one.
+//
+// # Iterating
+//
+// Every list is an iter.Seq2[T, error], ranged with for … range. Pages are
+// requested as the loop goes (offset lists advance by each page's count, key
+// and request lists by the token the API returns); Limit caps the items
+// yielded. Every range statement starts afresh. An error is yielded once,
+// with the zero T, and ends the sequence; the items before it were yielded in
+// order. Breaking out of the loop or cancelling ctx stops all requests before
+// the range statement returns. Options may be nil.
+//
+// # The generated client
+//
 // Every one of the API's operations is reachable through the generated client
 // of package github.com/apifygo/apify/gen/genclient: apifyapi.New(client)
 // (package github.com/apifygo/apify/wrapper/apifyapi) returns it sending
@@ -52,11 +106,11 @@
 //	other 4xx, 501, 505, redirect errors  error                 error       error
 //
 //	(1) also POSTs that are safe to repeat: requests with an Idempotency-Key
-//	    header (ChargeRun), AbortRun, and the helpers that add requests by
-//	    uniqueKey.
+//	    header (RunClient.Charge), RunClient.Abort, GetOrCreate by name, and
+//	    RequestQueueClient.AddRequests (the queue keys by uniqueKey).
 //	(2) per call with AllowUnsafeRetries(ctx), per client with
 //	    RetryPolicy.RetryNonIdempotent.
-//	(3) calls that decode JSON: apifyapi and the JSON helpers. Streams (dataset
+//	(3) calls that decode JSON: apifyapi and the JSON methods. Streams (dataset
 //	    items, logs) are never buffered; their iterators resume on their own.
 //
 // Waits grow exponentially with jitter: before retry k (k = 0, 1, ...) the

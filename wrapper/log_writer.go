@@ -14,10 +14,10 @@ const maxLogLine = 64 << 10
 
 // LogWriter is an io.Writer that logs each line written to it as one
 // log/slog record, with the line (without its newline) as the message. Pass
-// it to [Client.FollowRunLog] to send a run's log to your logger:
+// it to [LogClient.Follow] to send a run's log to your logger:
 //
 //	lw := apify.NewLogWriter(logger, slog.LevelInfo, slog.String("run", run.ID))
-//	err := client.FollowRunLog(ctx, run.ID, lw, nil)
+//	err := client.Run(run.ID).Log().Follow(ctx, lw, nil)
 //	lw.Close() // logs a last line that had no newline
 //
 // It is safe for concurrent use.
