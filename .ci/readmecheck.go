@@ -36,6 +36,7 @@ import (
 
 	"github.com/apifygo/apify/gen"
 	apify "github.com/apifygo/apify/wrapper"
+	"github.com/apifygo/apify/wrapper/apifyapi"
 	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
@@ -54,6 +55,7 @@ var (
 	_ = gen.ActorJobStatusSUCCEEDED
 	_ = apify.NewClient
 	_ = apifytest.NewServer
+	_ = apifyapi.New
 )
 `
 

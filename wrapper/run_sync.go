@@ -59,7 +59,7 @@ func (x runnable) runSync(ctx context.Context, input any, opts *RunSyncOptions) 
 	if opts == nil {
 		opts = &RunSyncOptions{}
 	}
-	q, err := opts.RunOptions.query("RunSyncOptions", false)
+	q, err := opts.RunOptions.query("RunSyncOptions", useSync)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ type RunSyncItemsOptions struct {
 var syncFormats = []string{"json", "jsonl", "csv", "xlsx", "xml", "html", "rss"}
 
 func (o *RunSyncItemsOptions) query() (url.Values, error) {
-	q, err := o.RunOptions.query("RunSyncItemsOptions", false)
+	q, err := o.RunOptions.query("RunSyncItemsOptions", useSync)
 	if err != nil {
 		return nil, err
 	}

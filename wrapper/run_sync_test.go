@@ -177,7 +177,7 @@ func TestRunSyncGetDatasetItemsPassesFormatAndOptions(t *testing.T) {
 	})
 	var buf bytes.Buffer
 	_, err := s.client(t, nil).Actor("jane/products").RunSyncItemsTo(testCtx(t), []byte("q=shoes"), &buf,
-		&RunSyncItemsOptions{RunOptions: RunOptions{RunSettings: RunSettings{MemoryMB: 256}, ContentType: "text/plain"}, Format: "XLSX",
+		&RunSyncItemsOptions{RunOptions: RunOptions{MemoryMB: 256, ContentType: "text/plain"}, Format: "XLSX",
 			Items: &ItemsOptions{Clean: true, Offset: 5}, Delimiter: ";", SkipHeaderRow: true})
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func (x runnable) start(ctx context.Context, input any, opts *RunOptions) (*Run,
 	if err := x.r.check(ctx); err != nil {
 		return nil, err
 	}
-	q, err := opts.query("RunOptions", true)
+	q, err := opts.query("RunOptions", useStart)
 	if err != nil {
 		return nil, err
 	}

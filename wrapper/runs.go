@@ -15,10 +15,14 @@ import (
 	"time"
 )
 
-// RunSettings are the settings of a run that a start, a run-sync call or a
-// resurrection may override; the zero value keeps every default (the
-// Actor's, the task's or, for a resurrection, the original run's).
-type RunSettings struct {
+// RunOptions override an Actor's (or task's) default run settings for one
+// run. The zero value (or nil) keeps every default. They are the one set of
+// run settings of this package: Start and Call of [ActorClient] and
+// [TaskClient] take them, run-sync takes them inside [RunSyncOptions] and
+// [RunSyncItemsOptions], and [RunClient.Resurrect] takes the first six
+// (Build through RestartOnError). A field the call cannot send is an error,
+// not silently dropped.
+type RunOptions struct {
 	// Build is the build tag or number to run, e.g. "latest" or "0.1.234".
 	Build string
 	// MemoryMB is the memory of the run in megabytes: a power of two, at
@@ -32,14 +36,7 @@ type RunSettings struct {
 	MaxTotalChargeUSD float64
 	// RestartOnError restarts the run when it fails; nil keeps the setting.
 	RestartOnError *bool
-}
 
-// RunOptions override an Actor's (or task's) default run settings for one
-// run. The zero value (or nil) keeps every default. They apply to Start and
-// Call of [ActorClient] and [TaskClient] and, inside [RunSyncOptions] and
-// [RunSyncItemsOptions], to the run-sync methods.
-type RunOptions struct {
-	RunSettings
 	// ForcePermissionLevel overrides the Actor's permission level for this
 	// run: "LIMITED_PERMISSIONS" or "FULL_PERMISSIONS".
 	ForcePermissionLevel string
@@ -52,6 +49,15 @@ type RunOptions struct {
 	// 60 s) for the run to finish. Start only; Call and run-sync wait anyway.
 	WaitForFinish time.Duration
 }
+
+// runUse is what a RunOptions is sent with: each takes other fields.
+type runUse int
+
+const (
+	useStart     runUse = iota // all fields
+	useSync                    // all but WaitForFinish
+	useResurrect               // Build through RestartOnError
+)
 
 // RunWebhook is an ad-hoc webhook attached to a single run (the API's
 // WebhookRepresentation). EventTypes and RequestURL are required.
@@ -98,63 +104,25 @@ func checkRunSettings(memoryMB int, timeout time.Duration, maxItems int, permiss
 	return errs
 }
 
-// errs validates s.
-func (s *RunSettings) errs() []error {
-	errs := checkRunSettings(s.MemoryMB, s.Timeout, s.MaxItems, "")
-	if s.MaxTotalChargeUSD < 0 || math.IsNaN(s.MaxTotalChargeUSD) || math.IsInf(s.MaxTotalChargeUSD, 0) {
-		errs = append(errs, fmt.Errorf("the MaxTotalChargeUSD %v is not a non-negative amount", s.MaxTotalChargeUSD))
-	}
-	return errs
-}
-
-// addTo sets the query parameters of s.
-func (s *RunSettings) addTo(q url.Values) {
-	setQueryString(q, "build", s.Build)
-	if s.MemoryMB != 0 {
-		q.Set("memory", strconv.Itoa(s.MemoryMB))
-	}
-	if s.Timeout > 0 {
-		q.Set("timeout", strconv.FormatInt(ceilSeconds(s.Timeout), 10))
-	}
-	if s.MaxItems > 0 {
-		q.Set("maxItems", strconv.Itoa(s.MaxItems))
-	}
-	if s.MaxTotalChargeUSD > 0 {
-		q.Set("maxTotalChargeUsd", strconv.FormatFloat(s.MaxTotalChargeUSD, 'f', -1, 64))
-	}
-	if s.RestartOnError != nil {
-		q.Set("restartOnError", strconv.FormatBool(*s.RestartOnError))
-	}
-}
-
-// query validates s (named what in errors) and returns its query parameters.
-func (s *RunSettings) query(what string) (url.Values, error) {
-	q := url.Values{}
-	if s == nil {
-		return q, nil
-	}
-	if err := errors.Join(s.errs()...); err != nil {
-		return nil, fmt.Errorf("apify: invalid %s: %w", what, err)
-	}
-	s.addTo(q)
-	return q, nil
-}
-
-// query validates o (named what in errors) and returns the query parameters
-// of a run start. With start false, WaitForFinish must be zero (run-sync
-// takes none).
-func (o *RunOptions) query(what string, start bool) (url.Values, error) {
+// query validates o (named what in errors) for use and returns its query
+// parameters.
+func (o *RunOptions) query(what string, use runUse) (url.Values, error) {
 	q := url.Values{}
 	if o == nil {
 		return q, nil
 	}
-	errs := o.RunSettings.errs()
-	errs = append(errs, checkRunSettings(0, 0, 0, o.ForcePermissionLevel)...)
+	errs := checkRunSettings(o.MemoryMB, o.Timeout, o.MaxItems, o.ForcePermissionLevel)
+	if o.MaxTotalChargeUSD < 0 || math.IsNaN(o.MaxTotalChargeUSD) || math.IsInf(o.MaxTotalChargeUSD, 0) {
+		errs = append(errs, fmt.Errorf("the MaxTotalChargeUSD %v is not a non-negative amount", o.MaxTotalChargeUSD))
+	}
 	switch {
 	case o.WaitForFinish < 0 || o.WaitForFinish > maxWaitForFinish:
 		errs = append(errs, fmt.Errorf("the WaitForFinish %v is out of range 0..60s (RunClient.Wait waits longer)", o.WaitForFinish))
-	case o.WaitForFinish > 0 && !start:
-		errs = append(errs, errors.New("the WaitForFinish applies to Start only; run-sync and Call wait on their own"))
+	case o.WaitForFinish > 0 && use != useStart:
+		errs = append(errs, errors.New("the WaitForFinish applies to Start only; run-sync, Call and Resurrect wait on their own or not at all"))
+	}
+	if use == useResurrect && (o.ForcePermissionLevel != "" || len(o.Webhooks) > 0 || o.ContentType != "") {
+		errs = append(errs, errors.New("a resurrection takes only Build, MemoryMB, Timeout, MaxItems, MaxTotalChargeUSD and RestartOnError"))
 	}
 	for i, h := range o.Webhooks {
 		if len(h.EventTypes) == 0 || strings.TrimSpace(h.RequestURL) == "" {
@@ -164,7 +132,22 @@ func (o *RunOptions) query(what string, start bool) (url.Values, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("apify: invalid %s: %w", what, err)
 	}
-	o.RunSettings.addTo(q)
+	setQueryString(q, "build", o.Build)
+	if o.MemoryMB != 0 {
+		q.Set("memory", strconv.Itoa(o.MemoryMB))
+	}
+	if o.Timeout > 0 {
+		q.Set("timeout", strconv.FormatInt(ceilSeconds(o.Timeout), 10))
+	}
+	if o.MaxItems > 0 {
+		q.Set("maxItems", strconv.Itoa(o.MaxItems))
+	}
+	if o.MaxTotalChargeUSD > 0 {
+		q.Set("maxTotalChargeUsd", strconv.FormatFloat(o.MaxTotalChargeUSD, 'f', -1, 64))
+	}
+	if o.RestartOnError != nil {
+		q.Set("restartOnError", strconv.FormatBool(*o.RestartOnError))
+	}
 	setQueryString(q, "forcePermissionLevel", o.ForcePermissionLevel)
 	if o.WaitForFinish > 0 {
 		q.Set("waitForFinish", strconv.FormatInt(ceilSeconds(o.WaitForFinish), 10))

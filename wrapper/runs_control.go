@@ -40,22 +40,14 @@ func (rc *RunClient) Abort(ctx context.Context, opts *AbortOptions) (*Run, error
 	return callResource[Run](markIdempotent(ctx), rc.r, http.MethodPost, "abort", q, nil, "")
 }
 
-// ResurrectOptions override the settings a resurrected run starts again
-// with; by default it keeps those of the original run.
-type ResurrectOptions struct {
-	RunSettings
-}
-
 // Resurrect restarts a finished run (FAILED, ABORTED, TIMED-OUT or even
-// SUCCEEDED) in its same storages and returns it. opts may be nil.
+// SUCCEEDED) in its same storages and returns it. opts may be nil, which
+// keeps the settings of the original run; otherwise only Build, MemoryMB,
+// Timeout, MaxItems, MaxTotalChargeUSD and RestartOnError may be set.
 //
 // Apify API docs: https://docs.apify.com/api/v2/post-resurrect-run
-func (rc *RunClient) Resurrect(ctx context.Context, opts *ResurrectOptions) (*Run, error) {
-	var settings *RunSettings
-	if opts != nil {
-		settings = &opts.RunSettings
-	}
-	q, err := settings.query("ResurrectOptions")
+func (rc *RunClient) Resurrect(ctx context.Context, opts *RunOptions) (*Run, error) {
+	q, err := opts.query("RunOptions of Resurrect", useResurrect)
 	if err != nil {
 		return nil, err
 	}

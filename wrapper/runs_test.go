@@ -150,11 +150,10 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	restart := false
 	opts := &RunOptions{
-		RunSettings: RunSettings{Build: "beta", MemoryMB: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
-			MaxTotalChargeUSD: 2.5, RestartOnError: &restart},
-		ForcePermissionLevel: "LIMITED_PERMISSIONS",
-		WaitForFinish:        5 * time.Second,
-		Webhooks:             []RunWebhook{{EventTypes: []string{"ACTOR.RUN.SUCCEEDED"}, RequestURL: "https://example.com/hook"}},
+		Build: "beta", MemoryMB: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
+		MaxTotalChargeUSD: 2.5, RestartOnError: &restart, ForcePermissionLevel: "LIMITED_PERMISSIONS",
+		WaitForFinish: 5 * time.Second,
+		Webhooks:      []RunWebhook{{EventTypes: []string{"ACTOR.RUN.SUCCEEDED"}, RequestURL: "https://example.com/hook"}},
 	}
 	run, err := c.Actor(actorID).Start(testCtx(t), nil, opts)
 	if err != nil {
@@ -187,21 +186,27 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 
 func TestRunOptionsRejectBadValues(t *testing.T) {
 	bad := []RunOptions{
-		{RunSettings: RunSettings{MemoryMB: 1000}},
-		{RunSettings: RunSettings{Timeout: -time.Second}},
-		{RunSettings: RunSettings{MaxItems: -1}},
-		{RunSettings: RunSettings{MaxTotalChargeUSD: -1}},
+		{MemoryMB: 1000},
+		{Timeout: -time.Second},
+		{MaxItems: -1},
+		{MaxTotalChargeUSD: -1},
 		{WaitForFinish: 61 * time.Second},
 		{ForcePermissionLevel: "ROOT"},
 		{Webhooks: []RunWebhook{{RequestURL: "https://example.com"}}},
 	}
 	for _, o := range bad {
-		if _, err := o.query("RunOptions", true); err == nil || !strings.Contains(err.Error(), "invalid RunOptions") {
+		if _, err := o.query("RunOptions", useStart); err == nil || !strings.Contains(err.Error(), "invalid RunOptions") {
 			t.Errorf("%+v: err = %v", o, err)
 		}
 	}
-	if _, err := (&RunOptions{WaitForFinish: time.Second}).query("RunSyncOptions", false); err == nil {
+	if _, err := (&RunOptions{WaitForFinish: time.Second}).query("RunSyncOptions", useSync); err == nil {
 		t.Error("WaitForFinish accepted where it does not apply")
+	}
+	for _, o := range []RunOptions{{ForcePermissionLevel: "FULL_PERMISSIONS"}, {ContentType: "text/plain"},
+		{Webhooks: []RunWebhook{{EventTypes: []string{"ACTOR.RUN.FAILED"}, RequestURL: "https://example.com"}}}} {
+		if _, err := o.query("RunOptions of Resurrect", useResurrect); err == nil || !strings.Contains(err.Error(), "resurrection takes only") {
+			t.Errorf("%+v accepted for a resurrection: %v", o, err)
+		}
 	}
 }
 
@@ -426,7 +431,7 @@ func TestRunControlEndpoints(t *testing.T) {
 	c := s.client(t, nil)
 	ctx := testCtx(t)
 	restart := true
-	if _, err := c.Run("run1").Resurrect(ctx, &ResurrectOptions{RunSettings{Build: "1.2.3", MemoryMB: 512, Timeout: time.Minute, RestartOnError: &restart}}); err != nil {
+	if _, err := c.Run("run1").Resurrect(ctx, &RunOptions{Build: "1.2.3", MemoryMB: 512, Timeout: time.Minute, RestartOnError: &restart}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Run("run1").Reboot(ctx); err != nil {
@@ -454,8 +459,8 @@ func TestRunControlEndpoints(t *testing.T) {
 			t.Errorf("request %d = %s %s?%s %s, want %s %s?%s %s", i, r.Method, r.Path, r.Query, r.Body, w.method, w.path, w.query, w.body)
 		}
 	}
-	if _, err := c.Run("run1").Resurrect(ctx, &ResurrectOptions{RunSettings{MemoryMB: 3}}); err == nil || !strings.Contains(err.Error(), "ResurrectOptions") {
-		t.Errorf("bad ResurrectOptions: err = %v", err)
+	if _, err := c.Run("run1").Resurrect(ctx, &RunOptions{MemoryMB: 3}); err == nil || !strings.Contains(err.Error(), "Resurrect") {
+		t.Errorf("bad resurrect options: err = %v", err)
 	}
 	if _, err := c.Run("run1").Metamorph(ctx, " ", nil, nil); err == nil {
 		t.Error("an empty target Actor was accepted")
