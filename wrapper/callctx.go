@@ -2,6 +2,9 @@ package apify
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -78,14 +81,74 @@ func withJSONBody(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bufferBodyKey{}, jsonBody)
 }
 
-// withAttemptTimeout returns a copy of ctx that overrides the client's
-// per-attempt timeout for requests made with it; d == 0 disables the
-// per-attempt timeout (for long streams such as a followed log).
+// WithAttemptTimeout returns a copy of ctx under which each attempt of a
+// request — connecting, sending and reading the whole response body — is
+// bounded to d instead of the client's [WithTimeout]. It works for every
+// call that takes the ctx, API() calls included, so that one client serves a
+// one-second Get and a five-minute export:
+//
+//	quick := apify.WithAttemptTimeout(ctx, time.Second)
+//	slow := apify.WithAttemptTimeout(ctx, 10*time.Minute)
+//
+// An attempt that exceeds d is retried like a network error (see the retry
+// table in the package documentation). d must be positive: a request made
+// with a zero or negative d (or a nil ctx) fails without being sent, with an
+// error naming WithAttemptTimeout. To bound a call as a whole, retries
+// included, give ctx a deadline. Helpers that make the server hold a
+// request (waiting for a run, run-sync, following a log) lengthen their own
+// attempts beyond d as they need.
+func WithAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
+	var err error
+	switch {
+	case ctx == nil:
+		ctx, err = context.Background(), errors.New("apify.WithAttemptTimeout: nil context; pass context.Background() or a request context")
+	case d <= 0:
+		err = fmt.Errorf("apify.WithAttemptTimeout: %v is not a positive duration; bound the whole call with a ctx deadline instead", d)
+	}
+	return context.WithValue(ctx, attemptTimeoutKey{}, attemptTimeout{d: d, err: err})
+}
+
+// withAttemptTimeout returns a copy of ctx that overrides the per-attempt
+// timeout for requests made with it; d == 0 disables the per-attempt timeout
+// (for long streams such as a followed log). An invalid WithAttemptTimeout
+// in ctx is kept, so that its error is not hidden.
 func withAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
 	if ctx == nil {
 		return nil // newRequest reports it
 	}
-	return context.WithValue(ctx, attemptTimeoutKey{}, d)
+	if s, ok := ctx.Value(attemptTimeoutKey{}).(attemptTimeout); ok && s.err != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, attemptTimeoutKey{}, attemptTimeout{d: d})
+}
+
+// attemptTimeout is a per-call override of the per-attempt timeout; err is
+// set when WithAttemptTimeout got an invalid value.
+type attemptTimeout struct {
+	d   time.Duration // 0 = no per-attempt limit (internal callers only)
+	err error
+}
+
+// effectiveTimeout returns the per-attempt timeout for requests made with
+// ctx: its override if any, else the client's (0 = none), or the error of an
+// invalid WithAttemptTimeout.
+func effectiveTimeout(ctx context.Context, clientTimeout time.Duration) (time.Duration, error) {
+	if ctx == nil {
+		return clientTimeout, nil // newRequest reports it
+	}
+	if s, ok := ctx.Value(attemptTimeoutKey{}).(attemptTimeout); ok {
+		return s.d, s.err
+	}
+	return clientTimeout, nil
+}
+
+// addDurations returns a+b for non-negative a and b, saturating instead of
+// overflowing.
+func addDurations(a, b time.Duration) time.Duration {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func unsafeRetriesAllowed(ctx context.Context) bool {
@@ -101,11 +164,6 @@ func markedIdempotent(ctx context.Context) bool {
 func bodyModeOf(ctx context.Context) bodyMode {
 	v, _ := ctx.Value(bufferBodyKey{}).(bodyMode)
 	return v
-}
-
-func attemptTimeoutOverride(ctx context.Context) (time.Duration, bool) {
-	d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration)
-	return d, ok
 }
 
 // attemptInfo is what the retry transport records in the context of each

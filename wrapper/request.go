@@ -33,8 +33,10 @@ package apify
 //   - markIdempotent(ctx): internal code declares a POST/PATCH safe to repeat
 //     (request-queue add by uniqueKey, get-or-create by name). A request with
 //     an Idempotency-Key header (charge) is treated the same way.
-//   - withAttemptTimeout(ctx, d): override the per-attempt timeout for one
-//     call; 0 disables it (long log streams).
+//   - WithAttemptTimeout(ctx, d) (exported): the caller overrides the
+//     per-attempt timeout for one call (d > 0, else the call fails unsent).
+//   - withAttemptTimeout(ctx, d): internal code does the same; 0 disables it
+//     (long log streams). It keeps an invalid WithAttemptTimeout's error.
 //   - withBufferedBody(ctx): read the 2xx body inside the attempt (doJSON and
 //     apifyapi set it; streaming callers must not).
 

@@ -89,10 +89,10 @@ func (x runnable) sendRunSync(ctx context.Context, endpoint string, q url.Values
 	if err != nil {
 		return nil, err
 	}
-	if t := x.r.c.cfg.timeout; t != 0 {
+	if cur, err := effectiveTimeout(ctx, x.r.c.cfg.timeout); err == nil && cur != 0 {
 		// The server holds the request while the run goes; the transfer
-		// afterwards gets the client's usual per-attempt budget.
-		ctx = withAttemptTimeout(ctx, maxSyncWait+t)
+		// afterwards gets the usual per-attempt budget.
+		ctx = withAttemptTimeout(ctx, addDurations(maxSyncWait, cur))
 	}
 	resp, err := x.r.send(ctx, http.MethodPost, endpoint, q, bodyReader(body), ctype)
 	if err != nil {

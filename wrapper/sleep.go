@@ -48,10 +48,11 @@ const longPollSlack = 30 * time.Second
 
 // longPoll returns ctx with a per-attempt timeout long enough for a request
 // the server holds for up to wait (waitForFinish, run-sync), unless the
-// client's own timeout already is (or is disabled).
+// per-attempt timeout in effect (the client's or WithAttemptTimeout's)
+// already is, or is disabled.
 func (c *Client) longPoll(ctx context.Context, wait time.Duration) context.Context {
-	need := wait + longPollSlack
-	if c.cfg.timeout == 0 || c.cfg.timeout >= need {
+	need := addDurations(wait, longPollSlack)
+	if cur, err := effectiveTimeout(ctx, c.cfg.timeout); err != nil || cur == 0 || cur >= need {
 		return ctx
 	}
 	return withAttemptTimeout(ctx, need)

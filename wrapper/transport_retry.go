@@ -134,9 +134,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // reports a truncated or undecodable one as an error.
 func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, error) {
 	ctx := context.WithValue(req.Context(), attemptKey{}, &attemptInfo{n: n, token: t.token})
-	timeout := t.timeout
-	if d, ok := attemptTimeoutOverride(ctx); ok {
-		timeout = d
+	timeout, err := effectiveTimeout(ctx, t.timeout)
+	if err != nil {
+		return nil, backoff.Permanent(t.requestErr(req, n, err, ""))
 	}
 	var cancel context.CancelFunc
 	if timeout > 0 {
