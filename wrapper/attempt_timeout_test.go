@@ -26,7 +26,7 @@ func TestWithAttemptTimeoutShortensOneCall(t *testing.T) {
 	timers := &coreTimers{}
 	c := newCoreClient(t, srv, timers, WithTimeout(time.Hour))
 	ctx := WithAttemptTimeout(testCtx(t), 30*time.Millisecond)
-	resp, err := c.API().ActorRunGetWithResponse(ctx, "run1", nil)
+	resp, err := apiOf(c).ActorRunGetWithResponse(ctx, "run1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestWithAttemptTimeoutRejectsBadValues(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := s.count()
-			resp, err := c.API().ActorRunGetWithResponse(ctx, "run1", nil)
+			resp, err := apiOf(c).ActorRunGetWithResponse(ctx, "run1", nil)
 			if err == nil {
 				t.Fatalf("status %d, want an error", resp.StatusCode())
 			}
@@ -104,7 +104,7 @@ func TestWithAttemptTimeoutHugeValues(t *testing.T) {
 			if name == "per call" {
 				ctx = WithAttemptTimeout(ctx, huge)
 			}
-			if _, err := c.RunSync(ctx, actorID, nil, nil); err != nil {
+			if _, err := c.Actor(actorID).RunSync(ctx, nil, nil); err != nil {
 				t.Errorf("RunSync: %v", err)
 			}
 			if d, err := effectiveTimeout(c.longPoll(ctx, time.Minute), c.cfg.timeout); err != nil || d != huge {

@@ -84,8 +84,8 @@ func withJSONBody(ctx context.Context) context.Context {
 // WithAttemptTimeout returns a copy of ctx under which each attempt of a
 // request — connecting, sending and reading the whole response body — is
 // bounded to d instead of the client's [WithTimeout]. It works for every
-// call that takes the ctx, API() calls included, so that one client serves a
-// one-second Get and a five-minute export:
+// call that takes the ctx, apifyapi calls included, so that one client serves
+// a one-second Get and a five-minute upload:
 //
 //	quick := apify.WithAttemptTimeout(ctx, time.Second)
 //	slow := apify.WithAttemptTimeout(ctx, 10*time.Minute)

@@ -9,9 +9,9 @@ import (
 // Client talks to the Apify API. Create it with [NewClient]; it is safe for
 // concurrent use. Every request — generated operations reached through
 // package [github.com/apifygo/apify/wrapper/apifyapi] and the hand-written
-// helpers alike — goes through one chain: bearer auth, User-Agent,
-// method-aware retries with backoff, the per-attempt timeout and debug
-// logging.
+// helpers alike — goes through one chain: request body compression, bearer
+// auth, User-Agent, method-aware retries with backoff, the per-attempt
+// timeout and debug logging.
 //
 // Printing a Client (with %v, %+v, %#v or %s) shows its base URL and whether
 // a token is set, never the token.
@@ -39,7 +39,8 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // buildHTTPClient wraps the configured (or default) transport in the chain
-// retry → headers → base, on a copy of the configured http.Client.
+// gzip (unless turned off) → retry → headers → base, on a copy of the
+// configured http.Client.
 func buildHTTPClient(cfg *config) *http.Client {
 	hc := &http.Client{}
 	if cfg.httpClient != nil {
@@ -53,7 +54,7 @@ func buildHTTPClient(cfg *config) *http.Client {
 			base = defaultTransport()
 		}
 	}
-	hc.Transport = &retryTransport{
+	var chain http.RoundTripper = &retryTransport{
 		next: &headerTransport{
 			next:      base,
 			token:     cfg.token,
@@ -67,6 +68,10 @@ func buildHTTPClient(cfg *config) *http.Client {
 		token:    cfg.token,
 		maxBody:  cfg.maxBody,
 	}
+	if !cfg.noCompression {
+		chain = &gzipTransport{next: chain, origin: cfg.baseURL}
+	}
+	hc.Transport = chain
 	hc.CheckRedirect = checkRedirect(cfg.baseURL, hc.CheckRedirect)
 	return hc
 }
@@ -90,6 +95,13 @@ func defaultTransport() http.RoundTripper {
 // "https://api.apify.com".
 func (c *Client) BaseURL() string {
 	return c.cfg.baseURL.String()
+}
+
+// PublicBaseURL returns the API root of the public and signed URLs the
+// client hands out (see [WithPublicBaseURL]); it is [Client.BaseURL] unless
+// set.
+func (c *Client) PublicBaseURL() string {
+	return c.cfg.publicRoot().String()
 }
 
 // String describes the client without its token, e.g.

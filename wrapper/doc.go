@@ -4,9 +4,12 @@
 //	import apify "github.com/apifygo/apify/wrapper"
 //
 // [NewClient] builds a [Client] from validating options: [WithToken] or
-// [WithTokenFromEnv], [WithBaseURL], [WithHTTPClient], [WithUserAgent],
-// [WithMaxRetries] and [WithRetryPolicy], [WithTimeout] and [WithLogger].
-// The client never reads the environment unless an option asks it to.
+// [WithTokenFromEnv], [WithBaseURL] or [WithBaseURLFromEnv],
+// [WithPublicBaseURL], [WithHTTPClient], [WithUserAgent], [WithMaxRetries]
+// and [WithRetryPolicy], [WithTimeout], [WithRequestCompression] and
+// [WithLogger]. The client never reads the environment unless an option asks
+// it to. Per-call settings travel in the ctx: [WithAttemptTimeout] and
+// [AllowUnsafeRetries].
 //
 // # Resource clients
 //
@@ -65,8 +68,8 @@
 // Every one of the API's operations is reachable through the generated client
 // of package github.com/apifygo/apify/gen/genclient: apifyapi.New(client)
 // (package github.com/apifygo/apify/wrapper/apifyapi) returns it sending
-// through this client's chain: bearer auth, User-Agent, retries, per-attempt
-// timeout, logging and response limits. It is a separate import so that
+// through this client's chain: request compression, bearer auth, User-Agent,
+// retries, per-attempt timeout, logging and response limits. It is a separate import so that
 // programs that do not need it do not compile it. [Result] turns a generated
 // response into (*T, error), T inferred from the operation, and non-2xx
 // answers into [*APIError]:
@@ -84,8 +87,8 @@
 // [ErrRequestTooLarge] (413), [ErrRateLimited] (429) and [ErrServer] (5xx). A
 // success whose body cannot be read or decoded matches
 // [ErrUnexpectedResponse]; a request that got no answer unwraps to its cause
-// (context errors, [ErrTimeout] for an attempt cut by [WithTimeout], network
-// errors). The token never appears in errors, log records or printed values.
+// (context errors, [ErrTimeout] for an attempt cut by [WithTimeout] or
+// [WithAttemptTimeout], network errors). The token never appears in errors, log records or printed values.
 //
 // # Retries
 //

@@ -1,7 +1,11 @@
 package apify
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"io"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -41,16 +45,21 @@ type stubAPI struct {
 type stubRequest struct {
 	Method, Path, RawPath, Query string
 	Header                       http.Header
-	Body                         []byte
+	Body                         []byte // decoded, as the API reads it
+	Wire                         []byte // as received (Content-Encoding not undone)
 }
 
 func newStubAPI(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body []byte)) *stubAPI {
 	t.Helper()
 	s := &stubAPI{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body := readAllForTest(r)
+		wire := readAllForTest(r)
+		body, err := decodeForTest(r.Header.Get("Content-Encoding"), wire)
+		if err != nil {
+			t.Errorf("stub server: %s %s: %v", r.Method, r.URL.Path, err)
+		}
 		s.mu.Lock()
-		s.reqs = append(s.reqs, stubRequest{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
+		s.reqs = append(s.reqs, stubRequest{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, Wire: wire})
 		s.mu.Unlock()
 		handle(w, r, body)
 	}))
@@ -82,6 +91,19 @@ func readAllForTest(r *http.Request) []byte {
 			return b
 		}
 	}
+}
+
+// decodeForTest undoes a gzip Content-Encoding, as the API does; other
+// encodings are left as they are.
+func decodeForTest(encoding string, wire []byte) ([]byte, error) {
+	if encoding != "gzip" {
+		return wire, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(wire))
+	if err != nil {
+		return nil, fmt.Errorf("the gzip body does not decode: %w", err)
+	}
+	return io.ReadAll(zr)
 }
 
 // writeData answers {"data": v} with status.

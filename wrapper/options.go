@@ -18,8 +18,12 @@ import (
 const (
 	// EnvToken is the variable [WithTokenFromEnv] reads.
 	EnvToken = "APIFY_TOKEN"
-	// EnvBaseURL is the variable [WithBaseURLFromEnv] reads.
+	// EnvBaseURL is the variable [WithBaseURLFromEnv] reads for the API root.
 	EnvBaseURL = "APIFY_API_BASE_URL"
+	// EnvPublicBaseURL is the variable [WithBaseURLFromEnv] reads for the
+	// public API root (see [WithPublicBaseURL]). The Apify platform sets it
+	// inside Actors, and the official SDKs hand it to their API clients.
+	EnvPublicBaseURL = "APIFY_API_PUBLIC_BASE_URL"
 )
 
 // DefaultBaseURL is the Apify API the client talks to unless [WithBaseURL]
@@ -35,6 +39,9 @@ type Option func(*config) error
 type config struct {
 	token         *secret // nil: no token
 	baseURL       *url.URL
+	publicBaseURL *url.URL // nil: baseURL
+	publicFixed   bool     // set by WithPublicBaseURL, which the environment does not override
+	noCompression bool
 	httpClient    *http.Client
 	userAgentTail string
 	retry         RetryPolicy
@@ -114,22 +121,56 @@ func WithBaseURL(rawURL string) Option {
 }
 
 // WithBaseURLFromEnv sets the API root from the APIFY_API_BASE_URL
-// environment variable (set inside Apify Actors), with the same rules as
-// [WithBaseURL]. When the variable is unset or empty the base URL is left
-// unchanged.
+// environment variable and the public API root ([WithPublicBaseURL]) from
+// APIFY_API_PUBLIC_BASE_URL, both set inside Apify Actors, with the same
+// rules as [WithBaseURL]. A variable that is unset or empty leaves its URL
+// unchanged, and APIFY_API_PUBLIC_BASE_URL does not override an explicit
+// WithPublicBaseURL.
 func WithBaseURLFromEnv() Option {
 	return func(c *config) error {
-		raw := os.Getenv(EnvBaseURL)
-		if raw == "" {
-			return nil
+		if raw := os.Getenv(EnvBaseURL); raw != "" {
+			u, err := parseBaseURL(raw)
+			if err != nil {
+				return fmt.Errorf("WithBaseURLFromEnv: %s: %w", EnvBaseURL, err)
+			}
+			c.baseURL = u
 		}
-		u, err := parseBaseURL(raw)
-		if err != nil {
-			return fmt.Errorf("WithBaseURLFromEnv: %s: %w", EnvBaseURL, err)
+		if raw := os.Getenv(EnvPublicBaseURL); raw != "" && !c.publicFixed {
+			u, err := parseBaseURL(raw)
+			if err != nil {
+				return fmt.Errorf("WithBaseURLFromEnv: %s: %w", EnvPublicBaseURL, err)
+			}
+			c.publicBaseURL = u
 		}
-		c.baseURL = u
 		return nil
 	}
+}
+
+// WithPublicBaseURL sets the API root of the URLs the client hands out for
+// use without it — the public and signed URLs of records, key listings and
+// dataset items — with the same rules as [WithBaseURL]. Requests still go to
+// the base URL. Set it when the base URL is not reachable by whoever gets
+// the URLs: inside an Actor the API base URL may be internal to the
+// platform. By default it is APIFY_API_PUBLIC_BASE_URL when
+// [WithBaseURLFromEnv] is given and that variable is set, else the base URL.
+func WithPublicBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(rawURL)
+		if err != nil {
+			return fmt.Errorf("WithPublicBaseURL: %w", err)
+		}
+		c.publicBaseURL, c.publicFixed = u, true
+		return nil
+	}
+}
+
+// publicRoot returns the root of the URLs handed out for use without the
+// client: the public base URL, else the base URL.
+func (c *config) publicRoot() *url.URL {
+	if c.publicBaseURL != nil {
+		return c.publicBaseURL
+	}
+	return c.baseURL
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {
@@ -231,6 +272,22 @@ func WithTimeout(d time.Duration) Option {
 			return fmt.Errorf("WithTimeout: %v is negative; use 0 for no per-attempt limit", d)
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithRequestCompression turns gzip compression of request bodies on (the
+// default) or off. When on, a body of 1 KiB or more sent to the API goes out
+// gzip-compressed with "Content-Encoding: gzip", which the API accepts: item
+// pushes, records and request batches then cost less data transfer. Bodies
+// that already have a Content-Encoding header, media that is compressed
+// already (images, audio, video, archives), bodies larger than 10 MiB of
+// unknown length, and bodies that would not get smaller are sent as they
+// are. Retries replay the compressed bytes. Turn it off for a proxy or
+// server that does not accept compressed requests.
+func WithRequestCompression(enabled bool) Option {
+	return func(c *config) error {
+		c.noCompression = !enabled
 		return nil
 	}
 }

@@ -80,7 +80,7 @@ func TestNewClientDefaults(t *testing.T) {
 	if c.http == http.DefaultClient {
 		t.Error("client uses http.DefaultClient")
 	}
-	rt := c.http.Transport.(*retryTransport)
+	rt := retryLinkOf(t, c)
 	base := rt.next.(*headerTransport).next
 	if base == http.DefaultTransport {
 		t.Error("client uses http.DefaultTransport itself instead of a clone")
@@ -118,7 +118,7 @@ func TestOptionsApplyInOrder(t *testing.T) {
 	if c.cfg.timeout != 0 || c.cfg.logger != logger {
 		t.Error("timeout or logger not applied")
 	}
-	if ua := c.http.Transport.(*retryTransport).next.(*headerTransport).userAgent; !strings.HasSuffix(ua, "; my-app/1.2") || !strings.HasPrefix(ua, "apifygo/"+Version) {
+	if ua := retryLinkOf(t, c).next.(*headerTransport).userAgent; !strings.HasSuffix(ua, "; my-app/1.2") || !strings.HasPrefix(ua, "apifygo/"+Version) {
 		t.Errorf("User-Agent = %q", ua)
 	}
 }
@@ -142,7 +142,7 @@ func TestWithHTTPClientCopiesAndKeepsSettings(t *testing.T) {
 	if c.http.Timeout != 7*time.Second {
 		t.Error("Timeout not kept")
 	}
-	if base := c.http.Transport.(*retryTransport).next.(*headerTransport).next; base != http.DefaultTransport {
+	if base := retryLinkOf(t, c).next.(*headerTransport).next; base != http.DefaultTransport {
 		t.Errorf("base transport %T, want http.DefaultTransport for a client without Transport", base)
 	}
 	_ = c.http.CheckRedirect(&http.Request{URL: c.cfg.baseURL, Header: http.Header{}}, nil)

@@ -245,9 +245,11 @@ func expiry(d time.Duration) time.Time {
 	return time.Now().Add(d)
 }
 
-// publicURL joins the client's base URL, /v2/<collection>/<id>/<rest> and q.
+// publicURL joins the client's public base URL (WithPublicBaseURL, else the
+// base URL), /v2/<collection>/<id>/<rest> and q: the one place URLs handed
+// out for use without the client are built.
 func (c *Client) publicURL(collection, id, rest string, q url.Values) string {
-	u := c.cfg.baseURL.String() + "/v2/" + collection + "/" + url.PathEscape(id) + "/" + rest
+	u := c.cfg.publicRoot().String() + "/v2/" + collection + "/" + url.PathEscape(id) + "/" + rest
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
