@@ -157,7 +157,7 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 	if err != nil {
 		cancel()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) && req.Context().Err() == nil {
-			err = fmt.Errorf("%w: attempt exceeded %v (WithTimeout): %w", ErrTimeout, timeout, err)
+			err = fmt.Errorf("%w: attempt exceeded %v (WithTimeout or WithAttemptTimeout): %w", ErrTimeout, timeout, err)
 		}
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 		}
 		if err != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) && req.Context().Err() == nil {
-				err = fmt.Errorf("%w: attempt exceeded %v (WithTimeout): %w", ErrTimeout, timeout, err)
+				err = fmt.Errorf("%w: attempt exceeded %v (WithTimeout or WithAttemptTimeout): %w", ErrTimeout, timeout, err)
 			}
 			return nil, fmt.Errorf("%w: reading the %s body: %w", ErrUnexpectedResponse, resp.Status, err)
 		}
