@@ -32,14 +32,23 @@ import (
 //     SkipFailedPages, View) the written items no longer count stored ones,
 //     so the broken page is read again from its start and the items already
 //     written are skipped.
-//   - csv, xlsx, xml, html and rss come in one response, since their
-//     columns (or the workbook) depend on all items. After a break the same
-//     request is sent again, the bytes already written are read past while
-//     their SHA-256 is checked against what w received, and writing goes on
-//     from the next byte. If the API serves different bytes (a workbook
-//     stamped with a new time, new columns), the export stops with an error
-//     matching [ErrExportNotResumable]. This response has no per-attempt
-//     timeout: bound it with ctx.
+//   - csv comes in one response, since its columns depend on all items,
+//     and is written row by row, each row only once it arrived whole. Every
+//     item is one row, so after a break the next request starts at the
+//     first item not yet written, and its header row (read, not written) is
+//     checked to be the first one's. When the columns differ there, or with
+//     the filters above, the first request is sent again and the rows
+//     already written are read past, checked against a SHA-256 of them.
+//   - xlsx, xml, html and rss come in one response too. After a break the
+//     same request is sent again, the bytes already written are read past
+//     while their SHA-256 is checked against what w received, and writing
+//     goes on from the next byte.
+//
+// When a replayed response differs from what was written (a workbook
+// stamped with a new time, other rows), the export stops with an error
+// matching [ErrExportNotResumable]. The one-response formats have no
+// per-attempt timeout: bound them with ctx. One item (one csv row) is held
+// in memory at most, bounded by [WithMaxResponseBody].
 //
 // A failed request is retried by the client's policy and ends the export
 // with its [*APIError]; a failed write to w ends it at once. After
@@ -65,9 +74,12 @@ func (d *DatasetClient) Export(ctx context.Context, w io.Writer, format ExportFo
 	if opts.MaxResumes > 0 {
 		x.maxResumes = opts.MaxResumes
 	}
-	if format == ExportJSON || format == ExportJSONL {
+	switch format {
+	case ExportJSON, ExportJSONL:
 		err = x.paged(ctx)
-	} else {
+	case ExportCSV:
+		err = x.csv(ctx)
+	default:
 		err = x.whole(ctx)
 	}
 	if err != nil {

@@ -346,3 +346,86 @@ func TestExportBoundsItemSize(t *testing.T) {
 		}
 	}
 }
+
+// TestExportCSVResumesByRow checks which way a broken csv export resumes:
+// from the next row when the rest has the same columns, by replaying the
+// first request when it has other columns.
+func TestExportCSVResumesByRow(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	var items []any
+	for i := range 40 {
+		if i < 5 {
+			items = append(items, map[string]any{"a": i, "note": "x,\"y\"\nz"})
+		} else {
+			items = append(items, map[string]any{"b": i, "note": "multi\nline"})
+		}
+	}
+	id, err := srv.AddDataset("mixed", items...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
+	for _, tc := range []struct {
+		name   string
+		opts   ExportOptions
+		replay bool
+	}{
+		{"same columns", ExportOptions{ItemsOptions: ItemsOptions{Fields: []string{"note", "b"}}}, false},
+		{"same columns without header", ExportOptions{ItemsOptions: ItemsOptions{Fields: []string{"note", "b"}}, SkipHeaderRow: true}, false},
+		{"other columns", ExportOptions{Delimiter: '\t'}, true},
+		{"filtered", ExportOptions{ItemsOptions: ItemsOptions{SkipEmpty: true, Offset: 2, Limit: 30}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := exportOnce(t, c, id, ExportCSV, &tc.opts)
+			srv.ResetRequests()
+			if err := srv.InjectFault(apifytest.Fault{Path: "/v2/datasets/*/items", TruncateBody: true}); err != nil {
+				t.Fatal(err)
+			}
+			if got := exportOnce(t, c, id, ExportCSV, &tc.opts); !bytes.Equal(got, want) {
+				t.Fatalf("resumed csv differs:\n got %q\nwant %q", got, want)
+			}
+			reqs := srv.Requests()
+			last := reqs[len(reqs)-1].Query
+			replayed := last.Get("offset") == reqs[0].Query.Get("offset")
+			if replayed != tc.replay || len(reqs) > 3 {
+				t.Errorf("requests at offsets %v; want replay %v", offsets(reqs), tc.replay)
+			}
+			for _, r := range reqs {
+				if r.Query.Get("skipHeaderRow") != "" {
+					t.Errorf("skipHeaderRow was sent: the header is needed to check the columns")
+				}
+			}
+		})
+	}
+}
+
+func offsets(reqs []apifytest.RecordedRequest) []string {
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.Query.Get("offset")+"/"+r.Query.Get("limit"))
+	}
+	return out
+}
+
+// TestExportCSVReplayMismatch: rows that differ on the replay stop the
+// export rather than splice two different tables.
+func TestExportCSVReplayMismatch(t *testing.T) {
+	calls := 0
+	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		calls++
+		body := fmt.Sprintf("a\n%d\n%s", calls, strings.Repeat("row\n", 100))
+		if calls == 1 {
+			exportTruncate(t, w, body, 50)
+			return
+		}
+		w.Write([]byte(body))
+	})
+	var b bytes.Buffer
+	_, err := stub.client(t, nil).Dataset("ds").Export(context.Background(), &b, ExportCSV, &ExportOptions{ItemsOptions: ItemsOptions{Clean: true}})
+	if !errors.Is(err, ErrExportNotResumable) {
+		t.Fatalf("err = %v, want ErrExportNotResumable", err)
+	}
+	if !strings.HasPrefix(b.String(), "a\n1\nrow\n") {
+		t.Errorf("wrote %q", b.String())
+	}
+}
