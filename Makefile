@@ -16,7 +16,14 @@ VALIDATOR_DIR = api/validator
 APIFY_VALIDATOR = $(CURDIR)/build/apify-validator
 export APIFY_VALIDATOR
 
-.PHONY: all test test-race validator generate spec-update check-generated check-readme lint bench fuzz
+# The oldest Go the user-facing packages support. go.mod says 1.25.0 only
+# because tools.go pins the generator, oapi-codegen v2.8.2, which declares it;
+# gen, wrapper and apifytest need Go 1.24 (and oapi-codegen/runtime v1.8.0,
+# the newest runtime release that does not require Go 1.26).
+OLDEST_GO ?= go1.24.13
+USER_FACING = ./gen/... ./wrapper/... ./examples/...
+
+.PHONY: all test test-race test-oldest-go validator generate spec-update check-generated check-readme lint bench fuzz
 
 all: test
 
@@ -30,6 +37,17 @@ test: validator
 test-race: validator
 	$(GO) test -race ./...
 	cd $(VALIDATOR_DIR) && $(GO) test -race ./...
+
+## test-oldest-go: the user-facing packages' tests on $(OLDEST_GO) (the
+## toolchain comes from the module proxy), under a go.mod that requires only
+## the modules those packages and their tests use.
+test-oldest-go: validator
+	@rm -rf build/oldest-go && mkdir -p build/oldest-go
+	@{ printf 'module github.com/apifygo/apify\n\ngo 1.24.0\n\nrequire (\n'; \
+	  $(GO) list -deps -test -f '{{with .Module}}{{if not .Main}}	{{.Path}} {{.Version}}{{end}}{{end}}' $(USER_FACING) | sort -u; \
+	  printf ')\n'; } > build/oldest-go/go.mod
+	@cp go.sum build/oldest-go/go.sum
+	GOTOOLCHAIN=$(OLDEST_GO) $(GO) test -modfile=build/oldest-go/go.mod $(USER_FACING)
 
 ## validator: build the document validator the tests use.
 validator:
