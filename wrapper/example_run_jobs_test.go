@@ -22,9 +22,10 @@ func ExampleDatasetClient_Export() {
 	}
 	// Stream the run's items as CSV (to a file, an HTTP response, …):
 	// memory stays bounded and a broken download is resumed.
+	noBOM := false // csv starts with a byte order mark unless told not to
 	n, err := client.Run(run.ID).Dataset().Export(ctx, os.Stdout, apify.ExportCSV, &apify.ExportOptions{
 		ItemsOptions: apify.ItemsOptions{Fields: []string{"sku", "price"}},
-		BOM:          new(false), // csv starts with a byte order mark unless told not to
+		BOM:          &noBOM,
 	})
 	if err != nil {
 		log.Fatal(err)
