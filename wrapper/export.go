@@ -47,7 +47,8 @@ import (
 // When a replayed response differs from what was written (a workbook
 // stamped with a new time, other rows), the export stops with an error
 // matching [ErrExportNotResumable]. The one-response formats have no
-// per-attempt timeout: bound them with ctx. One item (one csv row) is held
+// per-attempt timeout unless ctx carries one ([WithAttemptTimeout]): bound
+// them with ctx. One item (one csv row) is held
 // in memory at most, bounded by [WithMaxResponseBody].
 //
 // A failed request is retried by the client's policy and ends the export
@@ -284,8 +285,8 @@ func (x *exporter) get(ctx context.Context, offset, limit int, whole bool) (*htt
 	if limit > 0 {
 		setQueryInt(q, "limit", limit)
 	}
-	if whole {
-		ctx = withAttemptTimeout(ctx, 0)
+	if _, set := ctx.Value(attemptTimeoutKey{}).(attemptTimeout); whole && !set {
+		ctx = withAttemptTimeout(ctx, 0) // unless the caller set a limit
 	}
 	return x.r.send(ctx, http.MethodGet, "items", q, nil, "")
 }
