@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"github.com/apifygo/apify/api/apidoc"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +11,11 @@ import (
 )
 
 // The upstream documents live outside the repository (they must never be
-// copied into it); these paths are relative to the spec/ package directory.
+// copied into it): package apidoc finds them, and upstream skips the test
+// (fails it in CI) without them. These names select one.
 const (
-	currentDocPath  = "../../shared/apify-openapi/openapi.json"
-	previousDocPath = "../../shared/apify-openapi/previous/openapi-2026-06-30.json"
+	currentDocPath  = "the current published document"
+	previousDocPath = "the previous published document"
 )
 
 // readFile returns a file's bytes or stops the test.
@@ -27,30 +29,30 @@ func readFile(t testing.TB, path string) []byte {
 }
 
 var (
-	docsOnce sync.Once
-	docs     map[string][]byte
-	docsErr  error
+	docsMu sync.Mutex
+	docs   = map[string][]byte{}
 )
 
-// upstream returns one of the shared upstream documents, read once per test
-// binary (they are about 1 MB each).
-func upstream(t testing.TB, path string) []byte {
+// upstream returns one of the shared upstream documents (currentDocPath or
+// previousDocPath), read once per test binary (they are about 1 MB each). It
+// skips the test (fails it in CI) when the document is missing.
+func upstream(t testing.TB, which string) []byte {
 	t.Helper()
-	docsOnce.Do(func() {
-		docs = map[string][]byte{}
-		for _, p := range []string{currentDocPath, previousDocPath} {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				docsErr = fmt.Errorf("the shared API documents are needed by these tests: %w", err)
-				return
-			}
-			docs[p] = b
-		}
-	})
-	if docsErr != nil {
-		t.Fatal(docsErr)
+	path := apidoc.Current(t)
+	if which == previousDocPath {
+		path = apidoc.Previous(t)
 	}
-	return docs[path]
+	docsMu.Lock()
+	defer docsMu.Unlock()
+	if b, ok := docs[which]; ok {
+		return b
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading %s: %v", which, err)
+	}
+	docs[which] = b
+	return b
 }
 
 // writeFile writes a file under a test's temporary directory and returns its path.

@@ -2,20 +2,16 @@ package validation_test
 
 import (
 	"net/http"
-	"os"
 	"testing"
 
+	"github.com/apifygo/apify/api/apidoc"
 	"github.com/apifygo/apify/api/validation"
 )
-
-const currentDoc = "../../../shared/apify-openapi/openapi.json"
 
 // TestCheck runs the validator program on the pinned document and checks that
 // it tells a conforming exchange from a request and a response that do not.
 func TestCheck(t *testing.T) {
-	if _, err := os.Stat(currentDoc); err != nil {
-		t.Skipf("the API document is not beside the repository (../shared): %v", err)
-	}
+	currentDoc := apidoc.Current(t)
 	v, err := validation.Start(currentDoc, validation.Options{LazySchemas: true})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // that each one sent at least one response the validator accepted.
 func TestConformanceCoversEveryOperation(t *testing.T) {
 	t.Parallel()
+	requireValidator(t)
 	s, c := newTestServer(t)
 	actorID := must(s.AddActor("cover", func(ctx context.Context, run *ActorRun) error {
 		run.Logf("started")

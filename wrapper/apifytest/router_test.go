@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/apifygo/apify/api/apidoc"
 )
 
 var update = flag.Bool("update", false, "rewrite operations_table.go from the API document")
@@ -17,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite operations_table.go from the AP
 // documentOperations reads the operations of the API document in its order.
 func documentOperations(t *testing.T) (version string, ops []operation) {
 	t.Helper()
-	raw, err := os.ReadFile(specPath)
+	raw, err := os.ReadFile(apidoc.Current(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,9 @@ func TestCommandServesSeedsAndStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var failed struct{ Data struct{ Status, StatusMessage string } }
+	var failed struct {
+		Data struct{ Status, StatusMessage string }
+	}
 	_ = json.NewDecoder(resp.Body).Decode(&failed)
 	resp.Body.Close()
 	if failed.Data.Status != "FAILED" || !strings.Contains(failed.Data.StatusMessage, "no luck") {
