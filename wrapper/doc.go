@@ -30,7 +30,8 @@
 // [Client.Actors], [Client.Tasks], [Client.Runs], [Client.Builds],
 // [Client.Datasets], [Client.KeyValueStores], [Client.RequestQueues],
 // [Client.Webhooks], [Client.WebhookDispatches], [Client.Schedules] and
-// [Client.Store], whose List yields every item.
+// [Client.Store], whose List yields every item; Create and GetOrCreate
+// make new ones where the API has them.
 //
 // Handles compose as the API nests: a run's default storages and log
 // ([RunClient.Dataset], [RunClient.KeyValueStore], [RunClient.RequestQueue],

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/apifygo/apify/wrapper/apifytest"
+	"github.com/oapi-codegen/nullable"
 )
 
 // TestDoneWhenShape is the issue's acceptance code, against the fake API:
@@ -212,5 +213,53 @@ func TestResourceIDs(t *testing.T) {
 	}
 	if _, err := c.Run("r").Metamorph(testCtx(t), "", nil, nil); err == nil || !strings.Contains(err.Error(), "targetActorID") {
 		t.Errorf("empty target: %v", err)
+	}
+}
+
+func TestCollectionCreate(t *testing.T) {
+	srv := apifytest.NewServer(t, apifytest.WithUsername("jane"))
+	actorID := addActor(t, srv, "scraper", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	name := "nightly"
+	task, err := c.Tasks().Create(ctx, &TaskCreate{ActID: actorID, Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Task("jane/nightly").Get(ctx)
+	if err != nil || got.ID != task.ID {
+		t.Fatalf("created task %s, got %v, %v", task.ID, got, err)
+	}
+	if _, err := c.Tasks().Create(ctx, nil); err == nil {
+		t.Error("nil body accepted")
+	}
+
+	// A webhook create with an idempotency key is retried after a 5xx;
+	// without one it is not (the first attempt may have created it).
+	var posts int
+	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		posts++
+		if posts%2 == 1 {
+			coreWriteJSON(w, http.StatusInternalServerError, `{"error":{"type":"internal-error","message":"boom"}}`)
+			return
+		}
+		writeData(w, http.StatusCreated, map[string]any{"id": "wh1", "requestUrl": "https://example.com/hook"})
+	})
+	sc := s.client(t, nil)
+	hook := &WebhookCreate{RequestURL: "https://example.com/hook", EventTypes: []WebhookEventType{EventRunFailed}}
+	if _, err := sc.Webhooks().Create(ctx, hook); err == nil || posts != 1 {
+		t.Errorf("without a key: %v after %d requests, want an error after 1", err, posts)
+	}
+	posts = 0
+	hook.IdempotencyKey = nullable.NewNullableWithValue("k1")
+	if wh, err := sc.Webhooks().Create(ctx, hook); err != nil || wh.ID != "wh1" || posts != 2 {
+		t.Errorf("with a key: %v, %v after %d requests", wh, err, posts)
+	}
+	reqs := s.requests()
+	if last := reqs[len(reqs)-1]; last.Method != http.MethodPost || last.Path != "/v2/webhooks" || !strings.Contains(string(last.Body), `"idempotencyKey":"k1"`) {
+		t.Errorf("request %s %s %s", last.Method, last.Path, last.Body)
+	}
+	if _, err := sc.Actor("a").Webhooks().Create(ctx, hook); err == nil {
+		t.Error("create through an Actor's webhooks accepted")
 	}
 }

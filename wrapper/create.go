@@ -1,0 +1,117 @@
+package apify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/apifygo/apify/gen"
+)
+
+// The bodies of the collection clients' Create methods, under names this
+// package owns (aliases of the generated request models). Fields the API
+// may take as null are nullable.Nullable values
+// (github.com/oapi-codegen/nullable): set them with
+// nullable.NewNullableWithValue.
+type (
+	// ActorCreate describes a new Actor (https://docs.apify.com/api/v2/actors-post).
+	ActorCreate = gen.CreateActorRequest
+	// ActorVersionCreate describes a new Actor version (https://docs.apify.com/api/v2/actor-versions-post).
+	ActorVersionCreate = gen.CreateOrUpdateVersionRequest
+	// TaskCreate describes a new task (https://docs.apify.com/api/v2/actor-tasks-post).
+	TaskCreate = gen.CreateTaskRequest
+	// WebhookCreate describes a new webhook (https://docs.apify.com/api/v2/webhooks-post).
+	WebhookCreate = gen.WebhookCreate
+	// ScheduleCreate describes a new schedule (https://docs.apify.com/api/v2/schedules-post).
+	ScheduleCreate = gen.ScheduleCreate
+)
+
+// create posts body as JSON to the collection r and returns what the API
+// created. A create is repeated after a 5xx or a cut connection only when
+// safe says the API deduplicates it (an idempotency key), or the caller
+// opted in with [AllowUnsafeRetries].
+func create[T, B any](ctx context.Context, r resource, what string, body *B, safe bool) (*T, error) {
+	if err := r.check(ctx); err != nil {
+		return nil, err
+	}
+	if body == nil {
+		return nil, fmt.Errorf("apify: Create: the %s is nil", what)
+	}
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("apify: Create: encoding the %s: %w", what, err)
+	}
+	if safe {
+		ctx = markIdempotent(ctx)
+	}
+	return callResource[T](ctx, r, http.MethodPost, "", nil, bytes.NewReader(buf), "application/json")
+}
+
+// Create creates an Actor and returns it.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actors-post
+func (l *ActorCollectionClient) Create(ctx context.Context, actor *ActorCreate) (*Actor, error) {
+	return create[Actor](ctx, l.r, "ActorCreate", actor, false)
+}
+
+// Create creates a version of the Actor and returns it.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-versions-post
+func (l *ActorVersionCollectionClient) Create(ctx context.Context, version *ActorVersionCreate) (*ActorVersion, error) {
+	return create[ActorVersion](ctx, l.r, "ActorVersionCreate", version, false)
+}
+
+// Create creates a task and returns it.
+//
+// Apify API docs: https://docs.apify.com/api/v2/actor-tasks-post
+func (l *TaskCollectionClient) Create(ctx context.Context, task *TaskCreate) (*Task, error) {
+	return create[Task](ctx, l.r, "TaskCreate", task, false)
+}
+
+// Create creates a webhook and returns it. With an IdempotencyKey the API
+// creates it once however often the request is sent, so the request is then
+// retried after any failure. Only the collection of all webhooks
+// ([Client.Webhooks]) creates; an Actor's or a task's webhooks are created
+// there with the Actor or task in the Condition.
+//
+// Apify API docs: https://docs.apify.com/api/v2/webhooks-post
+func (l *WebhookCollectionClient) Create(ctx context.Context, webhook *WebhookCreate) (*Webhook, error) {
+	if l.r.err == nil && l.r.path != "/v2/webhooks" {
+		return nil, errors.New("apify: Create: webhooks are created through Client.Webhooks(), with the Actor or task in the Condition")
+	}
+	safe := false
+	if webhook != nil {
+		key, _ := webhook.IdempotencyKey.Get()
+		safe = key != ""
+	}
+	return create[Webhook](ctx, l.r, "WebhookCreate", webhook, safe)
+}
+
+// Create creates a schedule and returns it.
+//
+// Apify API docs: https://docs.apify.com/api/v2/schedules-post
+func (l *ScheduleCollectionClient) Create(ctx context.Context, schedule *ScheduleCreate) (*Schedule, error) {
+	return create[Schedule](ctx, l.r, "ScheduleCreate", schedule, false)
+}
+
+// WebhookEventType is an event that fires a webhook.
+type WebhookEventType = gen.WebhookEventType
+
+// The events a webhook can fire on ([WebhookCreate].EventTypes).
+const (
+	EventRunCreated     WebhookEventType = gen.WebhookEventTypeACTORRUNCREATED
+	EventRunSucceeded   WebhookEventType = gen.WebhookEventTypeACTORRUNSUCCEEDED
+	EventRunFailed      WebhookEventType = gen.WebhookEventTypeACTORRUNFAILED
+	EventRunTimedOut    WebhookEventType = gen.WebhookEventTypeACTORRUNTIMEDOUT
+	EventRunAborted     WebhookEventType = gen.WebhookEventTypeACTORRUNABORTED
+	EventRunResurrected WebhookEventType = gen.WebhookEventTypeACTORRUNRESURRECTED
+	EventBuildCreated   WebhookEventType = gen.WebhookEventTypeACTORBUILDCREATED
+	EventBuildSucceeded WebhookEventType = gen.WebhookEventTypeACTORBUILDSUCCEEDED
+	EventBuildFailed    WebhookEventType = gen.WebhookEventTypeACTORBUILDFAILED
+	EventBuildTimedOut  WebhookEventType = gen.WebhookEventTypeACTORBUILDTIMEDOUT
+	EventBuildAborted   WebhookEventType = gen.WebhookEventTypeACTORBUILDABORTED
+	EventTest           WebhookEventType = gen.WebhookEventTypeTEST
+)
