@@ -3,6 +3,7 @@ package apify
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -76,4 +77,49 @@ func scrub(s, token string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, token, redacted)
+}
+
+// credentialInText finds credentials spelled out in free text: the value of
+// a credential-like query parameter (token=, signature=, …) and a bearer
+// token.
+var credentialInText = regexp.MustCompile(`(?i)([\w.-]*(?:token|signature|secret|password)[\w.-]*=)[^&\s"'<>]+|(bearer\s+)[\w.~+/=-]+`)
+
+// scrubText is scrub plus the removal of credential-like query values and
+// bearer tokens, for any text from a server or transport (error messages,
+// bodies, status lines). Call it before cutting text to length: a cut token
+// is no longer found.
+func scrubText(s, token string) string {
+	s = scrub(s, token)
+	if !credentialInText.MatchString(s) {
+		return s
+	}
+	return credentialInText.ReplaceAllString(s, "${1}${2}"+redacted)
+}
+
+// scrubValue returns v (decoded JSON) with scrubText applied to every string
+// and the value of every credential-like key replaced.
+func scrubValue(v any, token string) any {
+	switch x := v.(type) {
+	case string:
+		return scrubText(x, token)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if sensitiveQueryParam(k) {
+				if _, isString := e.(string); isString {
+					out[k] = redacted
+					continue
+				}
+			}
+			out[k] = scrubValue(e, token)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = scrubValue(e, token)
+		}
+		return out
+	}
+	return v
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
 )
 
 // sleep waits d, or until ctx ends (returning ctx.Err()). It waits on the
@@ -12,21 +11,7 @@ import (
 // loops — run polling, log reconnects, request-queue retries — never
 // really sleep there.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	var t backoff.Timer = &stdTimer{}
-	if c.cfg.newTimer != nil {
-		t = c.cfg.newTimer()
-	}
-	t.Start(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C():
-		return nil
-	}
+	return waitTimer(ctx, c.cfg.newTimer, d)
 }
 
 // stdTimer is a backoff.Timer on the real clock.

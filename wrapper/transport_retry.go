@@ -38,6 +38,7 @@ type retryTransport struct {
 	newTimer func() backoff.Timer
 	token    *secret // only to scrub log and error text
 	maxBody  int64   // bound on a 2xx body read inside the attempt
+	gate     retryGate
 }
 
 // errRetryableStatus marks an answer that may be retried; when retries run
@@ -62,8 +63,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		last       *http.Response // answer of the latest attempt, body open
 		lastReason string         // why the latest attempt failed, for logs and errors
 		attempts   int
+		waited     time.Time // end of the last Retry-After window this call waited out
 	)
 	operation := func() (*http.Response, error) {
+		var err error
+		if waited, err = t.passGate(ctx, req, waited); err != nil {
+			if lastReason != "" {
+				err = fmt.Errorf("%w while waiting for the Retry-After of attempt %d: %s", err, attempts, lastReason)
+			}
+			return nil, backoff.Permanent(t.requestErr(req, attempts, err, ""))
+		}
 		attempts++
 		resp, err := t.attempt(req, attempts)
 		last = nil
@@ -81,9 +90,20 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return nil, backoff.Permanent(t.requestErr(req, attempts, err, notRetriedNote(req)))
 		}
+		var gateEnd time.Time
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && gatingStatus(resp.StatusCode) && t.policy.MaxRetryAfter > 0 {
+			// No request of this client to the host until the wait passed.
+			until := time.Now().Add(min(d, t.policy.MaxRetryAfter))
+			if end := t.gate.close(req.URL.Host, until); !until.Before(end) {
+				gateEnd = end // this call's own wait below covers the window
+			}
+		}
 		if retryableStatus(resp.StatusCode) && (mayRepeat || resp.StatusCode == http.StatusTooManyRequests) {
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 				b.setHint(d)
+				if gateEnd.After(waited) {
+					waited = gateEnd
+				}
 			}
 			last, lastReason = resp, resp.Status
 			return resp, errRetryableStatus
