@@ -3,7 +3,6 @@ package apify
 import (
 	"context"
 	"time"
-
 )
 
 // sleep waits d, or until ctx ends (returning ctx.Err()). It waits on the
