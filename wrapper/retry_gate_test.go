@@ -87,7 +87,7 @@ func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_, err := c.GetRun(ctx, "limited")
+		_, err := c.Run("limited").Get(ctx)
 		errs <- err
 	}()
 	if d := <-timers.started; d < 9*time.Second {
@@ -105,10 +105,10 @@ func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
 			done <- struct{}{}
 		}()
 	}
-	run(func() error { _, err := c.GetRun(ctx, "r1"); return err })
-	run(func() error { _, err := c.GetRun(ctx, "r2"); return err })
+	run(func() error { _, err := c.Run("r1").Get(ctx); return err })
+	run(func() error { _, err := c.Run("r2").Get(ctx); return err })
 	run(func() error {
-		for _, err := range DatasetItems[json.RawMessage](ctx, c, "ds1", &ItemsOptions{PageSize: 5}) {
+		for _, err := range Items[json.RawMessage](ctx, c.Dataset("ds1"), &ItemsOptions{PageSize: 5}) {
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
 		return nil
 	})
 	run(func() error {
-		for _, err := range c.ListRuns(ctx, nil) {
+		for _, err := range c.Runs().List(ctx, nil) {
 			if err != nil {
 				return err
 			}
@@ -124,7 +124,7 @@ func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
 		return nil
 	})
 	run(func() error {
-		for _, err := range DatasetItems[json.RawMessage](ctx, c, "ds1", &ItemsOptions{PageSize: 10, Prefetch: 3}) {
+		for _, err := range Items[json.RawMessage](ctx, c.Dataset("ds1"), &ItemsOptions{PageSize: 10, Prefetch: 3}) {
 			if err != nil {
 				return err
 			}
@@ -175,12 +175,12 @@ func TestRetryAfterGateIsContextAware(t *testing.T) {
 	timers := newHeldTimers()
 	defer close(timers.released)
 	c := api.client(t, nil, withTimer(timers.newTimer), WithMaxRetries(0))
-	if _, err := c.GetRun(testCtx(t), "r1"); err == nil {
+	if _, err := c.Run("r1").Get(testCtx(t)); err == nil {
 		t.Fatal("want the 429")
 	}
 	ctx, cancel := context.WithCancel(testCtx(t))
 	go func() { <-timers.started; cancel() }()
-	_, err := c.GetRun(ctx, "r1")
+	_, err := c.Run("r1").Get(ctx)
 	if err == nil || ctx.Err() == nil {
 		t.Fatalf("err = %v, want the call to end with its context", err)
 	}
