@@ -51,6 +51,12 @@ func (o *CallOptions) validate() error {
 	if o.StatusInterval != 0 && (o.StatusInterval < time.Second || o.StatusInterval > maxWaitForFinish) {
 		errs = append(errs, fmt.Errorf("the StatusInterval %v is out of range 1s..60s (0 means 5s)", o.StatusInterval))
 	}
+	if o.StatusInterval != 0 && o.Logger == nil && o.OnStatus == nil {
+		errs = append(errs, errors.New("the StatusInterval applies only with a Logger or OnStatus"))
+	}
+	if o.WaitForFinish != 0 {
+		errs = append(errs, errors.New("the WaitForFinish applies to Start only; Call waits on its own"))
+	}
 	if o.AbortWait < 0 {
 		errs = append(errs, fmt.Errorf("the AbortWait %v is negative (0 means 30s)", o.AbortWait))
 	}
@@ -77,9 +83,7 @@ func (x runnable) call(ctx context.Context, input any, o *CallOptions) (*Run, er
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	start := o.RunOptions
-	start.WaitForFinish = 0 // the wait below long-polls anyway
-	run, err := x.start(ctx, input, &start)
+	run, err := x.start(ctx, input, &o.RunOptions)
 	if err != nil {
 		return nil, err
 	}

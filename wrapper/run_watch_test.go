@@ -207,9 +207,14 @@ func TestCallForwardsLogAndStatus(t *testing.T) {
 		}
 	}
 
-	_, err = c.Actor(actorID).Call(testCtx(t), nil, &CallOptions{StatusInterval: time.Hour, AbortWait: time.Second})
-	if err == nil || !strings.Contains(err.Error(), "StatusInterval 1h0m0s is out of range") || !strings.Contains(err.Error(), "AbortWait applies only with AbortOnCancel") {
-		t.Errorf("invalid CallOptions: err = %v", err)
+	bad := &CallOptions{StatusInterval: time.Hour, AbortWait: time.Second}
+	bad.WaitForFinish = time.Second
+	_, err = c.Actor(actorID).Call(testCtx(t), nil, bad)
+	for _, want := range []string{"StatusInterval 1h0m0s is out of range", "StatusInterval applies only with a Logger or OnStatus",
+		"AbortWait applies only with AbortOnCancel", "WaitForFinish applies to Start only"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("invalid CallOptions: err = %v, want it to say %q", err, want)
+		}
 	}
 }
 
@@ -316,5 +321,49 @@ func TestAbortOnCancelForcesAStuckRun(t *testing.T) {
 	}
 	if len(aborts) != 2 || aborts[0] != "gracefully=true" || aborts[1] != "" {
 		t.Errorf("aborts sent: %q, want a graceful one then an immediate one", aborts)
+	}
+}
+
+// TestRunJobsThroughComposedHandles: a task's Call forwards the log too,
+// and Watch and Export work on an Actor's last run.
+func TestRunJobsThroughComposedHandles(t *testing.T) {
+	srv := apifytest.NewServer(t, apifytest.WithClock(instantClock{}))
+	actorID := addActor(t, srv, "pusher", func(ctx context.Context, run *apifytest.ActorRun) error {
+		run.Logf("pushing")
+		return run.PushItems(map[string]any{"n": 1}, map[string]any{"n": 2})
+	})
+	taskID, err := srv.AddTask(actorID, "daily", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	var logBuf syncBuffer
+	var final *gen.Run
+	run, err := c.Task(taskID).Call(ctx, nil, &CallOptions{Log: &logBuf, OnStatus: func(r *gen.Run) { final = r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logBuf.String(), "pushing") || final == nil || final.Status != RunSucceeded {
+		t.Errorf("task call: log %q, last status %v", logBuf.String(), final)
+	}
+
+	last := c.Actor(actorID).LastRun(&LastRunOptions{Status: RunSucceeded})
+	var states []*gen.Run
+	for r, err := range last.Watch(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, r)
+	}
+	if len(states) != 1 || states[0].ID != run.ID || states[0].Status != RunSucceeded {
+		t.Errorf("watching the finished last run yielded %d states, want its one final state", len(states))
+	}
+	var b bytes.Buffer
+	if _, err := last.Dataset().Export(ctx, &b, ExportJSONL, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "{\"n\":1}\n{\"n\":2}\n" {
+		t.Errorf("the last run's export: %q", b.String())
 	}
 }
