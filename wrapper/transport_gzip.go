@@ -89,8 +89,14 @@ func readBody(req *http.Request) ([]byte, error) {
 }
 
 // gzipWriters reuses compressors: a gzip.Writer holds about 1 MiB of state,
-// and pushes of many batches would otherwise allocate one per request.
-var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+// and pushes of many batches would otherwise allocate one per request. They
+// compress at gzip.BestSpeed: on item JSON (BenchmarkCompressRequestBody)
+// that is 1.5 to 3 times as fast as the default level, for output about 5%
+// larger (8.3% of the input against 7.8%).
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level: no error
+	return zw
+}}
 
 func gzipBytes(plain []byte) []byte {
 	var out bytes.Buffer
