@@ -94,9 +94,10 @@ func withJSONBody(ctx context.Context) context.Context {
 // table in the package documentation). d must be positive: a request made
 // with a zero or negative d (or a nil ctx) fails without being sent, with an
 // error naming WithAttemptTimeout. To bound a call as a whole, retries
-// included, give ctx a deadline. Helpers whose answers last as long as the
-// job (waiting for a run, run-sync, following a log, exporting a dataset)
-// lengthen or lift their own attempts' limit as they need.
+// included, give ctx a deadline. Helpers whose answers the server holds
+// (waiting for a run, run-sync, following a log) lengthen or lift their own
+// attempts' limit as they need; a one-response dataset export has no
+// per-attempt limit unless ctx carries one.
 func WithAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
 	var err error
 	switch {
