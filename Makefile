@@ -23,7 +23,7 @@ export APIFY_VALIDATOR
 OLDEST_GO ?= go1.24.13
 USER_FACING = ./gen/... ./wrapper/... ./examples/...
 
-.PHONY: all test test-race test-oldest-go validator generate spec-update check-generated check-readme lint bench fuzz
+.PHONY: all test test-race test-oldest-go validator generate spec-update check-generated check-readme lint bench bench-build fuzz
 
 all: test
 
@@ -86,3 +86,11 @@ lint:
 ## encoding/json loop (about 90 s; see the README's "Iterating").
 bench:
 	$(GO) run ./wrapper/internal/itemsbench
+
+## bench-build: cold-build cost of a program that runs an Actor and iterates
+## its dataset through the wrapper, side by side with the official Go client
+## and net/http alone (fresh build cache, std prebuilt; medians of 5; about
+## 5 minutes on 2 cores). Set APIFY_CLIENT_GO_DIR to a checkout of
+## github.com/apify/apify-client-go where the module proxy does not serve it.
+bench-build:
+	$(GO) run ./wrapper/internal/buildbench

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,8 +56,9 @@ func readDoc(t *testing.T, path string) []byte {
 }
 
 // generateFrom runs the same pipeline as `go generate ./api/` on doc, pinned
-// by lock, and returns the generated files.
-func generateFrom(t *testing.T, docPath, lock string) []gogen.File {
+// by lock, with the names record of a previous generation (nil: none), and
+// returns the generation.
+func generateFrom(t *testing.T, docPath, lock string, prev *gogen.Record) *gogen.Output {
 	t.Helper()
 	needDoc(t, docPath)
 	dir := t.TempDir()
@@ -80,17 +82,54 @@ func generateFrom(t *testing.T, docPath, lock string) []gogen.File {
 		}
 		outputs[kind] = code
 	}
-	files, err := gogen.Shape(outputs["types"], outputs["client"], gogen.DefaultOptions)
+	doc, err := os.ReadFile(normalized)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return files
+	gen, err := gogen.Generate(gogen.Input{Models: outputs["types"], Client: outputs["client"], Document: doc, Previous: prev, Options: gogen.DefaultOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+// lockFor writes a lock pinning the document at docPath.
+func lockFor(t *testing.T, docPath string) string {
+	t.Helper()
+	l, err := spec.LockFor(readDoc(t, docPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(t.TempDir(), "apify.lock")
+	if err := l.Write(lock); err != nil {
+		t.Fatal(err)
+	}
+	return lock
+}
+
+// committedRecord reads the committed names record.
+func committedRecord(t *testing.T) *gogen.Record {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", gogen.RecordPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := gogen.ParseRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestGeneratedCodeIsUpToDate regenerates gen/ from the pinned document and
-// requires every committed generated file to be identical, and no other.
+// requires every committed generated file (and the names record) to be
+// identical, and no other generated file to exist.
 func TestGeneratedCodeIsUpToDate(t *testing.T) {
-	diff, err := gogen.Diff("..", generateFrom(t, currentDoc, lockPath))
+	out := generateFrom(t, currentDoc, lockPath, committedRecord(t))
+	if out.Report.Breaking() || len(out.Report.Added)+len(out.Report.Deprecated) > 0 {
+		t.Errorf("regenerating from the pinned document changes the names:\n%s", out.Report)
+	}
+	diff, err := gogen.Diff("..", out.Files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,21 +138,89 @@ func TestGeneratedCodeIsUpToDate(t *testing.T) {
 	}
 }
 
-// TestPreviousDocumentGenerates checks that an older published document
-// generates a package that compiles (in a module of its own), and that the
-// change report to the current one lists the operations it renamed.
-func TestPreviousDocumentGenerates(t *testing.T) {
-	prev := readDoc(t, previousDoc)
-	l, err := spec.LockFor(prev)
+// TestRegenerationKeepsEveryName generates from one published document,
+// records the names, regenerates from the other with that record, and
+// compiles (in a module of its own) a program derived from the record that
+// references every exported type, value and method of the first generation;
+// in both directions between the previous and the current document.
+func TestRegenerationKeepsEveryName(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and compiles the client twice")
+	}
+	docs := []string{previousDoc, currentDoc}
+	r, err := spec.Compare(readDoc(t, previousDoc), readDoc(t, currentDoc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lock := filepath.Join(t.TempDir(), "apify.lock")
-	if err := l.Write(lock); err != nil {
-		t.Fatal(err)
+	if len(r.Renamed) != 70 || len(r.Added) != 0 || len(r.Removed) != 0 {
+		t.Fatalf("change report: %d renamed, %d added, %d removed; want 70, 0, 0\n%s", len(r.Renamed), len(r.Added), len(r.Removed), r)
 	}
-	files := generateFrom(t, previousDoc, lock)
+	for i, from := range docs {
+		to := docs[1-i]
+		t.Run(filepath.Base(from)+"→"+filepath.Base(to), func(t *testing.T) {
+			first := generateFrom(t, from, lockFor(t, from), nil)
+			second := generateFrom(t, to, lockFor(t, to), first.Record)
+			// Going forward nothing is removed; going back, what the newer
+			// document added is (and must be reported as breaking).
+			if forward := i == 0; forward && second.Report.Breaking() {
+				t.Errorf("identifiers lost:\n%s", second.Report)
+			} else if !forward && !second.Report.Breaking() {
+				t.Errorf("going back to the older document removes the operations and schemas it lacks; the report does not say so:\n%s", second.Report)
+			}
+			if len(second.Report.Deprecated) < 70 {
+				t.Errorf("%d deprecated names; want at least one per renamed operation (70)", len(second.Report.Deprecated))
+			}
+			t.Logf("%d deprecated, %d removed", len(second.Report.Deprecated), len(second.Report.Removed))
+			program := referenceProgram(first.Record, second.Report.Removed)
+			buildInModule(t, second.Files, map[string][]byte{"namescheck/main.go": program}, "./...")
+		})
+	}
+}
 
+// referenceProgram is a program that references every identifier a record
+// lists, except those reported removed: the compile test of "no name is
+// lost".
+func referenceProgram(r *gogen.Record, removed []gogen.Ident) []byte {
+	gone := map[gogen.Ident]bool{}
+	for _, id := range removed {
+		gone[id] = true
+	}
+	var b bytes.Buffer
+	b.WriteString("package main\n\nimport (\n\t\"example.com/evolution/gen\"\n\t\"example.com/evolution/gen/genclient\"\n)\n\n")
+	interfaces := map[string]bool{}
+	for _, id := range r.Idents() {
+		if id.Kind == "interface" {
+			interfaces[id.Package+"."+id.Name] = true
+		}
+	}
+	for _, id := range r.Idents() {
+		if gone[id] {
+			continue
+		}
+		q := id.Package + "." + id.Name
+		switch id.Kind {
+		case "type", "interface":
+			fmt.Fprintf(&b, "var _ *%s\n", q)
+		case "method":
+			typ, m, _ := strings.Cut(id.Name, ".")
+			if interfaces[id.Package+"."+typ] {
+				fmt.Fprintf(&b, "var _ = %s.%s.%s\n", id.Package, typ, m)
+			} else {
+				fmt.Fprintf(&b, "var _ = (*%s.%s).%s\n", id.Package, typ, m)
+			}
+		default:
+			fmt.Fprintf(&b, "var _ = %s\n", q)
+		}
+	}
+	b.WriteString("\nfunc main() {}\n")
+	return b.Bytes()
+}
+
+// buildInModule writes generated files and extra files into a module of its
+// own (example.com/evolution, with this module's requirements) and builds
+// pkgs there.
+func buildInModule(t *testing.T, files []gogen.File, extra map[string][]byte, pkgs ...string) {
+	t.Helper()
 	mod := t.TempDir()
 	gomod, err := os.ReadFile("../go.mod")
 	if err != nil {
@@ -126,7 +233,12 @@ func TestPreviousDocumentGenerates(t *testing.T) {
 	}
 	tree := map[string][]byte{"go.mod": gomod, "go.sum": gosum}
 	for _, f := range files {
-		tree[f.Path] = bytes.ReplaceAll(f.Content, []byte(`"github.com/apifygo/apify/gen"`), []byte(`"example.com/evolution/gen"`))
+		if strings.HasSuffix(f.Path, ".go") {
+			tree[f.Path] = bytes.ReplaceAll(f.Content, []byte(`"github.com/apifygo/apify/gen"`), []byte(`"example.com/evolution/gen"`))
+		}
+	}
+	for name, b := range extra {
+		tree[name] = b
 	}
 	for name, b := range tree {
 		p := filepath.Join(mod, name)
@@ -137,24 +249,11 @@ func TestPreviousDocumentGenerates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(goTool(), "build", "./gen/...")
+	cmd := exec.Command(goTool(), append([]string{"build"}, pkgs...)...)
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the package generated from %s does not compile: %v\n%s", previousDoc, err, b)
-	}
-
-	r, err := spec.Compare(prev, readDoc(t, currentDoc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Renamed) != 70 || len(r.Added) != 0 || len(r.Removed) != 0 {
-		t.Fatalf("change report: %d renamed, %d added, %d removed; want 70, 0, 0\n%s", len(r.Renamed), len(r.Added), len(r.Removed), r)
-	}
-	for _, rn := range r.Renamed {
-		if rn.From == rn.To || rn.From == "" || rn.To == "" {
-			t.Errorf("bad rename %+v", rn)
-		}
+		t.Fatalf("does not compile: %v\n%s", err, b)
 	}
 }
 

@@ -79,7 +79,7 @@ func shapeModels(ms *source, o Options) ([]File, error) {
 		}
 		kinds[kind] = append(kinds[kind], ms.declText(d))
 	}
-	return assembleKinds(o.ModelsDir, path.Base(o.ModelsImport), ms.generator(), ms.imports(), kinds)
+	return assembleKinds(o.ModelsDir, path.Base(o.ModelsImport), ms.generator()+" and spec/gogen", ms.imports(), kinds)
 }
 
 func assembleKinds(dir, pkg, generator string, imports map[string]string, kinds map[string][][]byte) ([]File, error) {
@@ -131,7 +131,7 @@ func shapeClient(cs, ms *source, modelNames map[string]bool, o Options) ([]File,
 	imports["errors"] = `"errors"`
 	imports["fmt"] = `"fmt"`
 	imports["http"] = `"net/http"`
-	return assembleKinds(o.ClientDir, path.Base(o.ClientDir), cs.generator(), imports, kinds)
+	return assembleKinds(o.ClientDir, path.Base(o.ClientDir), cs.generator()+" and spec/gogen", imports, kinds)
 }
 
 // responseTypes lists the generated response types: structs with an

@@ -24,6 +24,9 @@ func dirs(files []File) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
 		d := filepath.Dir(f.Path)
 		if !seen[d] {
 			seen[d] = true
@@ -100,6 +103,10 @@ func Diff(root string, files []File) (string, error) {
 	for _, f := range files {
 		committed, ok := old[f.Path]
 		delete(old, f.Path)
+		if !strings.HasSuffix(f.Path, ".go") {
+			b, err := os.ReadFile(filepath.Join(root, f.Path))
+			committed, ok = b, err == nil
+		}
 		switch {
 		case !ok:
 			report = append(report, f.Path+": missing (not committed)")

@@ -1,18 +1,25 @@
 // Command apify-gen turns oapi-codegen's two outputs (models, client) into
-// the committed generated packages gen and gen/genclient (see package
-// spec/gogen), or with -check compares them with what is committed.
+// the committed generated packages gen and gen/genclient and the names
+// record api/names.json (see package spec/gogen), and prints the
+// compatibility report against the previous record; or, with -check,
+// compares all of them with what is committed.
 //
 // Usage:
 //
-//	apify-gen -models build/gen/models.go -client build/gen/client.go -root . [-check]
+//	apify-gen -models build/gen/models.go -client build/gen/client.go -doc build/openapi.json -root . [-check] [-accept-removals]
 //
-// -check defaults to true when $APIFY_GEN_CHECK is set (make check-generated).
+// -check defaults to true when $APIFY_GEN_CHECK is set (make
+// check-generated), -accept-removals when $APIFY_ACCEPT_REMOVALS is set.
+// Without -accept-removals a generation that removes a previously exported
+// identifier writes nothing and exits with status 1.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/apifygo/apify/spec/gogen"
 )
@@ -20,38 +27,52 @@ import (
 func main() {
 	models := flag.String("models", "build/gen/models.go", "oapi-codegen output with the models")
 	client := flag.String("client", "build/gen/client.go", "oapi-codegen output with the client")
+	doc := flag.String("doc", "build/openapi.json", "the normalized document both were generated from")
 	root := flag.String("root", ".", "module root the generated packages are written under")
 	check := flag.Bool("check", os.Getenv("APIFY_GEN_CHECK") != "", "compare with the committed files instead of writing them")
+	accept := flag.Bool("accept-removals", os.Getenv("APIFY_ACCEPT_REMOVALS") != "", "write a generation that removes previously exported identifiers")
 	flag.Parse()
-	if err := run(*models, *client, *root, *check); err != nil {
+	if err := run(*models, *client, *doc, *root, *check, *accept); err != nil {
 		fmt.Fprintln(os.Stderr, "apify-gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(modelsPath, clientPath, root string, check bool) error {
-	m, err := os.ReadFile(modelsPath)
+func run(modelsPath, clientPath, docPath, root string, check, accept bool) error {
+	var in gogen.Input
+	in.Options = gogen.DefaultOptions
+	for p, dst := range map[string]*[]byte{modelsPath: &in.Models, clientPath: &in.Client, docPath: &in.Document} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		*dst = b
+	}
+	prev, err := os.ReadFile(filepath.Join(root, gogen.RecordPath))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if in.Previous, err = gogen.ParseRecord(prev); err != nil {
+		return err
+	}
+	out, err := gogen.Generate(in)
 	if err != nil {
 		return err
 	}
-	c, err := os.ReadFile(clientPath)
-	if err != nil {
-		return err
+	if check {
+		diff, err := gogen.Diff(root, out.Files)
+		if err != nil {
+			return err
+		}
+		if diff != "" {
+			return fmt.Errorf("the generated packages are not what the pinned document generates; run `make generate` and commit:\n%s", diff)
+		}
+		fmt.Println("apify-gen: the generated packages and " + gogen.RecordPath + " match the pinned document")
+		return nil
 	}
-	files, err := gogen.Shape(m, c, gogen.DefaultOptions)
-	if err != nil {
-		return err
+	fmt.Print(out.Report)
+	if out.Report.Breaking() && !accept {
+		return fmt.Errorf("%d previously exported identifiers would no longer compile (listed above); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed))
 	}
-	if !check {
-		return gogen.Write(root, files)
-	}
-	diff, err := gogen.Diff(root, files)
-	if err != nil {
-		return err
-	}
-	if diff != "" {
-		return fmt.Errorf("the generated packages are not what the pinned document generates; run `make generate` and commit:\n%s", diff)
-	}
-	fmt.Println("apify-gen: the generated packages match the pinned document")
-	return nil
+	return gogen.Write(root, out.Files)
 }

@@ -1,0 +1,269 @@
+package gogen
+
+import (
+	"fmt"
+	"go/ast"
+	"path"
+	"sort"
+	"strings"
+)
+
+// rename is an operation whose Go name changed: same method and path, new
+// operationId.
+type rename struct{ from, to string }
+
+// operationRenames matches the operations of two generations by method and
+// path (upstream keeps paths stable; a rename is by definition the same
+// method and path under a new operationId).
+func operationRenames(prev, next []Operation) []rename {
+	byRoute := map[string]string{}
+	for _, op := range next {
+		byRoute[op.Method+" "+op.Path] = op.Go
+	}
+	seen := map[string]bool{}
+	var out []rename
+	for _, op := range prev {
+		to, ok := byRoute[op.Method+" "+op.Path]
+		if !ok || to == "" || op.Go == "" || to == op.Go || seen[op.Go] {
+			continue
+		}
+		seen[op.Go] = true
+		out = append(out, rename{from: op.Go, to: to})
+	}
+	// Longest first: ActorRunGetLog before ActorRunGet.
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i].from) != len(out[j].from) {
+			return len(out[i].from) > len(out[j].from)
+		}
+		return out[i].from < out[j].from
+	})
+	return out
+}
+
+// identSet indexes identifiers by package, kind and name.
+type identSet map[Ident]bool
+
+func newIdentSet(ids []Ident) identSet {
+	s := identSet{}
+	for _, id := range ids {
+		s[id] = true
+	}
+	return s
+}
+
+// renamed applies the operation renames to name and returns the first
+// result that exists in next with the same package and kind.
+func renamed(id Ident, renames []rename, next identSet) (string, bool) {
+	for _, r := range renames {
+		if !strings.Contains(id.Name, r.from) {
+			continue
+		}
+		cand := strings.Replace(id.Name, r.from, r.to, 1)
+		if next[Ident{Package: id.Package, Kind: id.Kind, Name: cand}] {
+			return cand, true
+		}
+	}
+	return "", false
+}
+
+// compatibility decides, for every identifier the previous generation
+// exported that this one does not, the alias that keeps it compiling, or
+// that it is removed.
+func compatibility(prev *Record, next []Ident, renames []rename, version string) (aliases []Alias, removed []Ident) {
+	nextSet := newIdentSet(next)
+	carried := map[string]Alias{}
+	for _, a := range prev.Deprecated {
+		carried[a.Package+" "+a.Name] = a
+	}
+	resolve := func(id Ident) (Alias, bool) {
+		if a, ok := carried[id.Package+" "+id.Name]; ok && a.Kind == id.Kind {
+			target := Ident{Package: id.Package, Kind: id.Kind, Name: a.Target}
+			if nextSet[target] {
+				return a, true
+			}
+			if t, ok := renamed(target, renames, nextSet); ok {
+				a.Target = t
+				return a, true
+			}
+			return Alias{}, false
+		}
+		if t, ok := renamed(id, renames, nextSet); ok {
+			return Alias{Package: id.Package, Kind: id.Kind, Name: id.Name, Target: t, Since: version}, true
+		}
+		return Alias{}, false
+	}
+	typeAlias := map[string]string{} // package.Type → target type
+	var methods []Ident
+	for _, id := range prev.Idents() {
+		if nextSet[id] {
+			continue
+		}
+		if id.Kind == "method" {
+			methods = append(methods, id)
+			continue
+		}
+		a, ok := resolve(id)
+		if !ok {
+			removed = append(removed, id)
+			continue
+		}
+		aliases = append(aliases, a)
+		if a.Kind == "type" || a.Kind == "interface" {
+			typeAlias[a.Package+"."+a.Name] = a.Target
+		}
+	}
+	for _, id := range methods {
+		typ, method, _ := strings.Cut(id.Name, ".")
+		if t, ok := typeAlias[id.Package+"."+typ]; ok && nextSet[Ident{Package: id.Package, Kind: "method", Name: t + "." + method}] {
+			continue // the alias of the type carries the method
+		}
+		if !nextSet[Ident{Package: id.Package, Kind: "type", Name: typ}] && !nextSet[Ident{Package: id.Package, Kind: "interface", Name: typ}] {
+			removed = append(removed, id)
+			continue
+		}
+		a, ok := resolve(id)
+		if !ok {
+			removed = append(removed, id)
+			continue
+		}
+		aliases = append(aliases, a)
+	}
+	sort.Slice(aliases, func(i, j int) bool {
+		if aliases[i].Package != aliases[j].Package {
+			return aliases[i].Package < aliases[j].Package
+		}
+		return aliases[i].Name < aliases[j].Name
+	})
+	sortIdents(removed)
+	return aliases, removed
+}
+
+// funcIndex finds the declarations that aliases forward to.
+type funcIndex struct {
+	funcs      map[string]*ast.FuncDecl // pkg name, or pkg Type.Method
+	interfaces map[string]*ast.InterfaceType
+	srcOf      map[ast.Node]*source
+	files      map[string]int // pkg Interface → index of its file
+}
+
+func indexFiles(files []File) (*funcIndex, map[string]*source, error) {
+	ix := &funcIndex{funcs: map[string]*ast.FuncDecl{}, interfaces: map[string]*ast.InterfaceType{}, srcOf: map[ast.Node]*source{}, files: map[string]int{}}
+	sources := map[string]*source{}
+	for i, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		s, err := parseSource(f.Path, f.Content)
+		if err != nil {
+			return nil, nil, err
+		}
+		sources[f.Path] = s
+		pkg := path.Base(path.Dir(f.Path))
+		for _, d := range s.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				key := pkg + " " + d.Name.Name
+				if d.Recv != nil {
+					key = pkg + " " + receiverType(d.Recv.List[0].Type) + "." + d.Name.Name
+				}
+				ix.funcs[key] = d
+				ix.srcOf[d] = s
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok {
+						if it, ok := ts.Type.(*ast.InterfaceType); ok {
+							ix.interfaces[pkg+" "+ts.Name.Name] = it
+							ix.srcOf[it] = s
+							ix.files[pkg+" "+ts.Name.Name] = i
+						}
+					}
+				}
+			}
+		}
+	}
+	return ix, sources, nil
+}
+
+func deprecation(a Alias) string {
+	target := a.Target
+	if a.Kind == "method" {
+		_, target, _ = strings.Cut(a.Target, ".")
+	}
+	return fmt.Sprintf("// %s is the name this had before upstream renamed it.\n//\n// Deprecated: use %s (renamed upstream in %s).\n", displayName(a), target, a.Since)
+}
+
+func displayName(a Alias) string {
+	if a.Kind == "method" {
+		_, m, _ := strings.Cut(a.Name, ".")
+		return m
+	}
+	return a.Name
+}
+
+// aliasDecl writes the forwarding declaration of an alias (not of an
+// interface method: see interfaceMethod).
+func aliasDecl(a Alias, ix *funcIndex) (string, error) {
+	switch a.Kind {
+	case "type", "interface":
+		return deprecation(a) + fmt.Sprintf("type %s = %s", a.Name, a.Target), nil
+	case "const", "var":
+		return deprecation(a) + fmt.Sprintf("%s %s = %s", a.Kind, a.Name, a.Target), nil
+	}
+	fd := ix.funcs[a.Package+" "+a.Target]
+	if fd == nil {
+		return "", fmt.Errorf("gogen: %s %s forwards to %s, which is not a function", a.Package, a.Name, a.Target)
+	}
+	s := ix.srcOf[fd]
+	sig := string(s.src[s.offset(fd.Type.Params.Pos()):s.offset(fd.Type.End())])
+	args, err := callArgs(fd.Type)
+	if err != nil {
+		return "", fmt.Errorf("gogen: %s %s: %w", a.Package, a.Name, err)
+	}
+	ret := "return "
+	if fd.Type.Results == nil || len(fd.Type.Results.List) == 0 {
+		ret = ""
+	}
+	if a.Kind == "method" {
+		recv := fd.Recv.List[0]
+		if len(recv.Names) == 0 {
+			return "", fmt.Errorf("gogen: %s has an unnamed receiver", a.Target)
+		}
+		recvText := string(s.src[s.offset(fd.Recv.Pos()):s.offset(fd.Recv.End())])
+		_, target, _ := strings.Cut(a.Target, ".")
+		return deprecation(a) + fmt.Sprintf("func %s %s%s {\n\t%s%s.%s(%s)\n}", recvText, displayName(a), sig, ret, recv.Names[0].Name, target, args), nil
+	}
+	return deprecation(a) + fmt.Sprintf("func %s%s {\n\t%s%s(%s)\n}", a.Name, sig, ret, a.Target, args), nil
+}
+
+// callArgs lists a function's parameters as call arguments.
+func callArgs(ft *ast.FuncType) (string, error) {
+	var args []string
+	for _, p := range ft.Params.List {
+		if len(p.Names) == 0 {
+			return "", fmt.Errorf("a parameter has no name")
+		}
+		for _, n := range p.Names {
+			arg := n.Name
+			if _, ok := p.Type.(*ast.Ellipsis); ok {
+				arg += "..."
+			}
+			args = append(args, arg)
+		}
+	}
+	return strings.Join(args, ", "), nil
+}
+
+// interfaceMethod writes the method line an interface gets for an alias.
+func interfaceMethod(a Alias, it *ast.InterfaceType, s *source) (string, bool) {
+	_, target, _ := strings.Cut(a.Target, ".")
+	for _, m := range it.Methods.List {
+		if len(m.Names) == 1 && m.Names[0].Name == target {
+			ft := m.Type.(*ast.FuncType)
+			sig := string(s.src[s.offset(ft.Params.Pos()):s.offset(ft.End())])
+			doc := strings.ReplaceAll(deprecation(a), "// ", "\t// ")
+			doc = strings.ReplaceAll(doc, "//\n", "\t//\n")
+			return doc + "\t" + displayName(a) + sig + "\n", true
+		}
+	}
+	return "", false
+}

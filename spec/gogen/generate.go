@@ -1,0 +1,163 @@
+package gogen
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/format"
+	"path"
+	"sort"
+	"strings"
+)
+
+// RecordPath is where the names record is committed, relative to the module
+// root.
+const RecordPath = "api/names.json"
+
+// Input is what one generation starts from.
+type Input struct {
+	// Models and Client are oapi-codegen's two outputs; Document is the
+	// normalized document they were generated from.
+	Models, Client, Document []byte
+	// Previous is the names record of the committed generation (nil or
+	// empty for the first one).
+	Previous *Record
+	Options  Options
+}
+
+// Output is one generation: the files to commit (the generated packages
+// and the names record), and the compatibility report against the previous
+// generation.
+type Output struct {
+	Files  []File
+	Record *Record
+	Report Report
+}
+
+// Generate shapes oapi-codegen's outputs into the generated packages and
+// keeps every name the previous generation exported: an identifier that an
+// operation rename (same method and path, new operationId) took away gets a
+// generated deprecated alias or forwarding function in compat.go; one that
+// nothing replaces is reported as removed.
+func Generate(in Input) (*Output, error) {
+	files, err := Shape(in.Models, in.Client, in.Options)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := exportedIdents(files)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := documentOperations(in.Document, plain)
+	if err != nil {
+		return nil, err
+	}
+	version := documentVersion(in.Document)
+	prev := in.Previous
+	if prev == nil {
+		prev = &Record{Exported: map[string][]string{}}
+	}
+	aliases, removed := compatibility(prev, plain, operationRenames(prev.Operations, ops), version)
+	files, err = addCompat(files, aliases, in.Options)
+	if err != nil {
+		return nil, err
+	}
+	final, err := exportedIdents(files)
+	if err != nil {
+		return nil, err
+	}
+	rec := &Record{Version: version, Operations: ops, Deprecated: aliases, Exported: map[string][]string{}}
+	for _, id := range final {
+		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
+	}
+	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
+	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed)}, nil
+}
+
+func documentVersion(doc []byte) string {
+	var d struct {
+		Info struct {
+			Version string `json:"version"`
+		} `json:"info"`
+	}
+	_ = json.Unmarshal(doc, &d)
+	if d.Info.Version == "" {
+		return "an unversioned document"
+	}
+	return d.Info.Version
+}
+
+// addCompat adds the compat.go file of each package that has deprecated
+// names, and the deprecated methods of its interfaces.
+func addCompat(files []File, aliases []Alias, o Options) ([]File, error) {
+	if len(aliases) == 0 {
+		return files, nil
+	}
+	ix, sources, err := indexFiles(files)
+	if err != nil {
+		return nil, err
+	}
+	dirOf := map[string]string{path.Base(o.ModelsImport): o.ModelsDir, path.Base(o.ClientDir): o.ClientDir}
+	decls := map[string][][]byte{}
+	inserts := map[int]map[int]string{} // file index → offset → text
+	for _, a := range aliases {
+		if a.Kind == "method" {
+			typ, _, _ := strings.Cut(a.Name, ".")
+			if it, ok := ix.interfaces[a.Package+" "+typ]; ok {
+				s := ix.srcOf[it]
+				line, ok := interfaceMethod(a, it, s)
+				if !ok {
+					return nil, fmt.Errorf("gogen: interface %s has no method %s", typ, a.Target)
+				}
+				fi := ix.files[a.Package+" "+typ]
+				if inserts[fi] == nil {
+					inserts[fi] = map[int]string{}
+				}
+				inserts[fi][s.offset(it.Methods.Closing)] += line
+				continue
+			}
+		}
+		d, err := aliasDecl(a, ix)
+		if err != nil {
+			return nil, err
+		}
+		decls[a.Package] = append(decls[a.Package], []byte(d))
+	}
+	for fi, at := range inserts {
+		offsets := make([]int, 0, len(at))
+		for off := range at {
+			offsets = append(offsets, off)
+		}
+		sort.Sort(sort.Reverse(sort.IntSlice(offsets)))
+		content := files[fi].Content
+		for _, off := range offsets {
+			content = append(content[:off:off], append([]byte(at[off]), content[off:]...)...)
+		}
+		src, err := format.Source(content)
+		if err != nil {
+			return nil, fmt.Errorf("gogen: %s with deprecated interface methods: %w", files[fi].Path, err)
+		}
+		files[fi].Content = src
+	}
+	pkgs := make([]string, 0, len(decls))
+	for p := range decls {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	for _, pkg := range pkgs {
+		imports := map[string]string{}
+		for p, s := range sources {
+			if path.Base(path.Dir(p)) == pkg {
+				for name, line := range s.imports() {
+					imports[name] = line
+				}
+			}
+		}
+		f, err := assemble(path.Join(dirOf[pkg], "compat.go"), pkg, "spec/gogen from "+RecordPath, imports, decls[pkg])
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}

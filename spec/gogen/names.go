@@ -1,0 +1,258 @@
+package gogen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Record is the committed record of names (api/names.json) that each
+// generation writes and the next one reads: the operations (method, path,
+// operationId and the Go name generated from it), the deprecated names kept
+// for compatibility, and every exported identifier of the generated
+// packages. It holds names only, never the document.
+type Record struct {
+	// Version is the info.version of the document the names come from.
+	Version    string      `json:"version"`
+	Operations []Operation `json:"operations"`
+	// Deprecated lists the forwarding declarations of the compat files.
+	Deprecated []Alias `json:"deprecated"`
+	// Exported maps a package name (gen, genclient) to its exported
+	// identifiers, each "kind Name" or "method Type.Name" (see Ident).
+	Exported map[string][]string `json:"exported"`
+}
+
+// Operation is one operation of the document and its generated Go name.
+type Operation struct {
+	Method      string `json:"method"`
+	Path        string `json:"path"`
+	OperationID string `json:"operationId"`
+	Go          string `json:"go"`
+}
+
+// Alias is one deprecated name: Name in Package forwards to Target, the name
+// that replaced it when upstream renamed it in Since.
+type Alias struct {
+	Package string `json:"package"`
+	Kind    string `json:"kind"` // type, const, var, func, method
+	Name    string `json:"name"` // Type.Method for methods
+	Target  string `json:"target"`
+	Since   string `json:"since"`
+}
+
+// Ident is one exported identifier of a generated package.
+type Ident struct {
+	Package string
+	Kind    string // type, interface, const, var, func, method
+	Name    string // Type.Method for methods
+}
+
+func (id Ident) String() string { return id.Package + " " + id.Kind + " " + id.Name }
+
+// key is how an identifier is listed in Record.Exported.
+func (id Ident) key() string { return id.Kind + " " + id.Name }
+
+// ParseRecord reads a record; empty input is the empty record.
+func ParseRecord(b []byte) (*Record, error) {
+	r := &Record{Exported: map[string][]string{}}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return r, nil
+	}
+	if err := json.Unmarshal(b, r); err != nil {
+		return nil, fmt.Errorf("gogen: the names record is not valid: %w", err)
+	}
+	if r.Exported == nil {
+		r.Exported = map[string][]string{}
+	}
+	return r, nil
+}
+
+// Marshal writes the record deterministically, one entry per line.
+func (r *Record) Marshal() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\n  \"version\": %s,\n  \"operations\": [", quote(r.Version))
+	for i, op := range r.Operations {
+		sep := ","
+		if i == len(r.Operations)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "\n    {\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s}%s",
+			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), sep)
+	}
+	b.WriteString("\n  ],\n  \"deprecated\": [")
+	for i, a := range r.Deprecated {
+		sep := ","
+		if i == len(r.Deprecated)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "\n    {\"package\": %s, \"kind\": %s, \"name\": %s, \"target\": %s, \"since\": %s}%s",
+			quote(a.Package), quote(a.Kind), quote(a.Name), quote(a.Target), quote(a.Since), sep)
+	}
+	b.WriteString("\n  ],\n  \"exported\": {")
+	pkgs := make([]string, 0, len(r.Exported))
+	for p := range r.Exported {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	for i, p := range pkgs {
+		fmt.Fprintf(&b, "\n    %s: [", quote(p))
+		for j, n := range r.Exported[p] {
+			sep := ","
+			if j == len(r.Exported[p])-1 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "\n      %s%s", quote(n), sep)
+		}
+		sep := ","
+		if i == len(pkgs)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "\n    ]%s", sep)
+	}
+	b.WriteString("\n  }\n}\n")
+	return b.Bytes()
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// Idents lists the identifiers of a record.
+func (r *Record) Idents() []Ident {
+	var out []Ident
+	for pkg, names := range r.Exported {
+		for _, n := range names {
+			kind, name, _ := strings.Cut(n, " ")
+			out = append(out, Ident{Package: pkg, Kind: kind, Name: name})
+		}
+	}
+	sortIdents(out)
+	return out
+}
+
+func sortIdents(ids []Ident) {
+	sort.Slice(ids, func(i, j int) bool {
+		if ids[i].Package != ids[j].Package {
+			return ids[i].Package < ids[j].Package
+		}
+		if ids[i].Name != ids[j].Name {
+			return ids[i].Name < ids[j].Name
+		}
+		return ids[i].Kind < ids[j].Kind
+	})
+}
+
+// exportedIdents lists the exported identifiers that files declare: types,
+// constants, variables, functions, and the exported methods of exported
+// types (interface methods included).
+func exportedIdents(files []File) ([]Ident, error) {
+	var out []Ident
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		s, err := parseSource(f.Path, f.Content)
+		if err != nil {
+			return nil, err
+		}
+		pkg := path.Base(path.Dir(f.Path))
+		out = append(out, declaredIdents(s, pkg)...)
+	}
+	sortIdents(out)
+	return out, nil
+}
+
+func declaredIdents(s *source, pkg string) []Ident {
+	var out []Ident
+	add := func(kind, name string) {
+		if ast.IsExported(strings.TrimPrefix(name[strings.LastIndex(name, ".")+1:], "")) {
+			out = append(out, Ident{Package: pkg, Kind: kind, Name: name})
+		}
+	}
+	for _, d := range s.file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				add("func", d.Name.Name)
+				continue
+			}
+			recv := receiverType(d.Recv.List[0].Type)
+			if ast.IsExported(recv) {
+				add("method", recv+"."+d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					if !ast.IsExported(sp.Name.Name) {
+						continue
+					}
+					if it, ok := sp.Type.(*ast.InterfaceType); ok {
+						add("interface", sp.Name.Name)
+						for _, m := range it.Methods.List {
+							for _, n := range m.Names {
+								add("method", sp.Name.Name+"."+n.Name)
+							}
+						}
+						continue
+					}
+					add("type", sp.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						add(d.Tok.String(), n.Name)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+var notLetters = regexp.MustCompile(`[^A-Za-z0-9]`)
+
+// foldName folds an operationId or a Go name to lower-case letters and
+// digits: the generator only changes case and drops separators.
+func foldName(s string) string { return strings.ToLower(notLetters.ReplaceAllString(s, "")) }
+
+// documentOperations lists the operations of a normalized document, with the
+// Go name of each taken from the generated ClientInterface methods.
+func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	}
+	methods := map[string]string{}
+	for _, id := range client {
+		if id.Kind == "method" && strings.HasPrefix(id.Name, "ClientInterface.") {
+			name := strings.TrimSuffix(strings.TrimPrefix(id.Name, "ClientInterface."), "WithBody")
+			methods[foldName(name)] = name
+		}
+	}
+	var ops []Operation
+	for p, item := range d.Paths {
+		for method, raw := range item {
+			var op struct {
+				OperationID string `json:"operationId"`
+			}
+			if json.Unmarshal(raw, &op) != nil || op.OperationID == "" {
+				continue
+			}
+			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: op.OperationID, Go: methods[foldName(op.OperationID)]})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
+	return ops, nil
+}

@@ -1,0 +1,87 @@
+package gogen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Report is the compatibility report of one generation against the
+// previous one, computed from the exported identifiers of the Go code.
+type Report struct {
+	PreviousVersion, Version string
+	// First is set when there was no previous record to compare with.
+	First bool
+	// Added lists identifiers the previous generation did not export.
+	Added []Ident
+	// Deprecated lists the aliases this generation added, each with its
+	// replacement.
+	Deprecated []Alias
+	// Removed lists identifiers the previous generation exported that no
+	// longer compile: a breaking change.
+	Removed []Ident
+}
+
+func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident) Report {
+	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed}
+	if len(prev.Exported) == 0 {
+		r.First = true
+		return r
+	}
+	before := newIdentSet(prev.Idents())
+	for _, id := range final {
+		if !before[id] {
+			r.Added = append(r.Added, id)
+		}
+	}
+	known := map[string]bool{}
+	for _, a := range prev.Deprecated {
+		known[a.Package+" "+a.Name] = true
+	}
+	for _, a := range aliases {
+		if !known[a.Package+" "+a.Name] {
+			r.Deprecated = append(r.Deprecated, a)
+		}
+	}
+	return r
+}
+
+// Breaking reports whether a previously exported identifier was removed.
+func (r Report) Breaking() bool { return len(r.Removed) > 0 }
+
+// Summary is the report in one line, for the changelog.
+func (r Report) Summary() string {
+	if r.First {
+		return fmt.Sprintf("generated packages recorded from %s", r.Version)
+	}
+	s := fmt.Sprintf("%d identifiers added, %d deprecated (renamed upstream; the old names forward to the new ones), %d removed", len(r.Added), len(r.Deprecated), len(r.Removed))
+	if r.Breaking() {
+		s += " (breaking)"
+	}
+	return s
+}
+
+func (r Report) String() string {
+	var b strings.Builder
+	if r.First {
+		fmt.Fprintf(&b, "compatibility: no previous names record; the names of %s are recorded in %s\n", r.Version, RecordPath)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "compatibility of the generated packages, %s → %s (from the Go code; record %s):\n", r.PreviousVersion, r.Version, RecordPath)
+	fmt.Fprintf(&b, "  added: %d\n", len(r.Added))
+	for _, id := range r.Added {
+		fmt.Fprintf(&b, "    + %s\n", id)
+	}
+	fmt.Fprintf(&b, "  deprecated: %d (each kept, forwarding to its replacement)\n", len(r.Deprecated))
+	for _, a := range r.Deprecated {
+		fmt.Fprintf(&b, "    ~ %s %s %s → %s\n", a.Package, a.Kind, a.Name, a.Target)
+	}
+	if r.Breaking() {
+		fmt.Fprintf(&b, "  removed: %d — breaking: nothing in the new document replaces them\n", len(r.Removed))
+	} else {
+		fmt.Fprintf(&b, "  removed: 0\n")
+	}
+	for _, id := range r.Removed {
+		fmt.Fprintf(&b, "    - %s\n", id)
+	}
+	return b.String()
+}
