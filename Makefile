@@ -57,12 +57,16 @@ validator:
 generate:
 	$(GO) generate ./api/
 
-## spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>]: accept a new
-## document, update the lock, print the change report and regenerate gen/.
+## spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>] [ACCEPT_REMOVALS=1]:
+## accept a new document, update the lock, print the change report,
+## regenerate gen/ keeping every previously exported name (deprecated aliases
+## for renamed operations), print the compatibility report and add its
+## summary to CHANGELOG.md. A regeneration that removes a previously exported
+## identifier writes nothing and fails unless ACCEPT_REMOVALS=1.
 spec-update:
 	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>]"; exit 2; }
 	$(GO) run ./spec/cmd/apify-spec -update -spec "$(SPEC)" -previous "$(PREVIOUS)" -lock spec/apify.lock -out build/openapi.json
-	APIFY_OPENAPI="$(SPEC)" $(GO) generate ./api/
+	APIFY_OPENAPI="$(SPEC)" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/
 	$(GO) build ./gen/...
 
 ## check-generated: regenerate from the pinned document and fail if any

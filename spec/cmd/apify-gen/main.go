@@ -31,14 +31,15 @@ func main() {
 	root := flag.String("root", ".", "module root the generated packages are written under")
 	check := flag.Bool("check", os.Getenv("APIFY_GEN_CHECK") != "", "compare with the committed files instead of writing them")
 	accept := flag.Bool("accept-removals", os.Getenv("APIFY_ACCEPT_REMOVALS") != "", "write a generation that removes previously exported identifiers")
+	changelog := flag.String("changelog", "CHANGELOG.md", "changelog (under -root) whose Unreleased section gets the report's summary when the document's version changes; empty: none")
 	flag.Parse()
-	if err := run(*models, *client, *doc, *root, *check, *accept); err != nil {
+	if err := run(*models, *client, *doc, *root, *changelog, *check, *accept); err != nil {
 		fmt.Fprintln(os.Stderr, "apify-gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(modelsPath, clientPath, docPath, root string, check, accept bool) error {
+func run(modelsPath, clientPath, docPath, root, changelog string, check, accept bool) error {
 	var in gogen.Input
 	in.Options = gogen.DefaultOptions
 	for p, dst := range map[string]*[]byte{modelsPath: &in.Models, clientPath: &in.Client, docPath: &in.Document} {
@@ -74,5 +75,23 @@ func run(modelsPath, clientPath, docPath, root string, check, accept bool) error
 	if out.Report.Breaking() && !accept {
 		return fmt.Errorf("%d previously exported identifiers would no longer compile (listed above); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed))
 	}
-	return gogen.Write(root, out.Files)
+	if err := gogen.Write(root, out.Files); err != nil {
+		return err
+	}
+	if changelog == "" {
+		return nil
+	}
+	path := filepath.Join(root, changelog)
+	text, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if updated, ok := gogen.AddToChangelog(string(text), out.Report); ok {
+		fmt.Println("apify-gen: added the summary to the Unreleased section of " + changelog)
+		return os.WriteFile(path, []byte(updated), 0o644)
+	}
+	return nil
 }
