@@ -80,7 +80,7 @@ func (l *TaskCollectionClient) Create(ctx context.Context, task *TaskCreate) (*T
 // Apify API docs: https://docs.apify.com/api/v2/webhooks-post
 func (l *WebhookCollectionClient) Create(ctx context.Context, webhook *WebhookCreate) (*Webhook, error) {
 	if l.r.err == nil && l.r.path != "/v2/webhooks" {
-		return nil, errors.New("apify: Create: webhooks are created through Client.Webhooks(), with the Actor or task in the Condition")
+		return nil, errors.New("apify: Create: webhooks are created in the collection of all webhooks, with the Actor or task in their Condition")
 	}
 	safe := false
 	if webhook != nil {

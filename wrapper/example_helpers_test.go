@@ -78,7 +78,7 @@ func ExampleActorClient_Call() {
 		log.Fatal(err) // a FAILED, TIMED-OUT or ABORTED run is an *apify.RunFailedError
 	}
 	fmt.Println("run", run.Status)
-	for p, err := range apify.Items[Product](ctx, client.Dataset(run.DefaultDatasetID), nil) {
+	for p, err := range apify.Items[Product](ctx, client.Run(run.ID).Dataset(), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -89,6 +89,45 @@ func ExampleActorClient_Call() {
 	// A1 Crème brûlée    4.50
 	// B2 Šakšuka         7.25
 	// C3 東京 ramen        9.00
+}
+
+// The last run of an Actor (here the last that succeeded, although a failed
+// one came after it) is a run client like any other: its storages, log and
+// controls compose.
+func ExampleActorClient_LastRun() {
+	srv, client := startExampleAPI()
+	defer srv.Close()
+	ctx := context.Background()
+	scraper := client.Actor("jane/product-scraper")
+	if _, err := scraper.Call(ctx, map[string]any{"limit": 2}, nil); err != nil {
+		log.Fatal(err)
+	}
+	_, err := scraper.Call(ctx, map[string]any{"fail": true}, nil)
+	fmt.Println("newest run failed:", errors.Is(err, apify.ErrRunFailed))
+
+	last := scraper.LastRun(&apify.LastRunOptions{Status: apify.RunSucceeded})
+	out, err := apify.GetRecordJSON[map[string]int](ctx, last.KeyValueStore(), "OUTPUT")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("OUTPUT count:", (*out)["count"])
+	for p, err := range apify.Items[Product](ctx, last.Dataset(), nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(p.SKU)
+	}
+	logText, err := last.Log().Get(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(strings.Contains(logText, "pushed 2 products"))
+	// Output:
+	// newest run failed: true
+	// OUTPUT count: 2
+	// A1
+	// B2
+	// true
 }
 
 func ExampleActorClient_Call_failedRun() {

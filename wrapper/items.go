@@ -67,7 +67,7 @@ func ItemPages[T any](ctx context.Context, dataset *DatasetClient, opts *ItemsOp
 // itemsSetup validates everything and returns the pager's fetch and options.
 func itemsSetup(ctx context.Context, dataset *DatasetClient, opts *ItemsOptions) (pager.Fetch, pager.Options, error) {
 	if dataset == nil {
-		return nil, pager.Options{}, errors.New("apify: the *DatasetClient is nil; get one from Client.Dataset or RunClient.Dataset")
+		return nil, pager.Options{}, errors.New("apify: the *DatasetClient is nil")
 	}
 	ds := dataset.r
 	if err := ds.check(ctx); err != nil {

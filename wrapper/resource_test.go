@@ -263,3 +263,25 @@ func TestCollectionCreate(t *testing.T) {
 		t.Error("create through an Actor's webhooks accepted")
 	}
 }
+
+// TestLogByIDOfABuild follows a log by ID that belongs to a build: the run
+// look-up answers 404, so the build's status tells when the log is complete.
+func TestLogByIDOfABuild(t *testing.T) {
+	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch r.URL.Path {
+		case "/v2/logs/b1":
+			_, _ = w.Write([]byte("building\ndone\n"))
+		case "/v2/actor-builds/b1":
+			writeData(w, http.StatusOK, map[string]any{"id": "b1", "status": "SUCCEEDED"})
+		default:
+			coreWriteJSON(w, http.StatusNotFound, `{"error":{"type":"record-not-found","message":"not found"}}`)
+		}
+	})
+	var b strings.Builder
+	if err := s.client(t, nil).Log("b1").Follow(testCtx(t), &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "building\ndone\n" {
+		t.Errorf("log %q", b.String())
+	}
+}

@@ -80,7 +80,7 @@ func runOffline(ctx context.Context, count int) error {
 	defer cancel()
 
 	start := time.Now()
-	run, err := client.Actor(srv.Username()+"~product-scraper").Call(ctx, map[string]int{"count": count}, nil)
+	run, err := client.Actor(srv.Username()+"/product-scraper").Call(ctx, map[string]int{"count": count}, nil)
 	if err != nil {
 		return fmt.Errorf("running the Actor: %w", err)
 	}
@@ -94,7 +94,7 @@ func runOffline(ctx context.Context, count int) error {
 		byCategory  = map[string]int{}
 		categoryOrd []string
 	)
-	for p, err := range apify.Items[Product](ctx, client.Dataset(run.DefaultDatasetID), nil) {
+	for p, err := range apify.Items[Product](ctx, client.Run(run.ID).Dataset(), nil) {
 		if err != nil {
 			return fmt.Errorf("reading the dataset: %w", err)
 		}
@@ -180,7 +180,7 @@ func runLive(ctx context.Context, actor, input string) error {
 	defer cancel()
 
 	start := time.Now()
-	run, err := client.Actor(strings.Replace(actor, "/", "~", 1)).Call(ctx, in, nil)
+	run, err := client.Actor(actor).Call(ctx, in, nil)
 	if err != nil {
 		return fmt.Errorf("running %s: %w", actor, err)
 	}
