@@ -193,29 +193,38 @@ func atoiForTest(s string) int {
 	return n
 }
 
-// TestExportReplayMismatch serves a document format whose bytes change
-// between requests (like a workbook stamped with the time): the export must
-// stop with ErrExportNotResumable rather than splice two files.
+// TestExportReplayMismatch serves content that changes between requests
+// (a workbook stamped with the time, rows of a table): the export must stop
+// with ErrExportNotResumable rather than splice two files.
 func TestExportReplayMismatch(t *testing.T) {
-	calls := 0
-	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		calls++
-		body := fmt.Sprintf("PK-stamp-%d-%s", calls, strings.Repeat("x", 4000))
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		if calls == 1 {
-			exportTruncate(t, w, body, 1000)
-			return
+	for _, tc := range []struct {
+		format  ExportFormat
+		opts    *ExportOptions
+		body    string // with %d for the request number
+		cut     int
+		written string // a prefix of what must have been written
+	}{
+		{ExportXLSX, nil, "PK-stamp-%d-" + strings.Repeat("x", 4000), 1000, "PK-stamp-1-xxx"},
+		{ExportCSV, &ExportOptions{ItemsOptions: ItemsOptions{Clean: true}}, "a\n%d\n" + strings.Repeat("row\n", 100), 50, "a\n1\nrow\n"},
+	} {
+		calls := 0
+		stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+			calls++
+			body := fmt.Sprintf(tc.body, calls)
+			if calls == 1 {
+				exportTruncate(t, w, body, tc.cut)
+				return
+			}
+			w.Write([]byte(body))
+		})
+		var b bytes.Buffer
+		n, err := stub.client(t, nil).Dataset("ds").Export(context.Background(), &b, tc.format, tc.opts)
+		if !errors.Is(err, ErrExportNotResumable) {
+			t.Errorf("%s: err = %v, want ErrExportNotResumable", tc.format, err)
 		}
-		w.Write([]byte(body))
-	})
-	c := stub.client(t, nil)
-	var b bytes.Buffer
-	n, err := c.Dataset("ds").Export(context.Background(), &b, ExportXLSX, nil)
-	if !errors.Is(err, ErrExportNotResumable) {
-		t.Fatalf("err = %v, want ErrExportNotResumable", err)
-	}
-	if n != int64(b.Len()) || !strings.HasPrefix("PK-stamp-1-"+strings.Repeat("x", 4000), b.String()) {
-		t.Fatalf("wrote %d bytes %q…, want a prefix of the first response", n, b.String()[:min(b.Len(), 20)])
+		if n != int64(b.Len()) || !strings.HasPrefix(b.String(), tc.written) {
+			t.Errorf("%s: wrote %d bytes %.20q, want them to start %q", tc.format, n, b.String(), tc.written)
+		}
 	}
 }
 
@@ -405,27 +414,4 @@ func offsets(reqs []apifytest.RecordedRequest) []string {
 		out = append(out, r.Query.Get("offset")+"/"+r.Query.Get("limit"))
 	}
 	return out
-}
-
-// TestExportCSVReplayMismatch: rows that differ on the replay stop the
-// export rather than splice two different tables.
-func TestExportCSVReplayMismatch(t *testing.T) {
-	calls := 0
-	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		calls++
-		body := fmt.Sprintf("a\n%d\n%s", calls, strings.Repeat("row\n", 100))
-		if calls == 1 {
-			exportTruncate(t, w, body, 50)
-			return
-		}
-		w.Write([]byte(body))
-	})
-	var b bytes.Buffer
-	_, err := stub.client(t, nil).Dataset("ds").Export(context.Background(), &b, ExportCSV, &ExportOptions{ItemsOptions: ItemsOptions{Clean: true}})
-	if !errors.Is(err, ErrExportNotResumable) {
-		t.Fatalf("err = %v, want ErrExportNotResumable", err)
-	}
-	if !strings.HasPrefix(b.String(), "a\n1\nrow\n") {
-		t.Errorf("wrote %q", b.String())
-	}
 }

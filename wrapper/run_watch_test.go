@@ -152,24 +152,6 @@ func TestWatchRunStopsWithCtxAndBreak(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the log follower's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestCallForwardsLogAndStatus(t *testing.T) {
 	srv := apifytest.NewServer(t, apifytest.WithClock(instantClock{}))
 	msgs := []string{"crawling", "saving"}
@@ -177,7 +159,7 @@ func TestCallForwardsLogAndStatus(t *testing.T) {
 	actorID := addActor(t, srv, "stepper", steppedActor(msgs, next))
 	c := fakeClient(t, srv, nil)
 
-	var logBuf, slogBuf syncBuffer
+	var logBuf, slogBuf coreLogBuffer
 	var states []runState
 	opts := &CallOptions{
 		Log:            &logBuf,
@@ -242,7 +224,7 @@ func TestCallAbortOnCancel(t *testing.T) {
 			cancel()
 		}
 	}
-	var logBuf syncBuffer
+	var logBuf coreLogBuffer
 	run, err := c.Actor(actorID).Call(ctx, nil, &CallOptions{AbortOnCancel: true, Log: &logBuf, OnStatus: cancelWhenWorking, StatusInterval: time.Second})
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "aborted it (now ABORTED)") {
 		t.Fatalf("err = %v, want context.Canceled saying the run was aborted", err)
@@ -338,7 +320,7 @@ func TestRunJobsThroughComposedHandles(t *testing.T) {
 	}
 	c := fakeClient(t, srv, nil)
 	ctx := testCtx(t)
-	var logBuf syncBuffer
+	var logBuf coreLogBuffer
 	var final *gen.Run
 	run, err := c.Task(taskID).Call(ctx, nil, &CallOptions{Log: &logBuf, OnStatus: func(r *gen.Run) { final = r }})
 	if err != nil {
