@@ -40,17 +40,24 @@ func withMaxResponseBody(n int64) Option {
 // readBounded reads r to its end, or fails once more than limit bytes
 // arrived. The error matches ErrUnexpectedResponse and quotes the start of
 // the body; status names the answer.
-func readBounded(r io.Reader, limit int64, status string) ([]byte, error) {
+func readBounded(r io.Reader, limit int64, status, token string) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if int64(len(body)) > limit {
-		return nil, bodyTooLarge(status, limit, body)
+		return nil, fmt.Errorf("%w: the %s body is longer than %d bytes, the most the client reads into memory (WithMaxResponseBody); it starts %s",
+			ErrUnexpectedResponse, status, limit, excerpt(body, token))
 	}
 	return body, err
 }
 
-func bodyTooLarge(status string, limit int64, start []byte) error {
-	return fmt.Errorf("%w: the %s body is longer than %d bytes, the most the client reads into memory (WithMaxResponseBody); it starts %s",
-		ErrUnexpectedResponse, status, limit, snippet(start, maxSnippet))
+// excerpt quotes the start of a body for an error message: credentials are
+// scrubbed from a prefix far longer than the quote before it is cut, so no
+// cut can leave part of one.
+func excerpt(body []byte, token string) string {
+	const scanned = 8 << 10
+	if len(body) > scanned {
+		body = body[:scanned]
+	}
+	return snippet([]byte(scrubText(string(body), token)), maxSnippet)
 }
 
 // boundErrorBody replaces the body of a non-2xx answer with its first

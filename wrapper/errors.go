@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sentinel errors classify failures for errors.Is. An [*APIError] matches the
@@ -47,6 +48,26 @@ var (
 	ErrUnexpectedResponse = errors.New("apify: unexpected response")
 )
 
+// ErrorType is Apify's machine-readable error type, the "type" of its error
+// body, e.g. "record-not-found". The constants below are the types the
+// sentinels match; the API has more.
+type ErrorType string
+
+// Apify error types matched by the sentinels (see [APIError.Is]).
+const (
+	// ErrorTypeInvalidInput matches [ErrInvalidInput].
+	ErrorTypeInvalidInput ErrorType = "invalid-input"
+	// ErrorTypeRecordNotFound matches [ErrNotFound].
+	ErrorTypeRecordNotFound ErrorType = "record-not-found"
+	// ErrorTypeRecordOrTokenNotFound matches [ErrNotFound]: the resource
+	// does not exist, or the token may not see it.
+	ErrorTypeRecordOrTokenNotFound ErrorType = "record-or-token-not-found"
+	// ErrorTypeRequestTooLarge matches [ErrRequestTooLarge].
+	ErrorTypeRequestTooLarge ErrorType = "request-too-large"
+	// ErrorTypeRateLimitExceeded matches [ErrRateLimited].
+	ErrorTypeRateLimitExceeded ErrorType = "rate-limit-exceeded"
+)
+
 // APIError is an answer with a non-2xx status. Method and URL describe the
 // request (credentials in the URL redacted), Attempt counts the attempts made
 // including the one that produced this answer. Type, Message and Data come
@@ -62,8 +83,9 @@ var (
 type APIError struct {
 	// StatusCode is the HTTP status of the answer, e.g. 404.
 	StatusCode int
-	// Type is Apify's machine-readable error type, e.g. "record-not-found".
-	Type string
+	// Type is Apify's machine-readable error type, e.g. "record-not-found"
+	// (see the ErrorType… constants).
+	Type ErrorType
 	// Message is the human-readable explanation.
 	Message string
 	// Method is the HTTP method of the request.
@@ -74,8 +96,17 @@ type APIError struct {
 	Attempt int
 	// Data is the optional "data" object of the error envelope.
 	Data map[string]any
-	// Body is the start of the raw response body (at most 4 KiB).
+	// Body is the start of the raw response body (at most 4 KiB), with
+	// credentials scrubbed.
 	Body []byte
+	// Header holds the answer's headers that say when to try again:
+	// Retry-After and the rate-limit headers (X-RateLimit-…, RateLimit…);
+	// nil when it had none. After retries ran out, they are the last
+	// answer's.
+	Header http.Header
+	// RetryAfter is the wait the answer's Retry-After header asked for; 0
+	// when absent or malformed.
+	RetryAfter time.Duration
 }
 
 // Error formats the error as
@@ -94,7 +125,7 @@ func (e *APIError) Error() string {
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Type != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Type)
+		b.WriteString(string(e.Type))
 	} else if text := http.StatusText(e.StatusCode); text != "" {
 		b.WriteString(" ")
 		b.WriteString(text)
@@ -114,7 +145,7 @@ func (e *APIError) Error() string {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrInvalidInput:
-		return e.StatusCode == http.StatusBadRequest || e.Type == "invalid-input"
+		return e.StatusCode == http.StatusBadRequest || e.Type == ErrorTypeInvalidInput
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrPaymentRequired:
@@ -122,15 +153,15 @@ func (e *APIError) Is(target error) bool {
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound || e.Type == "record-not-found" || e.Type == "record-or-token-not-found"
+		return e.StatusCode == http.StatusNotFound || e.Type == ErrorTypeRecordNotFound || e.Type == ErrorTypeRecordOrTokenNotFound
 	case ErrTimeout:
 		return e.StatusCode == http.StatusRequestTimeout || e.StatusCode == http.StatusGatewayTimeout
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict
 	case ErrRequestTooLarge:
-		return e.StatusCode == http.StatusRequestEntityTooLarge || e.Type == "request-too-large"
+		return e.StatusCode == http.StatusRequestEntityTooLarge || e.Type == ErrorTypeRequestTooLarge
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests || e.Type == "rate-limit-exceeded"
+		return e.StatusCode == http.StatusTooManyRequests || e.Type == ErrorTypeRateLimitExceeded
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
 	}

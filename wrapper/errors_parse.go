@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -66,29 +67,51 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	if req := resp.Request; req != nil {
 		token = tokenOf(req.Context())
 		e.Method = req.Method
-		e.URL = scrub(redactURL(req.URL), token)
+		e.URL = scrubText(redactURL(req.URL), token)
 		e.Attempt = attemptOf(req.Context())
 	}
 	if e.Attempt == 0 {
 		e.Attempt = 1
 	}
+	e.Header, e.RetryAfter = keptHeaders(resp.Header)
+	// Scrub first, then cut: a credential cut in two is no longer found.
+	body = []byte(scrubText(string(body), token))
 	typ, msg, data, ok := parseErrorEnvelope(body)
 	switch {
 	case ok:
-		e.Type, e.Message, e.Data = typ, msg, data
+		e.Type, e.Message = ErrorType(scrubText(typ, token)), scrubText(msg, token)
+		if data != nil {
+			e.Data, _ = scrubValue(data, token).(map[string]any)
+		}
 	case len(bytes.TrimSpace(body)) == 0:
 		e.Message = "empty error body"
 	default:
-		e.Message = describeBody(resp.Header.Get("Content-Type"), body)
+		e.Message = describeBody(scrubText(resp.Header.Get("Content-Type"), token), body)
 	}
-	e.Type = scrub(e.Type, token)
-	e.Message = scrub(e.Message, token)
 	kept := body
 	if len(kept) > maxErrorBodyKept {
 		kept = kept[:maxErrorBodyKept]
 	}
-	e.Body = []byte(scrub(string(kept), token))
+	e.Body = kept
 	return e
+}
+
+// keptHeaders returns the headers of an error answer that tell a caller
+// when to try again (Retry-After and the rate-limit headers) and the parsed
+// Retry-After (0 when absent or malformed).
+func keptHeaders(h http.Header) (http.Header, time.Duration) {
+	var kept http.Header
+	for name, vals := range h {
+		n := strings.ToLower(name)
+		if n == "retry-after" || strings.HasPrefix(n, "x-ratelimit-") || strings.HasPrefix(n, "ratelimit") {
+			if kept == nil {
+				kept = http.Header{}
+			}
+			kept[name] = append([]string(nil), vals...)
+		}
+	}
+	d, _ := parseRetryAfter(h.Get("Retry-After"), time.Now())
+	return kept, d
 }
 
 // readErrorBody reads at most maxErrorBody bytes of an error answer and
@@ -112,7 +135,7 @@ func describeBody(contentType string, body []byte) string {
 		}
 	}
 	return fmt.Sprintf("unexpected error body (%s, not an Apify JSON error; a proxy or load balancer may have answered): %s",
-		media, snippet(body, maxSnippet))
+		media, snippet(body, maxSnippet)) // body is scrubbed
 }
 
 // snippet returns a quoted excerpt of b: whitespace runs collapsed to one

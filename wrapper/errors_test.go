@@ -31,7 +31,7 @@ func TestAPIErrorMatchesSentinels(t *testing.T) {
 		{418, "", nil},
 	}
 	for _, tt := range tests {
-		e := &APIError{StatusCode: tt.status, Type: tt.typ}
+		e := &APIError{StatusCode: tt.status, Type: ErrorType(tt.typ)}
 		var wrapped error = e
 		for _, sentinel := range all {
 			want := false

@@ -80,9 +80,11 @@ func scrub(s, token string) string {
 }
 
 // credentialInText finds credentials spelled out in free text: the value of
-// a credential-like query parameter (token=, signature=, …) and a bearer
-// token.
-var credentialInText = regexp.MustCompile(`(?i)([\w.-]*(?:token|signature|secret|password)[\w.-]*=)[^&\s"'<>]+|(bearer\s+)[\w.~+/=-]+`)
+// a credential-like query parameter (token=, signature=, …) or JSON member
+// ("token": "…"), and a bearer token.
+var credentialInText = regexp.MustCompile(`(?i)([\w.-]*(?:token|signature|secret|password)[\w.-]*=)[^&\s"'<>\\]+` +
+	`|("[\w.-]*(?:token|signature|secret|password)[\w.-]*"\s*:\s*")[^"\\]+` +
+	`|(bearer\s+)[\w.~+/=-]+`)
 
 // scrubText is scrub plus the removal of credential-like query values and
 // bearer tokens, for any text from a server or transport (error messages,
@@ -93,7 +95,7 @@ func scrubText(s, token string) string {
 	if !credentialInText.MatchString(s) {
 		return s
 	}
-	return credentialInText.ReplaceAllString(s, "${1}${2}"+redacted)
+	return credentialInText.ReplaceAllString(s, "${1}${2}${3}"+redacted)
 }
 
 // scrubValue returns v (decoded JSON) with scrubText applied to every string

@@ -104,7 +104,7 @@ func doJSON[T any](c *Client, req *http.Request) (*T, error) {
 	if err != nil {
 		return nil, responseError(resp, err)
 	}
-	v, err := decodeData[T](body)
+	v, err := decodeData[T](body, c.cfg.token.reveal())
 	if err != nil {
 		return nil, responseError(resp, err)
 	}
@@ -133,7 +133,7 @@ func responseError(resp *http.Response, err error) error {
 // value would pass for a real one. An empty body, a null payload, a JSON
 // error or such an answer is an error; the caller wraps it to match
 // ErrUnexpectedResponse.
-func decodeData[T any](body []byte) (*T, error) {
+func decodeData[T any](body []byte, token string) (*T, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, errors.New("empty body, expected JSON")
@@ -157,7 +157,7 @@ func decodeData[T any](body []byte) (*T, error) {
 		return nil, fmt.Errorf("decoding JSON into %T: %w", v, err)
 	}
 	if !unwrapped && isZeroStruct(v) && !bytes.Equal(payload, []byte("{}")) {
-		return nil, fmt.Errorf(`the answer has no "data" member and none of the fields of %T: %s`, *v, snippet(trimmed, maxSnippet))
+		return nil, fmt.Errorf(`the answer has no "data" member and none of the fields of %T: %s`, *v, excerpt(trimmed, token))
 	}
 	return v, nil
 }

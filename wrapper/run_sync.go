@@ -69,7 +69,7 @@ func (x runnable) runSync(ctx context.Context, input any, opts *RunSyncOptions) 
 		return nil, err
 	}
 	defer resp.Body.Close()
-	value, err := readBounded(resp.Body, x.r.c.cfg.maxBody, resp.Status)
+	value, err := readBounded(resp.Body, x.r.c.cfg.maxBody, resp.Status, x.r.c.cfg.token.reveal())
 	if err != nil {
 		return nil, responseError(resp, err)
 	}

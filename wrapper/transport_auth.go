@@ -40,12 +40,16 @@ func sameOrigin(u, origin *url.URL) bool {
 }
 
 // checkRedirect wraps a caller's CheckRedirect (or Go's default limit of 10
-// hops) and drops the Authorization header when a redirect leaves the API
-// origin, in case a caller set it on the request themselves.
+// hops) and drops the Authorization header (in case a caller set it on the
+// request themselves) and the Referer that http.Client adds when a redirect
+// leaves the API origin.
 func checkRedirect(origin *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(req.URL, origin) {
+			// Neither the credentials nor the URL we came from (a signed
+			// URL carries its signature in the query) go to another host.
 			req.Header.Del("Authorization")
+			req.Header.Del("Referer")
 		}
 		if next != nil {
 			return next(req, via)

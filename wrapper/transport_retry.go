@@ -85,7 +85,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, backoff.Permanent(t.requestErr(req, attempts, ctx.Err(), ""))
 			}
 			if mayRepeat || notSent(err) {
-				lastReason = scrub(err.Error(), t.token.reveal())
+				lastReason = scrubText(err.Error(), t.token.reveal())
 				return nil, err
 			}
 			return nil, backoff.Permanent(t.requestErr(req, attempts, err, notRetriedNote(req)))
@@ -105,7 +105,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 					waited = gateEnd
 				}
 			}
-			last, lastReason = resp, resp.Status
+			last, lastReason = resp, scrubText(resp.Status, t.token.reveal())
 			return resp, errRetryableStatus
 		}
 		return resp, nil
@@ -117,7 +117,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		t.logger.LogAttrs(ctx, slog.LevelDebug, "apify: retrying request",
 			slog.String("method", req.Method),
-			slog.String("url", scrub(redactURL(req.URL), t.token.reveal())),
+			slog.String("url", scrubText(redactURL(req.URL), t.token.reveal())),
 			slog.Int("attempt", attempts),
 			slog.String("reason", lastReason),
 			slog.Duration("delay", delay))
@@ -137,7 +137,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if last != nil {
 		discard(last)
 	}
-	var re *requestError
+	var re *RequestError
 	if errors.As(err, &re) {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 	}
 	resp.Request = r
 	if mode := bodyModeOf(ctx); mode != streamBody && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		body, err := readBounded(resp.Body, t.maxBody, resp.Status)
+		body, err := readBounded(resp.Body, t.maxBody, resp.Status, t.token.reveal())
 		resp.Body.Close()
 		cancel()
 		if errors.Is(err, ErrUnexpectedResponse) {
@@ -197,7 +197,7 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 		}
 		if mode == jsonBody && len(body) > 0 && isJSON(resp.Header.Get("Content-Type")) && !json.Valid(body) {
 			return nil, fmt.Errorf("%w: the %s body is not valid JSON (truncated?): %s",
-				ErrUnexpectedResponse, resp.Status, snippet(body, maxSnippet))
+				ErrUnexpectedResponse, resp.Status, excerpt(body, t.token.reveal()))
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		resp.ContentLength = int64(len(body))
