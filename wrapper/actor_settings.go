@@ -122,7 +122,7 @@ func settingsOf(a *Actor) ActorSettings {
 		s.DefaultRunOptions.MemoryMB = *d.MemoryMbytes
 	}
 	if d.TimeoutSecs != nil {
-		s.DefaultRunOptions.Timeout = time.Duration(*d.TimeoutSecs) * time.Second
+		s.DefaultRunOptions.Timeout = secondsToDuration(int64(*d.TimeoutSecs))
 	}
 	s.DefaultRunOptions.MaxItems = valueOf(d.MaxItems)
 	if d.RestartOnError != nil {

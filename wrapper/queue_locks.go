@@ -47,8 +47,8 @@ func (q *RequestQueueClient) LockHead(ctx context.Context, opts *LockHeadOptions
 	if o.Limit < 0 || o.Limit > maxBatchRequests {
 		errs = append(errs, fmt.Errorf("the Limit %d is out of range 1..%d (0 means %d)", o.Limit, maxBatchRequests, maxBatchRequests))
 	}
-	if o.LockDuration < 0 {
-		errs = append(errs, fmt.Errorf("the LockDuration %v is negative", o.LockDuration))
+	if err := checkWholeSeconds("LockDuration", o.LockDuration); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("apify: invalid LockHeadOptions: %w", err)
@@ -95,6 +95,9 @@ func (q *RequestQueueClient) ProlongRequestLock(ctx context.Context, requestID s
 	}
 	if d <= 0 {
 		return time.Time{}, fmt.Errorf("apify: ProlongRequestLock: the duration %v is not positive", d)
+	}
+	if err := checkWholeSeconds("duration", d); err != nil {
+		return time.Time{}, fmt.Errorf("apify: ProlongRequestLock: %w", err)
 	}
 	query := opts.query()
 	query.Set("lockSecs", strconv.FormatInt(ceilSeconds(d), 10))

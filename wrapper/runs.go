@@ -90,8 +90,8 @@ func checkRunSettings(memoryMB int, timeout time.Duration, maxItems int, permiss
 	if memoryMB != 0 && !validMemory(memoryMB) {
 		errs = append(errs, fmt.Errorf("the MemoryMB %d is not a power of two of at least 128", memoryMB))
 	}
-	if timeout < 0 {
-		errs = append(errs, fmt.Errorf("the Timeout %v is negative", timeout))
+	if err := checkWholeSeconds("Timeout", timeout); err != nil {
+		errs = append(errs, err)
 	}
 	if maxItems < 0 {
 		errs = append(errs, fmt.Errorf("the MaxItems %d is negative", maxItems))
@@ -170,11 +170,6 @@ func (o *RunOptions) contentType() string {
 }
 
 func validMemory(mb int) bool { return mb >= 128 && mb&(mb-1) == 0 }
-
-// ceilSeconds rounds d up to whole seconds.
-func ceilSeconds(d time.Duration) int64 {
-	return int64((d + time.Second - 1) / time.Second)
-}
 
 // encodeInput turns a run input into a request body and its content type:
 // nil sends no body (the Actor's or task's default input applies); []byte

@@ -51,6 +51,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, t.requestErr(req, 0, err, "")
 	}
+	if err := checkSendable(req); err != nil {
+		return nil, t.requestErr(req, 0, err, "")
+	}
 	maxRetries := t.policy.MaxRetries
 	if !replayable {
 		maxRetries = 0
@@ -83,6 +86,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			if ctx.Err() != nil {
 				return nil, backoff.Permanent(t.requestErr(req, attempts, ctx.Err(), ""))
+			}
+			if refusedByGo(err) {
+				return nil, backoff.Permanent(t.requestErr(req, attempts, fmt.Errorf("%w: %w", errUnsendable, err), ""))
 			}
 			if mayRepeat || notSent(err) {
 				lastReason = scrubText(err.Error(), t.token.reveal())

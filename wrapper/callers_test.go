@@ -1,0 +1,67 @@
+package apify
+
+// Issue 10 item 9: caller mistakes get errors at once, not panics or retries.
+
+import (
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRequestsGoRefusesFailAtOnce(t *testing.T) {
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		writeData(w, 200, map[string]any{})
+	})
+	timers := &coreTimers{}
+	c := api.client(t, timers)
+	ctx := testCtx(t)
+	errs := map[string]error{
+		"SetRecord content type": c.KeyValueStore("kv1").SetRecord(ctx, "k", strings.NewReader("x"), "text/plain\r\nX-Evil: 1"),
+		"Charge event name":      c.Run("r1").Charge(ctx, "ev\nent", 1, nil),
+	}
+	for what, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "cannot be sent") {
+			t.Errorf("%s: err = %v, want an error saying the request cannot be sent", what, err)
+		}
+	}
+	if n := len(api.requests()); n != 0 {
+		t.Errorf("server saw %d requests, want 0", n)
+	}
+	if d := timers.recorded(); len(d) != 0 {
+		t.Errorf("waited %v before failing, want no retries", d)
+	}
+}
+
+func TestDurationsThatOverflowAreRefused(t *testing.T) {
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		writeData(w, 200, runJSON("r1", "READY"))
+	})
+	c := api.client(t, nil)
+	ctx := testCtx(t)
+	huge := time.Duration(math.MaxInt64)
+	if _, err := c.Actor("a1").Start(ctx, nil, &RunOptions{Timeout: huge}); err == nil {
+		t.Error("Start with a Timeout that overflows: no error")
+	}
+	if _, err := c.RequestQueue("q1").LockHead(ctx, &LockHeadOptions{LockDuration: huge}); err == nil {
+		t.Error("LockHead with a LockDuration that overflows: no error")
+	}
+	if _, err := c.RequestQueue("q1").ProlongRequestLock(ctx, "req1", huge, nil); err == nil {
+		t.Error("ProlongRequestLock with a duration that overflows: no error")
+	}
+	for _, r := range api.requests() {
+		if strings.Contains(r.Query, "=-") {
+			t.Errorf("sent a negative value: %s?%s", r.Path, r.Query)
+		}
+	}
+	if n := len(api.requests()); n != 0 {
+		t.Errorf("server saw %d requests, want 0", n)
+	}
+	if got := ceilSeconds(maxWholeSeconds); got <= 0 {
+		t.Errorf("ceilSeconds(%v) = %d", maxWholeSeconds, got)
+	}
+	if got := secondsToDuration(math.MaxInt64); got <= 0 {
+		t.Errorf("secondsToDuration(MaxInt64) = %v", got)
+	}
+}
