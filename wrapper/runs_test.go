@@ -150,7 +150,7 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	restart := false
 	opts := &RunOptions{
-		Build: "beta", MemoryMB: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
+		Build: "0.0.1", MemoryMB: 2048, Timeout: 90500 * time.Millisecond, MaxItems: 100,
 		MaxTotalChargeUSD: 2.5, RestartOnError: &restart, ForcePermissionLevel: "LIMITED_PERMISSIONS",
 		WaitForFinish: 5 * time.Second,
 		Webhooks:      []RunWebhook{{EventTypes: []string{"ACTOR.RUN.SUCCEEDED"}, RequestURL: "https://example.com/hook"}},
@@ -168,7 +168,7 @@ func TestStartActorSendsRunOptions(t *testing.T) {
 			q = r.Query
 		}
 	}
-	want := map[string]string{"build": "beta", "memory": "2048", "timeout": "91", "maxItems": "100",
+	want := map[string]string{"build": "0.0.1", "memory": "2048", "timeout": "91", "maxItems": "100",
 		"maxTotalChargeUsd": "2.5", "restartOnError": "false", "forcePermissionLevel": "LIMITED_PERMISSIONS", "waitForFinish": "5"}
 	for k, v := range want {
 		if q.Get(k) != v {

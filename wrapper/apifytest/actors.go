@@ -17,7 +17,8 @@ import (
 type ActorFunc func(ctx context.Context, run *ActorRun) error
 
 // ErrRunFinished is returned by the ActorRun write methods once the run has
-// reached a terminal status, like the real platform ignoring a stopped
+// reached a terminal status, or the run has moved on to another function
+// (metamorph, reboot, resurrect), like the real platform ignoring a stopped
 // container's writes.
 var ErrRunFinished = errors.New("apifytest: the run has already finished")
 
@@ -30,6 +31,13 @@ type ActorOptions struct {
 	// MemoryMbytes is the default memory, a power of two of at least 128
 	// (default 1024).
 	MemoryMbytes int
+	// ChargeEvents makes the Actor pay-per-event: the events its runs may
+	// charge (POST /v2/actor-runs/{runId}/charge, ActorRun.Charge), by name.
+	ChargeEvents map[string]ChargeEvent
+	// Build is called for each build of the Actor (POST
+	// /v2/actors/{actorId}/builds); the build FAILS if it returns an error,
+	// and SUCCEEDS at once if Build is nil.
+	Build BuildFunc
 }
 
 // actor is a registered Actor. Callers hold Server.mu.
@@ -39,6 +47,7 @@ type actor struct {
 	opts               ActorOptions
 	buildID            string
 	createdAt          time.Time
+	ext                *actorExt // versions, builds and settings; see Server.actorExt
 }
 
 var actorNamePattern = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
@@ -123,24 +132,34 @@ func (s *Server) findActor(ref string) (*actor, bool) {
 // ActorRun is a run as its ActorFunc sees it: the input and the run's default
 // storages and log. Its methods are safe for concurrent use.
 type ActorRun struct {
-	s *Server
-	r *run
+	s   *Server
+	r   *run
+	gen int // the run's generation this function belongs to
 }
 
 // ID returns the run's ID.
 func (a *ActorRun) ID() string { return a.r.id }
 
-// Input returns the run's input as sent (the INPUT record), or nil if the run
-// was started without one.
-func (a *ActorRun) Input() []byte { return append([]byte(nil), a.r.input...) }
+// Input returns the run's input as sent (the INPUT record, or after a
+// metamorph the INPUT-METAMORPH-n record), or nil if the run was started
+// without one.
+func (a *ActorRun) Input() []byte {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	return append([]byte(nil), a.r.input...)
+}
 
 // InputContentType returns the Content-Type the input came with.
-func (a *ActorRun) InputContentType() string { return a.r.inputType }
+func (a *ActorRun) InputContentType() string {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	return a.r.inputType
+}
 
 // DecodeInput decodes the JSON input into v. A run without input decodes as
 // an empty JSON object.
 func (a *ActorRun) DecodeInput(v any) error {
-	in := a.r.input
+	in := a.Input()
 	if len(in) == 0 {
 		in = []byte("{}")
 	}
@@ -211,7 +230,7 @@ func (a *ActorRun) SetRecord(key string, value []byte, contentType string) error
 // Server.mu.
 func defaultStorage[T storage](a *ActorRun, r *registry[T], id, what string) (T, error) {
 	var zero T
-	if a.r.finished() {
+	if a.r.finished() || a.r.ext.gen != a.gen {
 		return zero, ErrRunFinished
 	}
 	v, ok := r.byID[id]

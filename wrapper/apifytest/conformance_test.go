@@ -184,6 +184,9 @@ var unnamedInList = regexp.MustCompile(`^\$\.data\.items\[\d+\]\.name$`)
 //     record; the document's description says the response "may not contain
 //     any data" when the Actor stored none, but its 201 schema has no empty
 //     variant, so an empty 201 has an "unknown" content type.
+//   - Some DELETE operations (Actor, version, environment variable, task)
+//     declare their 204 with an application/json body; HTTP gives a 204 no
+//     body, and the fake sends none, as for every other DELETE.
 //   - The task variants of run-sync-get-dataset-items declare their 201 JSON
 //     body as an object, yet it is the dataset items' array (the Actor
 //     variants declare an array of objects).
@@ -203,6 +206,10 @@ func dropKnownDeviations(m matchResult, problems []validation.Problem) []validat
 			if p.ValidationType == "response" && strings.Contains(p.Message, "content type '' does not exist") {
 				continue
 			}
+		}
+		if m.route.op.method == http.MethodDelete && p.ValidationType == "response" &&
+			strings.Contains(p.Message, "204 operation response content type '' does not exist") {
+			continue
 		}
 		if strings.HasPrefix(id, "actorTask_runSyncGetDatasetItems") && p.ValidationType == "response" &&
 			allFailures(p, func(f validation.SchemaFailure) bool {

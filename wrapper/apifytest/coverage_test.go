@@ -99,6 +99,8 @@ func TestConformanceCoversEveryOperation(t *testing.T) {
 	<-blockers
 	c.do(http.MethodPost, "/v2/actor-tasks/"+bt+"/runs/last/abort", nil).want(http.StatusOK)
 
+	exerciseOperationsBeyondStorages(t, s, c, actorID)
+
 	// Every implemented operation must have been validated.
 	var missing []string
 	for _, id := range Operations() {

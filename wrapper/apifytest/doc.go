@@ -50,13 +50,30 @@
 //   - Actors registered as Go functions (AddActor) and tasks: runs, waitForFinish,
 //     abort, run-sync, run-sync-get-dataset-items, logs (whole and streamed),
 //     last-run endpoints and each run's default storages;
-//   - GET /v2/users/me, and bearer (or ?token=) authentication;
 //   - signed URLs: datasets and key-value stores have a urlSigningSecretKey,
 //     and items, keys and records answer without a token to a valid,
 //     unexpired signature made as the official clients make it;
 //   - request bodies compressed with br, gzip or deflate (Content-Encoding),
 //     as the official clients send every body of 1 KiB or more; any other
-//     coding is refused with 415 unsupported-content-encoding.
+//     coding is refused with 415 unsupported-content-encoding;
+//   - run control: metamorph (the target Actor's function takes over the
+//     run and its storages, its input stored as INPUT-METAMORPH-n), reboot
+//     (the function starts again), resurrect (a finished run runs again),
+//     delete, and charge for pay-per-event Actors (ActorOptions.ChargeEvents):
+//     counts per event, idempotency keys and maxTotalChargeUsd, reported in
+//     the run's chargedEventCounts and by ChargedEvents;
+//   - Actor create, update and delete, input validation, versions and their
+//     environment variables (secret values hidden), builds that succeed or
+//     fail as ActorOptions.Build says (tags applied on success, runs of a
+//     build tag or number, logs, abort, delete, the default build and its
+//     OpenAPI document); task update, delete and input update;
+//   - webhooks, stored and ad hoc (a run's webhooks parameter): run and build
+//     events POST the interpolated payload and headers templates to the
+//     webhook's URL, with dispatches recorded and listed, and the test
+//     endpoint;
+//   - dataset statistics, key-value store records as a ZIP archive;
+//   - the account: GET /v2/users/me, public user data, monthly usage and
+//     limits (get and update), and bearer (or ?token=) authentication.
 //
 // Any other operation of the API document answers 501 with the error envelope
 // naming the operation; a path the document does not have answers 501 naming
@@ -81,8 +98,27 @@
 //     keys in order of first appearance; nested keys are joined with "/".
 //     XLSX is a minimal one-sheet workbook of inline strings, the same bytes
 //     for the same items.
-//   - Metamorph, reboot, resurrect, charge, builds, versions, webhooks,
-//     schedules, the store and the other account endpoints answer 501.
+//   - Builds compile nothing: a build runs ActorOptions.Build (or succeeds at
+//     once) and the run uses the Actor's Go function whatever the build. Each
+//     Actor added with AddActor starts with version 0.0 and a succeeded build
+//     0.0.1 tagged latest; an Actor created through the API has no build until
+//     one is made, and its runs succeed at once (it has no Go function).
+//   - The builds' OpenAPI documents describe the run endpoints with any JSON
+//     object as input, and validate-input accepts any JSON object: the fake's
+//     Actors have no input schema. Dataset statistics cover every top-level
+//     field (the real API covers the fields of the dataset's schema); the
+//     records archive refuses a collection filter (no store schemas).
+//   - Webhooks are delivered once, to loopback addresses only (127.0.0.1, ::1,
+//     localhost: the fake serves tests, which stay off the network); other
+//     URLs, and failed deliveries, end as FAILED dispatches without retries.
+//     Request headers sent: the headers template's, Content-Type,
+//     X-Apify-Webhook and X-Apify-Webhook-Dispatch-Id.
+//   - Charging: a charge that would take a run past its maxTotalChargeUsd is
+//     refused whole (400 limit-reached); the SDKs charge only what fits. The
+//     restartOnError option is accepted and never acted on (a failed run is
+//     not restarted). Usage and limits count compute units of runs only,
+//     priced as the free plan; the usage cycle is the calendar month.
+//   - Schedules, the store and the other account endpoints answer 501.
 //   - Named storages are reached as "username~name" only for the server's
 //     user (see WithUsername); all storages belong to that user.
 //   - Waiting (waitForFinish, run-sync, timeouts, lock expiry, delays) uses the

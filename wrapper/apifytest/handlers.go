@@ -81,6 +81,11 @@ func handlers() map[string]handlerFunc {
 
 			"GET /v2/users/me": getMe,
 		}
+		for _, group := range handlerGroups {
+			for key, h := range group() {
+				handlerTable[key] = h
+			}
+		}
 	})
 	return handlerTable
 }

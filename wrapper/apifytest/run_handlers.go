@@ -122,53 +122,11 @@ func resolveRunStorage(param string) resolveStep {
 	}
 }
 
-// resolveLogTarget serves /v2/logs/{buildOrRunId} for runs (the fake has no
-// builds).
+// resolveLogTarget serves /v2/logs/{buildOrRunId}: getLog looks for a build
+// of that ID first, then a run.
 func resolveLogTarget(c *call) error {
 	c.params["runId"] = c.params["buildOrRunId"]
 	return nil
-}
-
-// actorJSON is the Actor schema (and ActorShort, a subset, in lists).
-type actorJSON struct {
-	ID                string             `json:"id"`
-	UserID            string             `json:"userId,omitempty"`
-	Name              string             `json:"name"`
-	Username          string             `json:"username"`
-	IsPublic          *bool              `json:"isPublic,omitempty"`
-	CreatedAt         apiTime            `json:"createdAt"`
-	ModifiedAt        apiTime            `json:"modifiedAt"`
-	Stats             actorStats         `json:"stats"`
-	Versions          *[]struct{}        `json:"versions,omitempty"`
-	DefaultRunOptions *defaultRunOptions `json:"defaultRunOptions,omitempty"`
-}
-
-type actorStats struct {
-	TotalRuns int `json:"totalRuns"`
-}
-
-type defaultRunOptions struct {
-	Build        string `json:"build"`
-	TimeoutSecs  int64  `json:"timeoutSecs"`
-	MemoryMbytes int    `json:"memoryMbytes"`
-}
-
-// actorJSON renders a. Callers hold Server.mu.
-func (s *Server) actorJSON(a *actor, short bool) actorJSON {
-	runs := 0
-	for _, r := range s.runOrder {
-		if r.actorID == a.id {
-			runs++
-		}
-	}
-	j := actorJSON{ID: a.id, Name: a.name, Username: a.username,
-		CreatedAt: apiTime(a.createdAt), ModifiedAt: apiTime(a.createdAt), Stats: actorStats{TotalRuns: runs}}
-	if !short {
-		public := a.username != s.cfg.username
-		j.UserID, j.IsPublic, j.Versions = s.userID, &public, &[]struct{}{}
-		j.DefaultRunOptions = &defaultRunOptions{Build: "latest", TimeoutSecs: int64(a.opts.Timeout / time.Second), MemoryMbytes: a.opts.MemoryMbytes}
-	}
-	return j
 }
 
 // GET /v2/actors — https://docs.apify.com/api/v2/actors-get
@@ -216,7 +174,7 @@ func getActor(c *call) error {
 // runRequest reads the options and input of a run start. Callers do not hold
 // Server.mu.
 func (c *call) runRequest(a *actor, t *task) (runOptions, []byte, string, error) {
-	o := runOptions{build: "latest", timeout: a.opts.Timeout, memoryMbytes: int64(a.opts.MemoryMbytes), origin: "API"}
+	o := runOptions{timeout: a.opts.Timeout, memoryMbytes: int64(a.opts.MemoryMbytes), origin: "API"}
 	if t != nil {
 		if t.options.Build != nil {
 			o.build = *t.options.Build
@@ -228,6 +186,7 @@ func (c *call) runRequest(a *actor, t *task) (runOptions, []byte, string, error)
 			o.memoryMbytes = *t.options.MemoryMbytes
 		}
 		o.maxItems = t.options.MaxItems
+		o.maxChargeUsd = t.options.MaxTotalChargeUsd
 	}
 	if b := c.query.Get("build"); b != "" {
 		o.build = b
@@ -249,6 +208,9 @@ func (c *call) runRequest(a *actor, t *task) (runOptions, []byte, string, error)
 		return o, nil, "", err
 	} else if ok {
 		o.maxItems = &n
+	}
+	if err := c.runLimits(&o); err != nil {
+		return o, nil, "", err
 	}
 	input, ctype := c.body, c.r.Header.Get("Content-Type")
 	if c.r.Method == http.MethodGet {
@@ -308,9 +270,28 @@ func (c *call) launchRun(isTask bool) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
+	adHoc, err := c.adHocWebhooks()
+	if err != nil {
+		return nil, err
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	return c.s.startRun(a, t, input, ctype, opts), nil
+	hooks, err := c.s.prepareAdHocWebhooks(adHoc)
+	if err != nil {
+		return nil, err
+	}
+	if opts.build == "" {
+		opts.build = c.s.actorExt(a).defaults.Build
+	}
+	b, err := c.s.resolveBuild(a, opts.build)
+	if err != nil {
+		return nil, err
+	}
+	r := c.s.startRun(a, t, input, ctype, opts)
+	r.buildID, r.ext.buildNumber = b.id, b.number
+	c.s.addAdHocWebhooks(r, hooks)
+	c.s.fireRunEvent(r, "ACTOR.RUN.CREATED")
+	return r, nil
 }
 
 // runTarget finds the Actor (and task) a run operation names.
@@ -454,7 +435,8 @@ func (c *call) listRuns(keep func(*run) bool) error {
 }
 
 // GET /v2/actor-runs/{runId}/log — https://docs.apify.com/api/v2/actor-run-log-get
-// (and GET /v2/logs/{buildOrRunId}, https://docs.apify.com/api/v2/log-get).
+// (and GET /v2/logs/{buildOrRunId}, https://docs.apify.com/api/v2/log-get,
+// and GET /v2/actor-builds/{buildId}/log).
 // With stream=1 the response grows with the log until the run finishes.
 func getLog(c *call) error {
 	stream, err := c.boolParam("stream", false)
@@ -469,20 +451,19 @@ func getLog(c *call) error {
 		return err
 	}
 	c.s.mu.Lock()
-	r, err := c.run()
+	src, id, err := c.logSource()
 	if err != nil {
 		c.s.mu.Unlock()
 		return err
 	}
-	sent := len(r.log)
-	first := append([]byte(nil), r.log...)
-	changed, finished := r.logChanged, r.finished()
+	first, changed, finished := src.logSince(0)
+	sent := len(first)
 	c.s.mu.Unlock()
 
 	h := c.w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	if download {
-		h.Set("Content-Disposition", `attachment; filename="`+r.id+`.log"`)
+		h.Set("Content-Disposition", `attachment; filename="`+id+`.log"`)
 	}
 	if !stream || finished {
 		h.Set("Content-Length", strconv.Itoa(len(first)))
@@ -501,9 +482,9 @@ func getLog(c *call) error {
 			return nil
 		}
 		c.s.mu.Lock()
-		chunk := append([]byte(nil), r.log[sent:]...)
-		sent = len(r.log)
-		changed, finished = r.logChanged, r.finished()
+		var chunk []byte
+		chunk, changed, finished = src.logSince(sent)
+		sent += len(chunk)
 		c.s.mu.Unlock()
 		if len(chunk) > 0 {
 			if _, err := c.w.Write(chunk); err != nil {

@@ -25,6 +25,9 @@ type runJSON struct {
 	DefaultRequestQueueID   string         `json:"defaultRequestQueueId"`
 	StorageIDs              storageIDs     `json:"storageIds"`
 	UsageTotalUsd           float64        `json:"usageTotalUsd"`
+	PricingInfo             any            `json:"pricingInfo,omitempty"`
+	ChargedEventCounts      map[string]int `json:"chargedEventCounts,omitempty"`
+	Metamorphs              []metamorphRec `json:"metamorphs,omitempty"`
 }
 
 type runMeta struct {
@@ -32,6 +35,7 @@ type runMeta struct {
 }
 
 type runStats struct {
+	RebootCount    int     `json:"rebootCount"`
 	RestartCount   int     `json:"restartCount"`
 	ResurrectCount int     `json:"resurrectCount"`
 	DurationMillis int64   `json:"durationMillis"`
@@ -40,11 +44,12 @@ type runStats struct {
 }
 
 type runOptionsJSON struct {
-	Build        string `json:"build"`
-	TimeoutSecs  int64  `json:"timeoutSecs"`
-	MemoryMbytes int64  `json:"memoryMbytes"`
-	DiskMbytes   int64  `json:"diskMbytes"`
-	MaxItems     *int64 `json:"maxItems,omitempty"`
+	Build        string   `json:"build"`
+	TimeoutSecs  int64    `json:"timeoutSecs"`
+	MemoryMbytes int64    `json:"memoryMbytes"`
+	DiskMbytes   int64    `json:"diskMbytes"`
+	MaxItems     *int64   `json:"maxItems,omitempty"`
+	MaxChargeUsd *float64 `json:"maxTotalChargeUsd,omitempty"`
 }
 
 type storageIDs struct {
@@ -86,8 +91,9 @@ func (s *Server) runJSON(r *run) runJSON {
 		Stats: runStats{DurationMillis: dur.Milliseconds(), RunTimeSecs: dur.Seconds(),
 			ComputeUnits: dur.Hours() * float64(r.opts.memoryMbytes) / 1024},
 		Options: runOptionsJSON{Build: r.opts.build, TimeoutSecs: int64(r.opts.timeout / time.Second),
-			MemoryMbytes: r.opts.memoryMbytes, DiskMbytes: 2 * r.opts.memoryMbytes, MaxItems: r.opts.maxItems},
-		BuildID: r.buildID, BuildNumber: "0.0.1", ExitCode: r.exitCode,
+			MemoryMbytes: r.opts.memoryMbytes, DiskMbytes: 2 * r.opts.memoryMbytes, MaxItems: r.opts.maxItems,
+			MaxChargeUsd: r.opts.maxChargeUsd},
+		BuildID: r.buildID, BuildNumber: r.buildNumber(), ExitCode: r.exitCode,
 		GeneralAccess:          "FOLLOW_USER_SETTING",
 		DefaultKeyValueStoreID: r.storeID, DefaultDatasetID: r.datasetID, DefaultRequestQueueID: r.queueID,
 		StorageIDs: storageIDs{
@@ -96,6 +102,7 @@ func (s *Server) runJSON(r *run) runJSON {
 			RequestQueues:  map[string]string{"default": r.queueID},
 		},
 	}
+	s.decorateRunJSON(r, &j)
 	if r.statusMessage != "" {
 		terminal := r.terminalMsg || r.finished()
 		j.IsStatusMessageTerminal = &terminal
@@ -108,7 +115,15 @@ func (s *Server) runShortJSON(r *run) runShortJSON {
 	return runShortJSON{
 		ID: r.id, ActID: r.actorID, UserID: s.userID, ActorTaskID: nullable(r.taskID), Status: r.status,
 		StartedAt: apiTime(r.startedAt), FinishedAt: optTime(r.finishedAt),
-		BuildID: r.buildID, BuildNumber: "0.0.1", Meta: runMeta{Origin: r.opts.origin},
+		BuildID: r.buildID, BuildNumber: r.buildNumber(), Meta: runMeta{Origin: r.opts.origin},
 		DefaultKeyValueStoreID: r.storeID, DefaultDatasetID: r.datasetID, DefaultRequestQueueID: r.queueID,
 	}
+}
+
+// buildNumber is the number of the build the run uses.
+func (r *run) buildNumber() string {
+	if r.ext.buildNumber == "" {
+		return "0.0.1"
+	}
+	return r.ext.buildNumber
 }

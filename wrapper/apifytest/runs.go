@@ -35,6 +35,7 @@ type runOptions struct {
 	timeout      time.Duration // 0: none
 	memoryMbytes int64
 	maxItems     *int64
+	maxChargeUsd *float64
 	origin       string
 }
 
@@ -60,6 +61,7 @@ type run struct {
 	done          chan struct{} // closed when the run reaches a terminal status
 	cancel        context.CancelFunc
 	stopTimeout   func() bool
+	ext           runExt // metamorphs, reboots, resurrections and charges
 }
 
 func (r *run) finished() bool { return terminal(r.status) }
@@ -94,13 +96,16 @@ func (s *Server) startRun(a *actor, t *task, input []byte, inputType string, opt
 	if opts.timeout > 0 {
 		r.stopTimeout = s.cfg.clock.AfterFunc(opts.timeout, func() { s.finishRun(r, StatusTimedOut, "Actor run timed out") })
 	}
+	r.ext.pricing = a.opts.ChargeEvents
 	s.runWG.Add(1)
-	go s.execute(ctx, a.fn, r)
+	go s.execute(ctx, a.fn, r, r.ext.gen)
 	return r
 }
 
-// execute runs fn for r and records how it ended.
-func (s *Server) execute(ctx context.Context, fn ActorFunc, r *run) {
+// execute runs fn for r and records how it ended, unless the run has moved
+// on to another function (metamorph, reboot, resurrect) meanwhile: gen is
+// the run's generation fn belongs to.
+func (s *Server) execute(ctx context.Context, fn ActorFunc, r *run, gen int) {
 	defer s.runWG.Done()
 	s.mu.Lock()
 	if r.status == StatusReady {
@@ -108,11 +113,15 @@ func (s *Server) execute(ctx context.Context, fn ActorFunc, r *run) {
 	}
 	s.mu.Unlock()
 
-	err := callActor(ctx, fn, &ActorRun{s: s, r: r})
+	err := callActor(ctx, fn, &ActorRun{s: s, r: r, gen: gen})
 
 	s.mu.Lock()
 	aborting := r.status == StatusAborting
+	stale := r.ext.gen != gen
 	s.mu.Unlock()
+	if stale {
+		return
+	}
 	switch {
 	case aborting:
 		s.finishRun(r, StatusAborted, "Actor run was aborted")
@@ -157,6 +166,7 @@ func (s *Server) finishRun(r *run, status, message string) {
 	}
 	close(r.done)
 	s.notifyLog(r)
+	s.fireRunEvent(r, runEventType("ACTOR.RUN.", status))
 }
 
 // abortRun aborts r: at once, or (gracefully) when its function returns.
@@ -179,9 +189,18 @@ func (s *Server) abortRun(r *run, gracefully bool) {
 // waitRun waits up to d on the server's clock for r to finish, or until ctx
 // is done. It reports whether the run finished.
 func (s *Server) waitRun(ctx context.Context, r *run, d time.Duration) bool {
+	s.mu.Lock()
+	done := r.done // a resurrection replaces it
+	s.mu.Unlock()
+	return s.waitDone(ctx, done, d)
+}
+
+// waitDone waits up to d on the server's clock for done to close, or until
+// ctx is done. It reports whether done closed.
+func (s *Server) waitDone(ctx context.Context, done <-chan struct{}, d time.Duration) bool {
 	if d <= 0 {
 		select {
-		case <-r.done:
+		case <-done:
 			return true
 		default:
 			return false
@@ -191,14 +210,14 @@ func (s *Server) waitRun(ctx context.Context, r *run, d time.Duration) bool {
 	stop := s.cfg.clock.AfterFunc(d, func() { close(expired) })
 	defer stop()
 	select {
-	case <-r.done:
+	case <-done:
 		return true
 	case <-expired:
 	case <-ctx.Done():
 	case <-s.runCtx.Done(): // the server is closing
 	}
 	select {
-	case <-r.done:
+	case <-done:
 		return true
 	default:
 		return false

@@ -207,8 +207,8 @@ func TestAbortRun(t *testing.T) {
 	if info := must(s.WaitForRun(context.Background(), run.ID))(t); info.Status != StatusAborted {
 		t.Errorf("graceful abort ended %s", info.Status)
 	}
-	c.do(http.MethodPost, "/v2/actor-runs/"+run.ID+"/metamorph?targetActorId=x", nil).wantError(http.StatusNotImplemented, "not-implemented")
-	c.do(http.MethodPost, "/v2/actor-runs/"+run.ID+"/reboot", nil).wantError(http.StatusNotImplemented, "not-implemented")
+	c.do(http.MethodPost, "/v2/actor-runs/"+run.ID+"/metamorph?targetActorId=x", nil).wantError(http.StatusBadRequest, "job-finished")
+	c.do(http.MethodPost, "/v2/actor-runs/"+run.ID+"/reboot", nil).wantError(http.StatusBadRequest, "job-finished")
 }
 
 func TestWritesAfterFinishAreRefused(t *testing.T) {

@@ -220,12 +220,16 @@ func (s *Server) Runs() []RunInfo {
 func (s *Server) WaitForRun(ctx context.Context, id string) (RunInfo, error) {
 	s.mu.Lock()
 	r, ok := s.runs[id]
+	var done chan struct{}
+	if ok {
+		done = r.done
+	}
 	s.mu.Unlock()
 	if !ok {
 		return RunInfo{}, fmt.Errorf("apifytest: WaitForRun: no run %q", id)
 	}
 	select {
-	case <-r.done:
+	case <-done:
 	case <-ctx.Done():
 		return RunInfo{}, fmt.Errorf("apifytest: WaitForRun %s: %w", id, ctx.Err())
 	}

@@ -32,6 +32,7 @@ type Server struct {
 	runs     map[string]*run   // by ID
 	runOrder []*run            // in creation order
 	userID   string
+	ops      opsState // builds, webhooks, schedules, the store, the account
 
 	faults faultInjector
 	log    requestLog

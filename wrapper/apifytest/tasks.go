@@ -24,6 +24,9 @@ type taskOptions struct {
 	TimeoutSecs  *int64  `json:"timeoutSecs,omitempty"`
 	MemoryMbytes *int64  `json:"memoryMbytes,omitempty"`
 	MaxItems     *int64  `json:"maxItems,omitempty"`
+
+	MaxTotalChargeUsd *float64 `json:"maxTotalChargeUsd,omitempty"`
+	RestartOnError    *bool    `json:"restartOnError,omitempty"`
 }
 
 // mergeInput combines the task's input with a run's: two JSON objects merge
@@ -141,6 +144,7 @@ type taskJSON struct {
 	Stats       taskStats       `json:"stats"`
 	Options     *taskOptions    `json:"options,omitempty"`
 	Input       json.RawMessage `json:"input,omitempty"`
+	Title       *string         `json:"title,omitempty"`
 }
 
 type taskStats struct {
@@ -157,6 +161,9 @@ func (s *Server) taskJSON(t *task, short bool) taskJSON {
 	}
 	j := taskJSON{ID: t.id, UserID: s.userID, ActID: t.actorID, Name: t.name, Username: s.cfg.username,
 		CreatedAt: apiTime(t.createdAt), ModifiedAt: apiTime(t.createdAt), Stats: taskStats{TotalRuns: runs}}
+	if ext := s.ops.taskMods[t.id]; ext != nil {
+		j.ModifiedAt, j.Title = apiTime(ext.modifiedAt), ext.title
+	}
 	if short {
 		if a, ok := s.actors[t.actorID]; ok {
 			j.ActName, j.ActUsername = a.name, a.username

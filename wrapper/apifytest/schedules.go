@@ -1,0 +1,4 @@
+package apifytest
+
+// schedule is a stored schedule. Callers hold Server.mu.
+type schedule struct{}
