@@ -9,9 +9,12 @@
 // in spec/apify.lock, else https://docs.apify.com/api/openapi.json; checks it
 // against the lock; normalizes it into ../build/openapi.json; runs
 // oapi-codegen on it twice with one configuration (models, then client); and
-// shapes the two outputs into gen/ and gen/genclient/ (spec/gogen). With
-// APIFY_GEN_CHECK set, the last step compares instead of writing
-// (`make check-generated`).
+// shapes the two outputs into gen/ and gen/genclient/ (spec/gogen), keeping
+// every name recorded in names.json (deprecated aliases for renamed
+// operations), rewriting names.json and printing the compatibility report.
+// With APIFY_GEN_CHECK set, the last step compares instead of writing
+// (`make check-generated`). oapi-codegen warns that the client run does not
+// declare the models; the models run does, into package gen.
 package api
 
 //go:generate go run ../spec/cmd/apify-spec -lock ../spec/apify.lock -out ../build/openapi.json

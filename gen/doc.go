@@ -8,9 +8,11 @@
 //
 // Every file here except doc.go is generated: do not edit it; run
 // `make generate` (see the README's "Regenerating the client"). Names follow
-// the upstream schema names and operationIds; see the README's
-// "Compatibility" section for what stays stable when Apify's document
-// changes.
+// the upstream schema names and operationIds. A regeneration keeps every
+// name the previous one exported: when upstream renames an operation, the
+// names derived from the old one stay in compat.go as deprecated aliases of
+// the new ones (recorded in api/names.json), until the next major version;
+// see the README's "Compatibility".
 //
 // Model fields that the API may send as null, and that can be sent as an
 // explicit null, are nullable.Nullable[T]: read them with Get.

@@ -129,7 +129,7 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "  - %s\n", o)
 	}
 	for _, o := range r.Renamed {
-		fmt.Fprintf(&b, "  ~ %s %s: %s → %s (generated method names change)\n", strings.ToUpper(o.Method), o.Path, o.From, o.To)
+		fmt.Fprintf(&b, "  ~ %s %s: %s → %s (generated names change; the old ones stay as deprecated aliases)\n", strings.ToUpper(o.Method), o.Path, o.From, o.To)
 	}
 	for _, s := range r.SchemasAdded {
 		fmt.Fprintf(&b, "  + schema %s\n", s)

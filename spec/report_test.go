@@ -36,7 +36,7 @@ func TestCompareFixtures(t *testing.T) {
   + GET /d (d_get)
   + PUT /d (d_put)
   - GET /b (b_get)
-  ~ POST /a: a_post → a_create (generated method names change)
+  ~ POST /a: a_post → a_create (generated names change; the old ones stay as deprecated aliases)
   + schema New
   + schema Zed
   - schema Old

@@ -4,7 +4,8 @@ import (
 	"runtime"
 )
 
-// Version is the version of this module, sent in the User-Agent header.
+// Version is the version of this module, sent in the User-Agent header; it
+// is the latest release in CHANGELOG.md (a test checks it).
 const Version = "0.1.0"
 
 // userAgent builds "apifygo/<Version> (<GOOS>; <Go version>)" plus the

@@ -21,5 +21,7 @@
 //
 // This package is a separate import so that programs using only the
 // hand-written client never compile it. Every file here except doc.go is
-// generated: do not edit it; run `make generate`.
+// generated: do not edit it; run `make generate`. Methods, functions and
+// types of renamed operations keep their old names in compat.go, as
+// deprecated forwarders, until the next major version.
 package genclient
