@@ -20,7 +20,19 @@ type LogOptions struct {
 	// delivering anything new; 0 means 8. A stream that ends cleanly while
 	// the job goes on is always opened again.
 	MaxReconnects int
+	// IdleTimeout is how long the stream may deliver nothing before the
+	// job's status is checked; 0 means 30 s. A stream that stalls after
+	// its job finished thus ends within about IdleTimeout (plus one
+	// request for the end of the log); while the job goes on, the stream
+	// is kept, and its status checked again every IdleTimeout.
+	IdleTimeout time.Duration
 }
+
+const defaultLogIdleTimeout = 30 * time.Second
+
+// errStalledFinished ends a log stream that delivered nothing for the idle
+// timeout while its job had finished.
+var errStalledFinished = errors.New("the log stream stalled after the job finished")
 
 const defaultMaxReconnects = 8
 
@@ -70,7 +82,11 @@ func (l *LogClient) Get(ctx context.Context) (string, error) {
 // w sees every byte once, in order. A job not found at first is looked for
 // again for a few seconds, as [RunClient.Wait] does. After a clean end of
 // stream it checks that the job has finished before it returns; if not, it
-// follows on. To log line by line through log/slog, pass a [LogWriter].
+// follows on. A stream that delivers nothing for LogOptions.IdleTimeout
+// (30 s by default) makes Follow check the job's status; once the job has
+// finished, Follow reads the finished log once more and returns, so a stream
+// that stalls cannot hold it past about IdleTimeout after the job ended.
+// To log line by line through log/slog, pass a [LogWriter].
 // opts may be nil.
 //
 // Apify API docs: https://docs.apify.com/api/v2/actor-run-log-get
@@ -93,10 +109,17 @@ func (c *Client) followLog(ctx context.Context, what string, log resource, jobs 
 		return errors.New("apify: the io.Writer for the log is nil")
 	}
 	maxReconnects := defaultMaxReconnects
+	idle := defaultLogIdleTimeout
 	q := url.Values{}
 	if opts != nil {
 		if opts.MaxReconnects < 0 {
 			return fmt.Errorf("apify: invalid LogOptions: the MaxReconnects %d is negative", opts.MaxReconnects)
+		}
+		if opts.IdleTimeout < 0 {
+			return fmt.Errorf("apify: invalid LogOptions: the IdleTimeout %v is negative", opts.IdleTimeout)
+		}
+		if opts.IdleTimeout > 0 {
+			idle = opts.IdleTimeout
 		}
 		if opts.MaxReconnects > 0 {
 			maxReconnects = opts.MaxReconnects
@@ -105,12 +128,15 @@ func (c *Client) followLog(ctx context.Context, what string, log resource, jobs 
 			q.Set("raw", "1")
 		}
 	}
-	f := &logFollower{log: log, w: w, query: q}
+	f := &logFollower{log: log, jobs: jobs, idle: idle, w: w, query: q}
 	failures, quiet := 0, 0
 	notFoundTries := int(defaultNotFoundGrace / notFoundDelay)
 	for {
 		before := f.written
 		err := f.copy(ctx, true)
+		if errors.Is(err, errStalledFinished) && ctx.Err() == nil {
+			err = nil // as a clean end: the finished log is read once more below
+		}
 		if err != nil && f.written == 0 && notFoundTries > 0 && errors.Is(err, ErrNotFound) && ctx.Err() == nil {
 			// A job just started may not be visible at once.
 			notFoundTries--
@@ -202,6 +228,8 @@ func jobFinished(ctx context.Context, jobs []resource) (bool, error) {
 // logFollower writes a log to w, once per byte across reconnects.
 type logFollower struct {
 	log      resource
+	jobs     []resource    // where the job's status is read
+	idle     time.Duration // how long a stream may deliver nothing
 	w        io.Writer
 	query    url.Values
 	written  int64 // bytes of the log already written to w
@@ -215,12 +243,25 @@ func (f *logFollower) copy(ctx context.Context, stream bool) error {
 	for k, v := range f.query {
 		q[k] = v
 	}
+	var progress chan struct{}
 	if stream {
 		q.Set("stream", "1")
 		ctx = withAttemptTimeout(ctx, 0) // the answer lasts as long as the job
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		progress = make(chan struct{}, 1)
+		watched := make(chan struct{})
+		go f.watch(ctx, cancel, progress, watched)
+		defer func() {
+			cancel(nil)
+			<-watched
+		}()
 	}
 	resp, err := f.log.send(ctx, http.MethodGet, "", q, nil, "")
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errStalledFinished) {
+			return errStalledFinished
+		}
 		return err
 	}
 	defer resp.Body.Close()
@@ -234,6 +275,12 @@ func (f *logFollower) copy(ctx context.Context, stream bool) error {
 	buf := make([]byte, 32<<10)
 	for {
 		n, rerr := resp.Body.Read(buf)
+		if n > 0 && progress != nil {
+			select {
+			case progress <- struct{}{}:
+			default:
+			}
+		}
 		if n > 0 {
 			m, werr := f.w.Write(buf[:n])
 			f.written += int64(m)
@@ -249,7 +296,32 @@ func (f *logFollower) copy(ctx context.Context, stream bool) error {
 			return nil
 		}
 		if rerr != nil {
+			if errors.Is(context.Cause(ctx), errStalledFinished) {
+				return errStalledFinished
+			}
 			return rerr
+		}
+	}
+}
+
+// watch is the idle timer of one log stream: each time the stream has
+// delivered nothing for f.idle, it checks the job's status and ends the
+// stream (cancel with errStalledFinished) if the job has finished. It
+// returns when ctx ends, closing done.
+func (f *logFollower) watch(ctx context.Context, cancel context.CancelCauseFunc, progress <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	for {
+		if waitTimer(ctx, f.log.c.cfg.newIdleTimer, f.idle) != nil {
+			return
+		}
+		select {
+		case <-progress:
+			continue // bytes arrived during the period
+		default:
+		}
+		if finished, err := jobFinished(ctx, f.jobs); err == nil && finished {
+			cancel(errStalledFinished)
+			return
 		}
 	}
 }

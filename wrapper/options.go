@@ -49,6 +49,7 @@ type config struct {
 	logger        *slog.Logger
 	newTimer      func() backoff.Timer // tests inject a fake; nil = real timers
 	maxBody       int64                // bound on a success body read whole
+	newIdleTimer  func() backoff.Timer // log-stream idle timers; tests inject a fake; nil = real timers
 }
 
 func defaultConfig() *config {
@@ -302,6 +303,15 @@ func WithLogger(l *slog.Logger) Option {
 			return errors.New("WithLogger: logger is nil; omit the option to log nothing")
 		}
 		c.logger = l
+		return nil
+	}
+}
+
+// withIdleTimer makes log streams time their idle periods on timers from
+// newTimer; tests use it to stall a stream without waiting.
+func withIdleTimer(newTimer func() backoff.Timer) Option {
+	return func(c *config) error {
+		c.newIdleTimer = newTimer
 		return nil
 	}
 }
