@@ -425,83 +425,133 @@ func TestAbortRunIsRetried(t *testing.T) {
 }
 
 func TestRunControlEndpoints(t *testing.T) {
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		writeData(w, http.StatusOK, runJSON("run1", "RUNNING"))
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "jane/blocker", func(ctx context.Context, run *apifytest.ActorRun) error {
+		<-ctx.Done() // runs until rebooted or metamorphed
+		return ctx.Err()
 	})
-	c := s.client(t, nil)
+	var morphedInput atomic.Value
+	addActor(t, srv, "jane/other-actor", func(ctx context.Context, run *apifytest.ActorRun) error {
+		var in map[string]int
+		if err := run.DecodeInput(&in); err != nil {
+			return err
+		}
+		morphedInput.Store(in)
+		return nil
+	})
+	c := fakeClient(t, srv, nil)
 	ctx := testCtx(t)
+	started, err := c.Actor(actorID).Start(ctx, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := started.ID
+	srv.ResetRequests()
+	if _, err := c.Run(id).Reboot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Run(id).Metamorph(ctx, "jane/other-actor", map[string]int{"n": 1}, &MetamorphOptions{Build: "latest"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForRun(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := morphedInput.Load().(map[string]int); in["n"] != 1 {
+		t.Errorf("the metamorph target read input %v, want n=1", in)
+	}
 	restart := true
-	if _, err := c.Run("run1").Resurrect(ctx, &RunOptions{Build: "1.2.3", MemoryMB: 512, Timeout: time.Minute, RestartOnError: &restart}); err != nil {
+	if _, err := c.Run(id).Resurrect(ctx, &RunOptions{Build: "0.0.1", MemoryMB: 512, Timeout: time.Minute, RestartOnError: &restart}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Run("run1").Reboot(ctx); err != nil {
+	if _, err := srv.WaitForRun(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Run("run1").Metamorph(ctx, "jane/other-actor", map[string]int{"n": 1}, &MetamorphOptions{Build: "beta"}); err != nil {
+	run, err := c.Run(id).Get(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Run("run1").Get(ctx); err != nil {
-		t.Fatal(err)
+	morphs, _ := run.Metamorphs.Get()
+	if run.Status != gen.ActorJobStatusSUCCEEDED || run.Stats.RebootCount == nil || *run.Stats.RebootCount != 1 ||
+		run.Stats.ResurrectCount == nil || *run.Stats.ResurrectCount != 1 || len(morphs) != 1 {
+		t.Errorf("run after reboot, metamorph and resurrect: %+v", run)
 	}
-	reqs := s.requests()
+	reqs := srv.Requests()
 	want := []struct{ method, path, query, body string }{
-		{"POST", "/v2/actor-runs/run1/resurrect", "build=1.2.3&memory=512&restartOnError=true&timeout=60", ""},
-		{"POST", "/v2/actor-runs/run1/reboot", "", ""},
-		{"POST", "/v2/actor-runs/run1/metamorph", "build=beta&targetActorId=jane~other-actor", `{"n":1}`},
-		{"GET", "/v2/actor-runs/run1", "", ""},
+		{"POST", "/v2/actor-runs/" + id + "/reboot", "", ""},
+		{"POST", "/v2/actor-runs/" + id + "/metamorph", "build=latest&targetActorId=jane~other-actor", `{"n":1}`},
+		{"POST", "/v2/actor-runs/" + id + "/resurrect", "build=0.0.1&memory=512&restartOnError=true&timeout=60", ""},
+		{"GET", "/v2/actor-runs/" + id, "", ""},
 	}
 	if len(reqs) != len(want) {
 		t.Fatalf("%d requests, want %d", len(reqs), len(want))
 	}
 	for i, w := range want {
 		r := reqs[i]
-		if r.Method != w.method || r.Path != w.path || r.Query != w.query || string(r.Body) != w.body {
-			t.Errorf("request %d = %s %s?%s %s, want %s %s?%s %s", i, r.Method, r.Path, r.Query, r.Body, w.method, w.path, w.query, w.body)
+		if r.Method != w.method || r.Path != w.path || r.Query.Encode() != w.query || string(r.Body) != w.body {
+			t.Errorf("request %d = %s %s?%s %s, want %s %s?%s %s", i, r.Method, r.Path, r.Query.Encode(), r.Body, w.method, w.path, w.query, w.body)
 		}
 	}
-	if _, err := c.Run("run1").Resurrect(ctx, &RunOptions{MemoryMB: 3}); err == nil || !strings.Contains(err.Error(), "Resurrect") {
+	if _, err := c.Run(id).Resurrect(ctx, &RunOptions{MemoryMB: 3}); err == nil || !strings.Contains(err.Error(), "Resurrect") {
 		t.Errorf("bad resurrect options: err = %v", err)
 	}
-	if _, err := c.Run("run1").Metamorph(ctx, " ", nil, nil); err == nil {
+	if _, err := c.Run(id).Metamorph(ctx, " ", nil, nil); err == nil {
 		t.Error("an empty target Actor was accepted")
+	}
+	if n := len(srv.Requests()); n != len(want) {
+		t.Errorf("bad options sent %d requests", n-len(want))
 	}
 }
 
 func TestChargeRunReusesOneIdempotencyKey(t *testing.T) {
-	var n atomic.Int32
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		if n.Add(1) == 1 {
-			coreWriteJSON(w, http.StatusBadGateway, `{"error":{"type":"bad-gateway","message":"x"}}`)
-			return
-		}
-		coreWriteJSON(w, http.StatusCreated, `{}`)
-	})
-	c := s.client(t, nil)
-	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 3, nil); err != nil {
+	srv := apifytest.NewServer(t)
+	release := make(chan struct{})
+	actorID, _ := srv.AddActor("priced", func(ctx context.Context, run *apifytest.ActorRun) error {
+		<-release
+		return nil
+	}, apifytest.ActorOptions{ChargeEvents: map[string]apifytest.ChargeEvent{"PAGE": {PriceUSD: 0.01}}})
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	started, err := c.Actor(actorID).Start(ctx, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer close(release)
+	id := started.ID
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/actor-runs/*/charge", Status: http.StatusBadGateway}); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	if err := c.Run(id).Charge(ctx, "PAGE", 3, nil); err != nil {
 		t.Fatalf("ChargeRun: %v", err)
 	}
-	reqs := s.requests()
+	reqs := srv.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d attempts, want 2 (a charge with a key is retried)", len(reqs))
 	}
 	k1, k2 := reqs[0].Header.Get("Idempotency-Key"), reqs[1].Header.Get("Idempotency-Key")
-	if k1 == "" || k1 != k2 || !strings.HasPrefix(k1, "run1-PAGE-") {
-		t.Errorf("keys %q and %q, want one key run1-PAGE-... on both attempts", k1, k2)
+	if k1 == "" || k1 != k2 || !strings.HasPrefix(k1, id+"-PAGE-") {
+		t.Errorf("keys %q and %q, want one key %s-PAGE-... on both attempts", k1, k2, id)
 	}
-	if string(reqs[0].Body) != `{"count":3,"eventName":"PAGE"}` || reqs[0].Path != "/v2/actor-runs/run1/charge" {
+	if string(reqs[0].Body) != `{"count":3,"eventName":"PAGE"}` || reqs[0].Path != "/v2/actor-runs/"+id+"/charge" {
 		t.Errorf("request %s %s", reqs[0].Path, reqs[0].Body)
 	}
 
-	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 1, &ChargeOptions{IdempotencyKey: "mine-1"}); err != nil {
+	if err := c.Run(id).Charge(ctx, "PAGE", 1, &ChargeOptions{IdempotencyKey: "mine-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if k := s.requests()[2].Header.Get("Idempotency-Key"); k != "mine-1" {
+	if k := srv.Requests()[2].Header.Get("Idempotency-Key"); k != "mine-1" {
 		t.Errorf("key %q, want the caller's", k)
 	}
-	if err := c.Run("run1").Charge(testCtx(t), "PAGE", 0, nil); err == nil {
+	if err := c.Run(id).Charge(ctx, "PAGE", 1, &ChargeOptions{IdempotencyKey: "mine-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if counts, _, err := srv.ChargedEvents(id); err != nil || counts["PAGE"] != 4 {
+		t.Errorf("charged %v (%v), want PAGE 4: the repeated key is charged once", counts, err)
+	}
+	if err := c.Run(id).Charge(ctx, "PAGE", 0, nil); err == nil {
 		t.Error("count 0 accepted")
 	}
-	if err := c.Run("run1").Charge(testCtx(t), "", 1, nil); err == nil {
+	if err := c.Run(id).Charge(ctx, "", 1, nil); err == nil {
 		t.Error("empty event accepted")
 	}
 }
