@@ -17,6 +17,7 @@ func exerciseOperationsBeyondStorages(t *testing.T, s *Server, c *testClient, co
 	exerciseAccount(c)
 	exerciseStorageExtras(c, coverID)
 	exerciseWebhooks(c, coverID)
+	exerciseToolsStoreSchedules(t, s, c, coverID)
 }
 
 func exerciseWebhooks(c *testClient, actorID string) {
@@ -149,4 +150,32 @@ func exerciseStorageExtras(c *testClient, coverID string) {
 	}
 	c.do(http.MethodGet, "/v2/datasets/"+run.DefaultDatasetID+"/statistics", nil).want(http.StatusOK)
 	c.do(http.MethodGet, "/v2/key-value-stores/"+run.DefaultKeyValueStoreID+"/records", nil).want(http.StatusOK)
+}
+
+func exerciseToolsStoreSchedules(t *testing.T, s *Server, c *testClient, actorID string) {
+	t.Helper()
+	c.do(http.MethodGet, "/v2/browser-info?rawHeaders=1", nil).want(http.StatusOK)
+	c.do(http.MethodPost, "/v2/browser-info?skipHeaders=true", `{"a":1}`).want(http.StatusOK)
+	c.do(http.MethodPut, "/v2/browser-info", `{}`).want(http.StatusOK)
+	c.do(http.MethodDelete, "/v2/browser-info", nil).want(http.StatusOK)
+	var enc struct{ Encoded string }
+	c.do(http.MethodPost, "/v2/tools/encode-and-sign", `{"x":[1,2]}`).want(http.StatusOK).data(&enc)
+	c.do(http.MethodPost, "/v2/tools/decode-and-verify", map[string]string{"encoded": enc.Encoded}).want(http.StatusOK)
+
+	must(s.AddStoreActor(StoreActor{Username: "apify", Name: "web-scraper", Description: "Crawls websites", Categories: []string{"AI"}, TotalUsers: 10}))(t)
+	c.do(http.MethodGet, "/v2/store?search=crawls&sortBy=popularity&category=AI&pricingModel=FREE", nil).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/store?username=apify&responseFormat=agent&limit=5", nil).want(http.StatusOK)
+
+	task := must(s.AddTask(actorID, "scheduled-task", nil))(t)
+	var sc struct{ ID string }
+	c.do(http.MethodPost, "/v2/schedules", map[string]any{"name": "nightly", "cronExpression": "0 3 * * *", "isEnabled": true, "isExclusive": true,
+		"timezone": "Europe/Prague", "actions": []map[string]any{
+			{"type": "RUN_ACTOR", "actorId": actorID, "runInput": map[string]string{"body": `{"a":1}`, "contentType": "application/json"}, "runOptions": map[string]any{"memoryMbytes": 256}},
+			{"type": "RUN_ACTOR_TASK", "actorTaskId": task, "input": map[string]int{"b": 2}},
+		}}).want(http.StatusCreated).data(&sc)
+	c.do(http.MethodGet, "/v2/schedules", nil).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/schedules/"+sc.ID, nil).want(http.StatusOK)
+	c.do(http.MethodPut, "/v2/schedules/"+sc.ID, `{"cronExpression":"@hourly","description":"hourly"}`).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/schedules/"+sc.ID+"/log", nil).want(http.StatusOK)
+	c.do(http.MethodDelete, "/v2/schedules/"+sc.ID, nil).want(http.StatusNoContent)
 }

@@ -71,13 +71,19 @@
 //     events POST the interpolated payload and headers templates to the
 //     webhook's URL, with dispatches recorded and listed, and the test
 //     endpoint;
-//   - dataset statistics, key-value store records as a ZIP archive;
+//   - schedules (CRUD and log) that fire on the server's Clock: an enabled
+//     schedule's cron expression (five fields or an @ macro, in its
+//     timezone) starts its Actor and task runs with origin SCHEDULER, and
+//     an exclusive one skips a firing while its last runs are running;
+//   - the Apify Store, seeded with AddStoreActor (search, category,
+//     username, pricingModel and allowsAgenticUsers filters, sortBy);
+//   - dataset statistics, key-value store records as a ZIP archive,
+//     browser-info, encode-and-sign and decode-and-verify;
 //   - the account: GET /v2/users/me, public user data, monthly usage and
 //     limits (get and update), and bearer (or ?token=) authentication.
 //
-// Any other operation of the API document answers 501 with the error envelope
-// naming the operation; a path the document does not have answers 501 naming
-// the method and path.
+// Every operation of the API document is served (Operations lists them); a
+// path the document does not have answers 501 naming the method and path.
 //
 // # Differences from the real API
 //
@@ -118,7 +124,15 @@
 //     restartOnError option is accepted and never acted on (a failed run is
 //     not restarted). Usage and limits count compute units of runs only,
 //     priced as the free plan; the usage cycle is the calendar month.
-//   - Schedules, the store and the other account endpoints answer 501.
+//   - Schedules: no notifications are sent; a firing that finds its Actor or
+//     task gone, or no build to run, logs an ERROR entry instead of a run.
+//     Store entries count the runs of their Actor when one was given (Func)
+//     and report no reviews or pictures; relevance keeps the order of
+//     AddStoreActor, and newest and lastUpdate the reverse.
+//   - encode-and-sign uses the fake's own encoding (base64url JSON and an
+//     HMAC keyed by the server's token), readable only by the same server's
+//     decode-and-verify, which reports isVerifiedUser false. browser-info
+//     reports the Authorization header redacted and countryCode null.
 //   - Named storages are reached as "username~name" only for the server's
 //     user (see WithUsername); all storages belong to that user.
 //   - Waiting (waitForFinish, run-sync, timeouts, lock expiry, delays) uses the

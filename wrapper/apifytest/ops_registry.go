@@ -9,6 +9,9 @@ var handlerGroups = []func() map[string]handlerFunc{
 	buildHandlers,
 	versionHandlers,
 	webhookHandlers,
+	toolHandlers,
+	storeHandlers,
+	scheduleHandlers,
 	taskEditHandlers,
 	storageExtraHandlers,
 }

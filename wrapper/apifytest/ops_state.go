@@ -10,6 +10,8 @@ type opsState struct {
 	dispatches    map[string]*dispatch
 	dispatchOrder []*dispatch
 
+	store []*storeEntry // the Apify Store, in the order added
+
 	limits    accountLimits
 	limitsSet bool
 

@@ -14,6 +14,8 @@ import (
 type runExt struct {
 	gen            int // bumped each time the run's function is replaced
 	buildNumber    string
+	scheduleID     string // the schedule that started the run
+	scheduledAt    time.Time
 	rebootCount    int
 	resurrectCount int
 	metamorphs     []metamorphRec
@@ -47,6 +49,9 @@ func (s *Server) decorateRunJSON(r *run, j *runJSON) {
 	j.Stats.RebootCount = r.ext.rebootCount
 	j.Stats.ResurrectCount = r.ext.resurrectCount
 	j.Metamorphs = r.ext.metamorphs
+	if r.ext.scheduleID != "" {
+		j.Meta.ScheduleID, j.Meta.ScheduledAt = &r.ext.scheduleID, optTime(r.ext.scheduledAt)
+	}
 	if len(r.ext.pricing) > 0 {
 		j.PricingInfo = payPerEventJSON(r.ext.pricing, r.startedAt)
 		j.ChargedEventCounts = map[string]int{}

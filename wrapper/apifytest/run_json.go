@@ -31,7 +31,9 @@ type runJSON struct {
 }
 
 type runMeta struct {
-	Origin string `json:"origin"`
+	Origin      string  `json:"origin"`
+	ScheduleID  *string `json:"scheduleId,omitempty"`
+	ScheduledAt optTime `json:"scheduledAt,omitzero"`
 }
 
 type runStats struct {
