@@ -211,7 +211,9 @@ func TestRunOptionsRejectBadValues(t *testing.T) {
 }
 
 // runScript serves GET /v2/actor-runs/run1 from a list of answers (the last
-// repeats) and counts them.
+// repeats) and counts them. Kept beside apifytest: its long poll answers when
+// a run ends, so it cannot script a status per poll (for exact waits between
+// polls) or a run that vanishes after it was seen.
 func runScript(t *testing.T, answers ...func(w http.ResponseWriter)) (*stubAPI, *atomic.Int32) {
 	var n atomic.Int32
 	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -275,19 +277,19 @@ func TestCallActorThroughNotFoundLag(t *testing.T) {
 }
 
 func TestWaitForRunGivesUpOnAMissingRun(t *testing.T) {
-	s, n := runScript(t, notFoundAnswer)
-	c := s.client(t, nil)
-	_, err := c.Run("run1").Wait(testCtx(t), &WaitOptions{NotFoundGrace: time.Second})
+	srv := apifytest.NewServer(t)
+	c := fakeClient(t, srv, nil)
+	_, err := c.Run("missing-run").Wait(testCtx(t), &WaitOptions{NotFoundGrace: time.Second})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
-	if got, want := n.Load(), int32(1+time.Second/notFoundDelay); got != want {
+	if got, want := len(srv.Requests()), int(1+time.Second/notFoundDelay); got != want {
 		t.Errorf("%d requests, want %d (a short grace, not the whole budget)", got, want)
 	}
 
-	s2, n2 := runScript(t, notFoundAnswer)
-	if _, err := s2.client(t, nil).Run("run1").Wait(testCtx(t), &WaitOptions{NotFoundGrace: -1}); !errors.Is(err, ErrNotFound) || n2.Load() != 1 {
-		t.Errorf("without grace: err = %v after %d requests", err, n2.Load())
+	srv.ResetRequests()
+	if _, err := c.Run("missing-run").Wait(testCtx(t), &WaitOptions{NotFoundGrace: -1}); !errors.Is(err, ErrNotFound) || len(srv.Requests()) != 1 {
+		t.Errorf("without grace: err = %v after %d requests", err, len(srv.Requests()))
 	}
 }
 
@@ -300,9 +302,41 @@ func TestWaitForRunNotFoundAfterSeenIsAnError(t *testing.T) {
 }
 
 func TestWaitForRunReturnsAnyTerminalRun(t *testing.T) {
+	clock := apifytest.NewFakeClock(time.Date(2026, 8, 21, 10, 0, 0, 0, time.UTC))
+	srv := apifytest.NewServer(t, apifytest.WithClock(clock))
+	actorID := addActor(t, srv, "ends", func(ctx context.Context, run *apifytest.ActorRun) error {
+		var in struct{ End string }
+		if err := run.DecodeInput(&in); err != nil {
+			return err
+		}
+		switch in.End {
+		case "FAILED":
+			return errors.New("asked to fail")
+		case "SUCCEEDED":
+			return nil
+		}
+		<-ctx.Done() // until aborted or timed out
+		return ctx.Err()
+	})
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
 	for _, status := range []string{"FAILED", "TIMED-OUT", "ABORTED", "SUCCEEDED"} {
-		s, _ := runScript(t, runAnswer(status))
-		run, err := s.client(t, nil).Run("run1").Wait(testCtx(t), nil)
+		started, err := c.Actor(actorID).Start(ctx, map[string]string{"End": status}, &RunOptions{Timeout: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch status {
+		case "TIMED-OUT":
+			clock.Advance(time.Minute)
+		case "ABORTED":
+			if _, err := c.Run(started.ID).Abort(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := srv.WaitForRun(ctx, started.ID); err != nil {
+			t.Fatal(err)
+		}
+		run, err := c.Run(started.ID).Wait(ctx, nil)
 		if err != nil || string(run.Status) != status {
 			t.Errorf("%s: got %v, %v; want the run and a nil error", status, run, err)
 		}
@@ -340,14 +374,20 @@ func TestWaitForRunStopsWhenCtxEnds(t *testing.T) {
 }
 
 func TestWaitForRunAsksLessThanTheDeadline(t *testing.T) {
-	s, _ := runScript(t, runAnswer("SUCCEEDED"))
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "quick", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	c := fakeClient(t, srv, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := s.client(t, nil).Run("run1").Wait(ctx, nil); err != nil {
+	started, err := c.Actor(actorID).Start(ctx, nil, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	q, _ := url.ParseQuery(s.requests()[0].Query)
-	if w := q.Get("waitForFinish"); w != "8" && w != "9" {
+	srv.ResetRequests()
+	if _, err := c.Run(started.ID).Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if w := srv.Requests()[0].Query.Get("waitForFinish"); w != "8" && w != "9" {
 		t.Errorf("waitForFinish=%s with 10 s left, want 8 or 9", w)
 	}
 }
@@ -414,13 +454,26 @@ func TestAbortRun(t *testing.T) {
 }
 
 func TestAbortRunIsRetried(t *testing.T) {
-	s, n := runScript(t,
-		func(w http.ResponseWriter) {
-			coreWriteJSON(w, 500, `{"error":{"type":"internal-error","message":"x"}}`)
-		},
-		runAnswer("ABORTED"))
-	if _, err := s.client(t, nil).Run("run1").Abort(testCtx(t), nil); err != nil || n.Load() != 2 {
-		t.Errorf("err = %v after %d requests; abort is safe to repeat", err, n.Load())
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "forever", func(ctx context.Context, run *apifytest.ActorRun) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	c := fakeClient(t, srv, nil)
+	started, err := c.Actor(actorID).Start(testCtx(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/actor-runs/*/abort", Status: http.StatusInternalServerError}); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	run, err := c.Run(started.ID).Abort(testCtx(t), nil)
+	if n := len(srv.Requests()); err != nil || n != 2 {
+		t.Errorf("err = %v after %d requests; abort is safe to repeat", err, n)
+	}
+	if run != nil && run.Status != gen.ActorJobStatusABORTED && run.Status != gen.ActorJobStatusABORTING {
+		t.Errorf("abort answered %s", run.Status)
 	}
 }
 
