@@ -12,8 +12,13 @@
 // # Clients
 //
 // Point a client at the printed URL: for the JavaScript client,
-// new ApifyClient({ baseUrl: URL, token: TOKEN }); for every Apify tool,
-// APIFY_API_BASE_URL=URL and APIFY_TOKEN=TOKEN in the environment.
+// new ApifyClient({ baseUrl: URL, publicBaseUrl: URL, token: TOKEN }) (the
+// public base URL is where signed and public URLs point); for the SDKs and
+// crawlers, APIFY_API_BASE_URL=URL and APIFY_TOKEN=TOKEN in the environment.
+// The Apify CLI reads APIFY_CLIENT_BASE_URL=URL and takes the token with
+// `apify login -t TOKEN` (then `apify call`, `apify datasets`,
+// `apify key-value-stores`, `apify runs` work against the fake). The command
+// prints all three variables, so `eval` of its export lines sets them.
 //
 // # Actors written with an SDK
 //

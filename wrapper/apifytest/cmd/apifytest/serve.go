@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer, ready func(baseUR
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	env := [][2]string{{"APIFY_API_BASE_URL", baseURL}, {"APIFY_TOKEN", srv.Token()}}
+	env := [][2]string{{"APIFY_API_BASE_URL", baseURL}, {"APIFY_CLIENT_BASE_URL", baseURL}, {"APIFY_TOKEN", srv.Token()}}
 	if cfg.actorEnv {
 		runEnv, err := startLocalRun(ctx, srv, baseURL, cfg.input)
 		if err != nil {
