@@ -111,7 +111,7 @@ func (x *exporter) paged(ctx context.Context) error {
 	if pageSize == 0 {
 		pageSize = defaultExportPageSize
 	}
-	x.query.Set("bom", "false") // written once below, not once per page
+	x.query.Set("bom", "0") // written once below, not once per page
 	if o.BOM != nil && *o.BOM {
 		if _, err := io.WriteString(x.out, "\uFEFF"); err != nil {
 			return err

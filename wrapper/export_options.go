@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -123,8 +122,12 @@ func (o *ExportOptions) exportQuery(format ExportFormat) (url.Values, error) {
 		return nil, err
 	}
 	q.Set("format", string(format))
-	if o.BOM != nil {
-		q.Set("bom", strconv.FormatBool(*o.BOM))
+	switch {
+	case o.BOM == nil:
+	case *o.BOM:
+		q.Set("bom", "1") // as the API's documentation spells it
+	default:
+		q.Set("bom", "0")
 	}
 	if o.Delimiter != 0 {
 		q.Set("delimiter", string(o.Delimiter))

@@ -3,7 +3,6 @@ package apify
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,36 +40,117 @@ func (b *itemBudget) Read(p []byte) (int, error) {
 
 func (b *itemBudget) reset() { b.used = 0 }
 
-// readJSONArray reads a JSON array of items.
+// readJSONArray reads a JSON array of items. The scan is structural, as
+// the items iterators' is: it matches brackets and strings and passes each
+// element on as sent, without decoding it.
 func readJSONArray(body *itemBudget, each func(item []byte) error) error {
 	br := bufio.NewReaderSize(body, 64<<10)
 	skipBOM(br)
-	dec := json.NewDecoder(br)
-	tok, err := dec.Token()
-	if err != nil {
-		return truncated(err)
-	}
-	if tok != json.Delim('[') {
-		return fmt.Errorf("%w: the items are not a JSON array", ErrUnexpectedResponse)
-	}
-	for dec.More() {
-		var item json.RawMessage
-		if err := dec.Decode(&item); err != nil {
-			return truncated(err)
-		}
-		body.reset()
-		if err := each(item); err != nil {
+	var s arrayScanner
+	for s.state != arrayDone {
+		buf, err := br.Peek(max(br.Buffered(), 1))
+		if len(buf) == 0 {
+			if errors.Is(err, io.EOF) {
+				return io.ErrUnexpectedEOF
+			}
 			return err
 		}
-	}
-	tok, err = dec.Token()
-	switch {
-	case err != nil:
-		return truncated(err)
-	case tok != json.Delim(']'):
-		return fmt.Errorf("%w: the JSON array of items does not end with ]", ErrUnexpectedResponse)
+		n, item, serr := s.scan(buf)
+		_, _ = br.Discard(n)
+		if serr != nil {
+			return serr
+		}
+		if item != nil {
+			body.reset()
+			if err := each(item); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// The states of an arrayScanner.
+const (
+	arrayOpen  = iota // before '['
+	arrayNext         // before an element or ']'
+	arrayItem         // inside an element
+	arrayComma        // after an element: ',' or ']'
+	arrayDone         // after ']'
+)
+
+// valueStart holds the bytes a JSON value can start with.
+var valueStart = []byte(`{["-0123456789tfn`)
+
+// arrayScanner splits a JSON array into its elements, chunk by chunk.
+type arrayScanner struct {
+	state  int
+	depth  int  // open brackets inside the element
+	quoted bool // inside a string
+	escape bool // after a backslash inside a string
+	item   []byte
+}
+
+// scan consumes buf up to the end of the next element (returned, valid
+// until the next call) or to its end, and returns how many bytes it used.
+func (s *arrayScanner) scan(buf []byte) (int, []byte, error) {
+	start := 0
+	for i := 0; i < len(buf); i++ {
+		c := buf[i]
+		switch s.state {
+		case arrayOpen, arrayNext, arrayComma:
+			switch {
+			case c == ' ' || c == '\n' || c == '\r' || c == '\t':
+			case s.state == arrayOpen && c == '[':
+				s.state = arrayNext
+			case s.state != arrayOpen && c == ']':
+				s.state = arrayDone
+				return i + 1, nil, nil
+			case s.state == arrayComma && c == ',':
+				s.state = arrayNext
+			case s.state == arrayNext && bytes.IndexByte(valueStart, c) >= 0:
+				s.state, s.item, start = arrayItem, s.item[:0], i
+				i-- // scan c as the element's first byte
+			default:
+				return i, nil, fmt.Errorf("%w: the items are not a JSON array (unexpected %q)", ErrUnexpectedResponse, c)
+			}
+		case arrayItem:
+			end, done := -1, false
+			switch {
+			case s.quoted:
+				switch {
+				case s.escape:
+					s.escape = false
+				case c == '\\':
+					s.escape = true
+				case c == '"':
+					s.quoted = false
+					if s.depth == 0 {
+						end, done = i+1, true
+					}
+				}
+			case c == '"':
+				s.quoted = true
+			case c == '{' || c == '[':
+				s.depth++
+			case (c == '}' || c == ']') && s.depth > 0:
+				if s.depth--; s.depth == 0 {
+					end, done = i+1, true
+				}
+			case s.depth == 0 && (c == ',' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t'):
+				end, done = i, true // the end of a number, true, false or null
+			}
+			if done {
+				s.item = append(s.item, buf[start:end]...)
+				s.state = arrayComma
+				return end, s.item, nil
+			}
+		}
+	}
+	if s.state == arrayItem {
+		s.item = append(s.item, buf[start:]...)
+	}
+	return len(buf), nil, nil
 }
 
 // readJSONLines reads one item per line; blank lines are skipped and the
