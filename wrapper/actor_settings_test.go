@@ -1,14 +1,20 @@
 package apify
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
-// actorStub serves GET and PUT /v2/actors/{id} for one Actor.
+// actorStub serves GET and PUT /v2/actors/{id} for one Actor. Kept beside
+// apifytest for its defaultRunOptions field the API document does not have
+// yet ("futureOption"), which an update must send back unchanged.
 func actorStub(t *testing.T) *stubAPI {
 	actor := `{"id":"act1","userId":"u1","name":"scraper","username":"jane","isPublic":false,
 		"createdAt":"2026-01-01T00:00:00.000Z","modifiedAt":"2026-01-01T00:00:00.000Z","title":"Scraper",
@@ -73,36 +79,46 @@ func TestUpdateActorSettingsSendsOnlyChanges(t *testing.T) {
 	}
 }
 
+// scraperOnFake returns a client and an apifytest server holding the Actor
+// jane/scraper.
+func scraperOnFake(t *testing.T) (*Client, *apifytest.Server) {
+	srv := apifytest.NewServer(t)
+	addActor(t, srv, "jane/scraper", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	return fakeClient(t, srv, nil), srv
+}
+
 func TestUpdateActorSettingsTitleOnlyAndNoChange(t *testing.T) {
-	s := actorStub(t)
-	c := s.client(t, nil)
+	c, srv := scraperOnFake(t)
 	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
 		st.Title = "Best scraper"
 		st.Categories = append(st.Categories, "ECOMMERCE")
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if body := string(s.requests()[1].Body); body != `{"categories":["ECOMMERCE"],"title":"Best scraper"}` {
+	if body := string(srv.Requests()[1].Body); body != `{"categories":["ECOMMERCE"],"title":"Best scraper"}` {
 		t.Errorf("PUT body %s", body)
 	}
-	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(*ActorSettings) {}); err != nil {
+	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
+		if st.Title != "Best scraper" || len(st.Categories) != 1 || st.Categories[0] != "ECOMMERCE" {
+			t.Errorf("settings after the update: %+v", st)
+		}
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(s.requests()); n != 3 {
+	if n := len(srv.Requests()); n != 3 {
 		t.Errorf("%d requests; an update without changes must not PUT", n)
 	}
 }
 
 func TestUpdateActorSettingsValidates(t *testing.T) {
-	s := actorStub(t)
-	c := s.client(t, nil)
+	c, srv := scraperOnFake(t)
 	_, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), func(st *ActorSettings) {
 		st.DefaultRunOptions.MemoryMB = 1000
 	})
 	if err == nil || !strings.Contains(err.Error(), "MemoryMB 1000") {
 		t.Errorf("err = %v", err)
 	}
-	for _, r := range s.requests() {
+	for _, r := range srv.Requests() {
 		if r.Method == http.MethodPut {
 			t.Error("invalid settings were sent")
 		}
@@ -110,7 +126,7 @@ func TestUpdateActorSettingsValidates(t *testing.T) {
 	if _, err := c.Actor("jane~scraper").UpdateSettings(testCtx(t), nil); err == nil {
 		t.Error("nil change accepted")
 	}
-	if _, err := c.Actor("jane~nobody").UpdateSettings(testCtx(t), func(*ActorSettings) {}); err == nil {
-		t.Error("missing Actor: no error")
+	if _, err := c.Actor("jane~nobody").UpdateSettings(testCtx(t), func(*ActorSettings) {}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing Actor: %v, want ErrNotFound", err)
 	}
 }

@@ -3,10 +3,12 @@ package apify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/apifygo/apify/gen"
 	"github.com/apifygo/apify/wrapper/apifytest"
 	"github.com/oapi-codegen/nullable"
 )
@@ -201,10 +203,13 @@ func TestResourceIDs(t *testing.T) {
 		}
 	}
 	// The handle keeps the error and every method returns it, sending nothing.
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		t.Errorf("request sent: %s", r.URL)
-	})
-	c := s.client(t, nil)
+	srv := apifytest.NewServer(t)
+	c := fakeClient(t, srv, nil)
+	defer func() {
+		for _, r := range srv.Requests() {
+			t.Errorf("request sent: %s %s", r.Method, r.Path)
+		}
+	}()
 	if _, err := c.Actor("a/b/c").LastRun().Dataset().Get(testCtx(t)); err == nil || !strings.Contains(err.Error(), "actorID") {
 		t.Errorf("composed client of an invalid ID: %v", err)
 	}
@@ -236,30 +241,33 @@ func TestCollectionCreate(t *testing.T) {
 
 	// A webhook create with an idempotency key is retried after a 5xx;
 	// without one it is not (the first attempt may have created it).
-	var posts int
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		posts++
-		if posts%2 == 1 {
-			coreWriteJSON(w, http.StatusInternalServerError, `{"error":{"type":"internal-error","message":"boom"}}`)
-			return
-		}
-		writeData(w, http.StatusCreated, map[string]any{"id": "wh1", "requestUrl": "https://example.com/hook"})
-	})
-	sc := s.client(t, nil)
-	hook := &WebhookCreate{RequestURL: "https://example.com/hook", EventTypes: []WebhookEventType{EventRunFailed}}
-	if _, err := sc.Webhooks().Create(ctx, hook); err == nil || posts != 1 {
-		t.Errorf("without a key: %v after %d requests, want an error after 1", err, posts)
+	fail := apifytest.Fault{Method: http.MethodPost, Path: "/v2/webhooks", Status: http.StatusInternalServerError}
+	if err := srv.InjectFault(fail); err != nil {
+		t.Fatal(err)
 	}
-	posts = 0
+	srv.ResetRequests()
+	hook := &WebhookCreate{RequestURL: "https://example.com/hook", EventTypes: []WebhookEventType{EventRunFailed},
+		Condition: gen.WebhookCondition{ActorID: nullable.NewNullableWithValue(actorID)}}
+	if _, err := c.Webhooks().Create(ctx, hook); err == nil || len(srv.Requests()) != 1 {
+		t.Errorf("without a key: %v after %d requests, want an error after 1", err, len(srv.Requests()))
+	}
+	if err := srv.InjectFault(fail); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
 	hook.IdempotencyKey = nullable.NewNullableWithValue("k1")
-	if wh, err := sc.Webhooks().Create(ctx, hook); err != nil || wh.ID != "wh1" || posts != 2 {
+	wh, err := c.Webhooks().Create(ctx, hook)
+	if posts := len(srv.Requests()); err != nil || wh.ID == "" || wh.RequestURL.MustGet() != "https://example.com/hook" || posts != 2 {
 		t.Errorf("with a key: %v, %v after %d requests", wh, err, posts)
 	}
-	reqs := s.requests()
+	reqs := srv.Requests()
 	if last := reqs[len(reqs)-1]; last.Method != http.MethodPost || last.Path != "/v2/webhooks" || !strings.Contains(string(last.Body), `"idempotencyKey":"k1"`) {
 		t.Errorf("request %s %s %s", last.Method, last.Path, last.Body)
 	}
-	if _, err := sc.Actor("a").Webhooks().Create(ctx, hook); err == nil {
+	if again, err := c.Webhooks().Create(ctx, hook); err != nil || again.ID != wh.ID {
+		t.Errorf("the same key again: %v, %v; want webhook %s", again, err, wh.ID)
+	}
+	if _, err := c.Actor("a").Webhooks().Create(ctx, hook); err == nil {
 		t.Error("create through an Actor's webhooks accepted")
 	}
 }
@@ -267,21 +275,36 @@ func TestCollectionCreate(t *testing.T) {
 // TestLogByIDOfABuild follows a log by ID that belongs to a build: the run
 // look-up answers 404, so the build's status tells when the log is complete.
 func TestLogByIDOfABuild(t *testing.T) {
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		switch r.URL.Path {
-		case "/v2/logs/b1":
-			_, _ = w.Write([]byte("building\ndone\n"))
-		case "/v2/actor-builds/b1":
-			writeData(w, http.StatusOK, map[string]any{"id": "b1", "status": "SUCCEEDED"})
-		default:
-			coreWriteJSON(w, http.StatusNotFound, `{"error":{"type":"record-not-found","message":"not found"}}`)
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "built", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	var buildID string
+	for b, err := range c.Actor(actorID).Builds().List(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		buildID = b.ID
+	}
+	want, err := c.Log(buildID).Get(ctx)
+	if err != nil || !strings.Contains(want, "Build of version 0.0 finished") {
+		t.Fatalf("build log %q, %v", want, err)
+	}
+	srv.ResetRequests()
 	var b strings.Builder
-	if err := s.client(t, nil).Log("b1").Follow(testCtx(t), &b, nil); err != nil {
+	if err := c.Log(buildID).Follow(ctx, &b, nil); err != nil {
 		t.Fatal(err)
 	}
-	if b.String() != "building\ndone\n" {
-		t.Errorf("log %q", b.String())
+	if b.String() != want {
+		t.Errorf("log %q, want %q", b.String(), want)
+	}
+	var lookedUp []string
+	for _, r := range srv.Requests() {
+		if !strings.HasPrefix(r.Path, "/v2/logs/") {
+			lookedUp = append(lookedUp, fmt.Sprintf("%s %d", r.Path, r.Status))
+		}
+	}
+	if len(lookedUp) == 0 || lookedUp[len(lookedUp)-1] != "/v2/actor-builds/"+buildID+" 200" {
+		t.Errorf("look-ups %v, want the build's status last", lookedUp)
 	}
 }
