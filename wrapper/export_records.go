@@ -181,12 +181,3 @@ func skipBOM(br *bufio.Reader) {
 		_, _ = br.Discard(len(utf8BOM))
 	}
 }
-
-// truncated turns the io.EOF of a JSON body that ended too early into
-// io.ErrUnexpectedEOF.
-func truncated(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
