@@ -24,7 +24,6 @@ type actorExt struct {
 	taggedBuilds   map[string]string // tag -> build ID
 	buildCounts    map[string]int    // version number -> builds made
 	defaults       defaultRunOptions
-	maxItems       *int64
 }
 
 // actorVersion is the Version schema.

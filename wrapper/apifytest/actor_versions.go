@@ -168,15 +168,20 @@ func deleteVersion(c *call) error {
 	return nil
 }
 
-// envVarOf finds the variable of the path in v.
-func (c *call) envVarOf(v *actorVersion) (int, error) {
+// actorEnvVar finds the Actor, version and environment variable (its index
+// in the version) of the path. Callers hold Server.mu.
+func (c *call) actorEnvVar() (*actor, *actorVersion, int, error) {
+	a, v, _, err := c.actorVersion()
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	name := c.params["envVarName"]
 	for i, e := range v.EnvVars {
 		if e.Name == name {
-			return i, nil
+			return a, v, i, nil
 		}
 	}
-	return 0, errorf(http.StatusNotFound, "record-not-found", "Version %s has no environment variable %q", v.VersionNumber, name)
+	return nil, nil, 0, errorf(http.StatusNotFound, "record-not-found", "Version %s has no environment variable %q", v.VersionNumber, name)
 }
 
 // GET .../env-vars — https://docs.apify.com/api/v2/actor-version-env-vars-get
@@ -234,11 +239,7 @@ func createEnvVar(c *call) error {
 func getEnvVar(c *call) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	_, v, _, err := c.actorVersion()
-	if err != nil {
-		return err
-	}
-	i, err := c.envVarOf(v)
+	_, v, i, err := c.actorEnvVar()
 	if err != nil {
 		return err
 	}
@@ -250,11 +251,7 @@ func getEnvVar(c *call) error {
 func updateEnvVar(c *call) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	a, v, _, err := c.actorVersion()
-	if err != nil {
-		return err
-	}
-	i, err := c.envVarOf(v)
+	a, v, i, err := c.actorEnvVar()
 	if err != nil {
 		return err
 	}
@@ -272,11 +269,7 @@ func updateEnvVar(c *call) error {
 func deleteEnvVar(c *call) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	a, v, _, err := c.actorVersion()
-	if err != nil {
-		return err
-	}
-	i, err := c.envVarOf(v)
+	a, v, i, err := c.actorEnvVar()
 	if err != nil {
 		return err
 	}

@@ -118,14 +118,20 @@ func (a *ActorRun) Charge(name string, count int) error {
 }
 
 // ChargedEvents returns how many of each event the run with the given ID has
-// charged, and their total price in US dollars.
+// charged, and their total price in US dollars. An unknown run is an error
+// (which fails the test of a server made by NewServer).
 func (s *Server) ChargedEvents(runID string) (map[string]int, float64, error) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	s.mu.Lock()
+	r, ok := s.runs[runID]
+	s.mu.Unlock()
+	if !ok {
+		return nil, 0, s.fail(errors.New("apifytest: ChargedEvents: no run " + runID))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.runs[runID]
-	if !ok {
-		return nil, 0, errors.New("apifytest: ChargedEvents: no run " + runID)
-	}
 	out := map[string]int{}
 	for k, v := range r.ext.charged {
 		out[k] = v

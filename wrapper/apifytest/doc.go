@@ -80,7 +80,10 @@
 //   - dataset statistics, key-value store records as a ZIP archive,
 //     browser-info, encode-and-sign and decode-and-verify;
 //   - the account: GET /v2/users/me, public user data, monthly usage and
-//     limits (get and update), and bearer (or ?token=) authentication.
+//     limits (get and update), and bearer (or ?token=) authentication; the
+//     operations the document serves without a token (a build by its ID,
+//     a run by its ID, public user data, the browser-info and
+//     decode-and-verify tools) answer without one too.
 //
 // Every operation of the API document is served (Operations lists them); a
 // path the document does not have answers 501 naming the method and path.

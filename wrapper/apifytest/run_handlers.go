@@ -283,6 +283,9 @@ func (c *call) launchRun(isTask bool) (*run, error) {
 	if opts.build == "" {
 		opts.build = c.s.actorExt(a).defaults.Build
 	}
+	if opts.maxItems == nil {
+		opts.maxItems = c.s.actorExt(a).defaults.MaxItems
+	}
 	b, err := c.s.resolveBuild(a, opts.build)
 	if err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAuthorized checks the token and serves the request.
 func (s *Server) serveAuthorized(w *statusWriter, r *http.Request, m matchResult, body []byte) {
 	var signature string
-	if aerr := s.authenticate(r); aerr != nil {
+	if aerr := s.authenticate(r); aerr != nil && !(requestToken(r) == "" && m.route != nil && tokenlessOps[m.route.op.id]) {
 		// A signed URL works without a token (checked by the route).
 		signature = r.URL.Query().Get("signature")
 		if requestToken(r) != "" || signature == "" || m.route == nil || signable(m.route.canonKey) == "" {

@@ -67,3 +67,18 @@ func TestBrowserInfoRedactsTheToken(t *testing.T) {
 		t.Errorf("browser info %s", body)
 	}
 }
+
+func TestOperationsTheDocumentServesWithoutAToken(t *testing.T) {
+	t.Parallel()
+	s, c := newTestServer(t)
+	id := must(s.AddActor("open", scraper))(t)
+	var b buildData
+	c.do(http.MethodGet, "/v2/actors/"+id+"/builds/default", nil, noToken()).want(http.StatusOK).data(&b)
+	c.do(http.MethodGet, "/v2/actor-builds/"+b.ID, nil, noToken()).want(http.StatusOK)
+	// The document's security for user data asks for a token, yet its
+	// description says the operation "requires no authentication token".
+	c.do(http.MethodGet, "/v2/users/"+s.Username(), nil, noToken(), invalid()).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/browser-info", nil, noToken()).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/actor-builds", nil, noToken(), invalid()).wantError(http.StatusUnauthorized, "token-not-provided")
+	c.do(http.MethodGet, "/v2/actor-builds/"+b.ID, nil, header("Authorization", "Bearer wrong")).wantError(http.StatusUnauthorized, "user-or-token-not-found")
+}
