@@ -1,5 +1,5 @@
-# apifygo: make test (the test command), make generate, make spec-update,
-# make check-generated, make lint, make bench.
+# apifygo: make test (the test command), make test-all (CI), make generate,
+# make spec-update, make check-generated, make lint, make bench.
 
 GO ?= go
 # The API document: a path or URL. In this repository's checkout the copy in
@@ -23,15 +23,23 @@ export APIFY_VALIDATOR
 OLDEST_GO ?= go1.24.13
 USER_FACING = ./gen/... ./wrapper/... ./examples/...
 
-.PHONY: all test test-race test-oldest-go validator generate spec-update check-generated check-readme lint bench bench-build fuzz
+.PHONY: all test test-all test-race test-oldest-go validator generate spec-update check-generated check-readme lint bench bench-build fuzz
 
 all: test
 
-## test: run every test of both modules (offline; the fuzz seed corpora run
-## as ordinary tests).
+## test: run every test of both modules, offline (the fuzz seed corpora run
+## as ordinary tests); -short skips only what test-all adds.
 test: validator
+	$(GO) test -short ./...
+	cd $(VALIDATOR_DIR) && $(GO) test -short ./...
+
+## test-all: every test in full (what CI runs): make test without -short
+## (compile-error checks of the generated client), then the user-facing
+## packages on the oldest Go they support.
+test-all: validator
 	$(GO) test ./...
 	cd $(VALIDATOR_DIR) && $(GO) test ./...
+	$(MAKE) test-oldest-go
 
 ## test-race: the tests under the race detector.
 test-race: validator

@@ -25,6 +25,7 @@ const allowListPath = "conformance-allow.txt"
 // checks that the documented success and error replies decode into the
 // generated types. See issue 7.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	raw := readDoc(t, currentDoc)
 	lock, err := spec.ReadLock(lockPath)
 	if err != nil {

@@ -125,6 +125,7 @@ func committedRecord(t *testing.T) *gogen.Record {
 // requires every committed generated file (and the names record) to be
 // identical, and no other generated file to exist.
 func TestGeneratedCodeIsUpToDate(t *testing.T) {
+	t.Parallel()
 	out := generateFrom(t, currentDoc, lockPath, committedRecord(t))
 	if out.Report.Breaking() || len(out.Report.Added)+len(out.Report.Deprecated) > 0 {
 		t.Errorf("regenerating from the pinned document changes the names:\n%s", out.Report)
@@ -144,6 +145,7 @@ func TestGeneratedCodeIsUpToDate(t *testing.T) {
 // references every exported type, value and method of the first generation;
 // in both directions between the previous and the current document.
 func TestRegenerationKeepsEveryName(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and compiles the client twice")
 	}
@@ -221,7 +223,17 @@ func referenceProgram(r *gogen.Record, removed []gogen.Ident) []byte {
 // pkgs there.
 func buildInModule(t *testing.T, files []gogen.File, extra map[string][]byte, pkgs ...string) {
 	t.Helper()
-	mod := t.TempDir()
+	// A fixed directory per test, not t.TempDir: the build cache keys
+	// compiled packages on their directory, so unchanged generated packages
+	// then compile once, not on every run.
+	mod, err := filepath.Abs(filepath.Join("..", "build", "evolution",
+		regexp.MustCompile(`[^A-Za-z0-9.-]+`).ReplaceAllString(t.Name(), "_")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(mod); err != nil {
+		t.Fatal(err)
+	}
 	gomod, err := os.ReadFile("../go.mod")
 	if err != nil {
 		t.Fatal(err)
