@@ -34,8 +34,8 @@ test: validator
 	cd $(VALIDATOR_DIR) && $(GO) test -short ./...
 
 ## test-all: every test in full (what CI runs): make test without -short
-## (compile-error checks of the generated client), then the user-facing
-## packages on the oldest Go they support.
+## (which skips only the tests that compile extra copies of the generated
+## client), then the user-facing packages on the oldest Go they support.
 test-all: validator
 	$(GO) test ./...
 	cd $(VALIDATOR_DIR) && $(GO) test ./...
