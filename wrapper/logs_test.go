@@ -72,7 +72,8 @@ func (b *lockedBuffer) String() string {
 
 // logStub serves a run's log: stream answers (streams[i] for the i-th
 // stream request, the last repeating), the whole log for plain requests,
-// and the run's status from statuses (the last repeating).
+// and the run's status from statuses (the last repeating). Kept beside
+// apifytest for streams cut mid-body and statuses scripted per poll.
 type logStub struct {
 	*stubAPI
 	streamN, statusN atomic.Int32
@@ -190,26 +191,41 @@ func TestFollowRunLogGivesUp(t *testing.T) {
 	}
 }
 
-func TestFollowLogErrors(t *testing.T) {
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		coreWriteJSON(w, 404, `{"error":{"type":"record-not-found","message":"Run was not found"}}`)
+// finishedRunOnFake returns a client and the ID of a run on an apifytest
+// server that logged a few lines and SUCCEEDED, and its whole log.
+func finishedRunOnFake(t *testing.T) (c *Client, srv *apifytest.Server, runID, log string) {
+	srv = apifytest.NewServer(t)
+	actorID := addActor(t, srv, "chatty", func(ctx context.Context, run *apifytest.ActorRun) error {
+		run.Logf("starting")
+		run.Logf("done")
+		return nil
 	})
-	c := s.client(t, nil)
+	c = fakeClient(t, srv, nil)
+	run, err := c.Actor(actorID).Call(testCtx(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := srv.Run(run.ID)
+	return c, srv, run.ID, info.Log
+}
+
+func TestFollowLogErrors(t *testing.T) {
+	c, srv, runID, _ := finishedRunOnFake(t)
+	srv.ResetRequests()
 	if err := c.Run("nope").Log().Follow(testCtx(t), &bytes.Buffer{}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing run: %v", err)
 	}
-	if n, want := len(s.requests()), 1+int(defaultNotFoundGrace/notFoundDelay); n != want {
+	if n, want := len(srv.Requests()), 1+int(defaultNotFoundGrace/notFoundDelay); n != want {
 		t.Errorf("%d requests for a missing run, want %d (a short grace)", n, want)
 	}
-	if err := c.Run("run1").Log().Follow(testCtx(t), nil, nil); err == nil {
+	if err := c.Run(runID).Log().Follow(testCtx(t), nil, nil); err == nil {
 		t.Error("nil writer accepted")
 	}
-	if err := c.Run("run1").Log().Follow(testCtx(t), &bytes.Buffer{}, &LogOptions{MaxReconnects: -1}); err == nil {
+	if err := c.Run(runID).Log().Follow(testCtx(t), &bytes.Buffer{}, &LogOptions{MaxReconnects: -1}); err == nil {
 		t.Error("negative MaxReconnects accepted")
 	}
 
-	ls := newLogStub(t, fullLog, []streamAnswer{{body: fullLog}}, []string{"SUCCEEDED"})
-	err := ls.client(t, nil).Run("run1").Log().Follow(testCtx(t), failingWriter{}, nil)
+	err := c.Run(runID).Log().Follow(testCtx(t), failingWriter{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("writer failure: %v", err)
 	}
@@ -220,20 +236,15 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestFollowRunLogWaitsForANewRun(t *testing.T) {
-	var n atomic.Int32
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		switch {
-		case !strings.HasSuffix(r.URL.Path, "/log"):
-			writeData(w, http.StatusOK, runJSON("run1", "SUCCEEDED"))
-		case n.Add(1) <= 2:
-			coreWriteJSON(w, 404, `{"error":{"type":"record-not-found","message":"Run was not found"}}`)
-		default:
-			fmt.Fprint(w, fullLog)
-		}
-	})
+	c, srv, runID, full := finishedRunOnFake(t)
+	// Right after a start the log may not exist yet: two 404s.
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/actor-runs/*/log", Status: http.StatusNotFound, ErrorType: "record-not-found", Times: 2}); err != nil {
+		t.Fatal(err)
+	}
 	timers := &coreTimers{}
+	c = fakeClient(t, srv, timers)
 	var buf bytes.Buffer
-	if err := s.client(t, timers).Run("run1").Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != fullLog {
+	if err := c.Run(runID).Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != full {
 		t.Fatalf("FollowRunLog: %q, %v", buf.String(), err)
 	}
 	if d := timers.recorded(); len(d) != 2 || d[0] != notFoundDelay {
@@ -242,16 +253,30 @@ func TestFollowRunLogWaitsForANewRun(t *testing.T) {
 }
 
 func TestFollowBuildLogPaths(t *testing.T) {
-	ls := newLogStub(t, "build ok\n", []streamAnswer{{body: "build ok\n"}}, []string{"SUCCEEDED"})
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "built", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	c := fakeClient(t, srv, nil)
+	var buildID string
+	for b, err := range c.Actor(actorID).Builds().List(testCtx(t), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		buildID = b.ID
+	}
+	full, err := c.Log(buildID).Get(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
 	var buf bytes.Buffer
-	if err := ls.client(t, nil).Build("b1").Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != "build ok\n" {
-		t.Fatalf("FollowBuildLog: %q, %v", buf.String(), err)
+	if err := c.Build(buildID).Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != full {
+		t.Fatalf("FollowBuildLog: %q, %v; want %q", buf.String(), err, full)
 	}
 	paths := map[string]bool{}
-	for _, r := range ls.requests() {
+	for _, r := range srv.Requests() {
 		paths[r.Path] = true
 	}
-	if !paths["/v2/actor-builds/b1/log"] || !paths["/v2/actor-builds/b1"] {
+	if !paths["/v2/actor-builds/"+buildID+"/log"] || !paths["/v2/actor-builds/"+buildID] {
 		t.Errorf("paths %v", paths)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,10 +122,12 @@ func TestRunSyncTimeoutSaysTheRunGoesOn(t *testing.T) {
 }
 
 func TestRunSyncTimeoutWithoutRunID(t *testing.T) {
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		coreWriteJSON(w, http.StatusRequestTimeout, `{"error":{"type":"run-timeout-exceeded","message":"Actor run exceeded the timeout of 300 seconds for this API endpoint"}}`)
-	})
-	c := s.client(t, nil)
+	srv := apifytest.NewServer(t)
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/actor-tasks/*/run-sync-get-dataset-items", Status: http.StatusRequestTimeout,
+		ErrorType: "run-timeout-exceeded", Message: "Actor run exceeded the timeout of 300 seconds for this API endpoint"}); err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
 	_, err := c.Task("jane~nightly").RunSyncItemsTo(testCtx(t), nil, &bytes.Buffer{}, nil)
 	var te *RunSyncTimeoutError
 	if !errors.As(err, &te) || te.TaskID != "jane~nightly" || te.RunID != "" {
@@ -169,27 +171,35 @@ func TestRunSyncGetDatasetItemsFormats(t *testing.T) {
 }
 
 func TestRunSyncGetDatasetItemsPassesFormatAndOptions(t *testing.T) {
-	xlsx := []byte("PK\x03\x04 pretend spreadsheet")
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(xlsx)
+	srv := apifytest.NewServer(t, apifytest.WithUsername("jane"))
+	var input atomic.Value
+	addActor(t, srv, "products", func(ctx context.Context, run *apifytest.ActorRun) error {
+		input.Store(run.InputContentType() + " " + string(run.Input()))
+		for i := range 7 {
+			if err := run.PushItems(map[string]any{"n": i}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	var buf bytes.Buffer
-	_, err := s.client(t, nil).Actor("jane/products").RunSyncItemsTo(testCtx(t), []byte("q=shoes"), &buf,
+	_, err := fakeClient(t, srv, nil).Actor("jane/products").RunSyncItemsTo(testCtx(t), []byte("q=shoes"), &buf,
 		&RunSyncItemsOptions{RunOptions: RunOptions{MemoryMB: 256, ContentType: "text/plain"}, Format: "XLSX",
 			Items: &ItemsOptions{Clean: true, Offset: 5}, Delimiter: ";", SkipHeaderRow: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(buf.Bytes(), xlsx) {
-		t.Errorf("copied %q", buf.Bytes())
+	if !bytes.HasPrefix(buf.Bytes(), []byte("PK\x03\x04")) {
+		t.Errorf("copied %q, want a spreadsheet", buf.Bytes())
 	}
-	r := s.requests()[0]
-	q, _ := url.ParseQuery(r.Query)
+	if got := input.Load(); got != "text/plain q=shoes" {
+		t.Errorf("the Actor read %q", got)
+	}
+	r := srv.Requests()[0]
+	q := r.Query
 	if r.Path != "/v2/actors/jane~products/run-sync-get-dataset-items" || q.Get("format") != "xlsx" || q.Get("memory") != "256" ||
 		q.Get("clean") != "1" || q.Get("offset") != "5" || q.Get("delimiter") != ";" || q.Get("skipHeaderRow") != "1" {
-		t.Errorf("request %s?%s", r.Path, r.Query)
+		t.Errorf("request %s?%s", r.Path, q.Encode())
 	}
 	if string(r.Body) != "q=shoes" || r.Header.Get("Content-Type") != "text/plain" {
 		t.Errorf("body %q as %q", r.Body, r.Header.Get("Content-Type"))
