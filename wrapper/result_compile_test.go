@@ -71,6 +71,11 @@ func TestResultTypeMismatchDoesNotCompile(t *testing.T) {
 		t.Skip("builds the generated client")
 	}
 	if out, ok := buildSnippet(t, resultSnippet("gen.Dataset")); !ok {
+		if strings.Contains(out, "requires go >=") {
+			// make test-oldest-go runs this package's tests with an older
+			// Go than the module's go line, under a go.mod of its own.
+			t.Skipf("the go command cannot build this module here:\n%s", out)
+		}
 		t.Fatalf("the matching payload type does not compile:\n%s", out)
 	}
 	out, ok := buildSnippet(t, resultSnippet("gen.Run"))

@@ -93,23 +93,25 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 		return Alias{}, false
 	}
 	typeAlias := map[string]string{} // package.Type → target type
-	var methods []Ident
-	for _, id := range prev.Idents() {
-		if nextSet[id] {
-			continue
-		}
-		if id.Kind == "method" {
-			methods = append(methods, id)
-			continue
-		}
+	keep := func(id Ident) {
 		a, ok := resolve(id)
 		if !ok {
 			removed = append(removed, id)
-			continue
+			return
 		}
 		aliases = append(aliases, a)
 		if a.Kind == "type" || a.Kind == "interface" {
 			typeAlias[a.Package+"."+a.Name] = a.Target
+		}
+	}
+	var methods []Ident
+	for _, id := range prev.Idents() {
+		switch {
+		case nextSet[id]:
+		case id.Kind == "method":
+			methods = append(methods, id) // after the types they belong to
+		default:
+			keep(id)
 		}
 	}
 	for _, id := range methods {
@@ -121,12 +123,7 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 			removed = append(removed, id)
 			continue
 		}
-		a, ok := resolve(id)
-		if !ok {
-			removed = append(removed, id)
-			continue
-		}
-		aliases = append(aliases, a)
+		keep(id)
 	}
 	sort.Slice(aliases, func(i, j int) bool {
 		if aliases[i].Package != aliases[j].Package {

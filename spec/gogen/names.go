@@ -171,7 +171,7 @@ func exportedIdents(files []File) ([]Ident, error) {
 func declaredIdents(s *source, pkg string) []Ident {
 	var out []Ident
 	add := func(kind, name string) {
-		if ast.IsExported(strings.TrimPrefix(name[strings.LastIndex(name, ".")+1:], "")) {
+		if ast.IsExported(name[strings.LastIndex(name, ".")+1:]) {
 			out = append(out, Ident{Package: pkg, Kind: kind, Name: name})
 		}
 	}

@@ -28,31 +28,22 @@ var jsonSuccessField = regexp.MustCompile(`^JSON2\d\d$`)
 func payloadMethods(qs, ms *source, modelNames map[string]bool, models string) ([][]byte, error) {
 	modelStructs := structsOf(ms)
 	parts := [][]byte{[]byte(payloadHelpers)}
-	for _, d := range qs.file.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok {
+	responses := responseTypes(qs)
+	for _, ts := range typeSpecs(qs) {
+		st := responses[ts.Name.Name]
+		if st == nil {
 			continue
 		}
-		for _, sp := range g.Specs {
-			ts, ok := sp.(*ast.TypeSpec)
-			if !ok {
-				continue
-			}
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok || fieldNamed(st, "HTTPResponse") == nil {
-				continue
-			}
-			name := ts.Name.Name
-			parts = append(parts, fmt.Appendf(nil, `// GetHTTPResponse returns the HTTP answer r was parsed from, or nil.
+		name := ts.Name.Name
+		parts = append(parts, fmt.Appendf(nil, `// GetHTTPResponse returns the HTTP answer r was parsed from, or nil.
 func (r *%[1]s) GetHTTPResponse() *http.Response {
 	if r == nil {
 		return nil
 	}
 	return r.HTTPResponse
 }`, name))
-			if m, ok := payloadMethod(name, st, qs, ms, modelStructs, modelNames, models); ok {
-				parts = append(parts, m)
-			}
+		if m, ok := payloadMethod(name, st, qs, ms, modelStructs, modelNames, models); ok {
+			parts = append(parts, m)
 		}
 	}
 	return parts, nil
@@ -117,15 +108,9 @@ func (r *%[1]s) Payload() (*%[3]s, error) {
 // structsOf maps the struct types a source declares by name.
 func structsOf(s *source) map[string]*ast.StructType {
 	out := map[string]*ast.StructType{}
-	for _, d := range s.file.Decls {
-		if g, ok := d.(*ast.GenDecl); ok {
-			for _, sp := range g.Specs {
-				if ts, ok := sp.(*ast.TypeSpec); ok {
-					if st, ok := ts.Type.(*ast.StructType); ok {
-						out[ts.Name.Name] = st
-					}
-				}
-			}
+	for _, ts := range typeSpecs(s) {
+		if st, ok := ts.Type.(*ast.StructType); ok {
+			out[ts.Name.Name] = st
 		}
 	}
 	return out

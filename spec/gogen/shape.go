@@ -116,7 +116,7 @@ func shapeClient(cs, ms *source, modelNames map[string]bool, o Options) ([]File,
 		name := declName(d)
 		kind := "client.go"
 		if f, ok := d.(*ast.FuncDecl); ok && f.Recv == nil && strings.HasPrefix(name, "Parse") ||
-			responses[name] || strings.HasPrefix(name, "ClientWithResponses") || name == "NewClientWithResponses" {
+			responses[name] != nil || strings.HasPrefix(name, "ClientWithResponses") || name == "NewClientWithResponses" {
 			kind = "responses.go"
 		}
 		kinds[kind] = append(kinds[kind], qs.declText(d))
@@ -136,21 +136,11 @@ func shapeClient(cs, ms *source, modelNames map[string]bool, o Options) ([]File,
 
 // responseTypes lists the generated response types: structs with an
 // HTTPResponse field.
-func responseTypes(s *source) map[string]bool {
-	out := map[string]bool{}
-	for _, d := range s.file.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok {
-			continue
-		}
-		for _, sp := range g.Specs {
-			ts, ok := sp.(*ast.TypeSpec)
-			if !ok {
-				continue
-			}
-			if st, ok := ts.Type.(*ast.StructType); ok && fieldNamed(st, "HTTPResponse") != nil {
-				out[ts.Name.Name] = true
-			}
+func responseTypes(s *source) map[string]*ast.StructType {
+	out := map[string]*ast.StructType{}
+	for _, ts := range typeSpecs(s) {
+		if st, ok := ts.Type.(*ast.StructType); ok && fieldNamed(st, "HTTPResponse") != nil {
+			out[ts.Name.Name] = st
 		}
 	}
 	return out

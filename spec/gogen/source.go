@@ -142,18 +142,17 @@ func receiverType(e ast.Expr) string {
 	return ""
 }
 
-// usedPackages lists the package names a set of declarations refers to.
-func usedPackages(decls []ast.Decl) map[string]bool {
-	used := map[string]bool{}
-	for _, d := range decls {
-		ast.Inspect(d, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
-					used[id.Name] = true
+// typeSpecs lists the type declarations of a source, in order.
+func typeSpecs(s *source) []*ast.TypeSpec {
+	var out []*ast.TypeSpec
+	for _, d := range s.file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok {
+			for _, sp := range g.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok {
+					out = append(out, ts)
 				}
 			}
-			return true
-		})
+		}
 	}
-	return used
+	return out
 }
