@@ -8,9 +8,13 @@ import (
 	"strings"
 )
 
-// rename is an operation whose Go name changed: same method and path, new
-// operationId.
-type rename struct{ from, to string }
+// rename is an operation whose Go name changed (same method and path, new
+// operationId), or a schema whose name changed (same shape); a schema's name
+// is renamed only as a prefix of the identifiers derived from it.
+type rename struct {
+	from, to   string
+	prefixOnly bool
+}
 
 // operationRenames matches the operations of two generations by method and
 // path (upstream keeps paths stable; a rename is by definition the same
@@ -30,14 +34,45 @@ func operationRenames(prev, next []Operation) []rename {
 		seen[op.Go] = true
 		out = append(out, rename{from: op.Go, to: to})
 	}
-	// Longest first: ActorRunGetLog before ActorRunGet.
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i].from) != len(out[j].from) {
-			return len(out[i].from) > len(out[j].from)
-		}
-		return out[i].from < out[j].from
-	})
 	return out
+}
+
+// schemaRenames matches a schema the previous document had and the new one
+// lacks with the one new schema of the same shape.
+func schemaRenames(prev, next []Schema) []rename {
+	before, after := map[string]bool{}, map[string]bool{}
+	for _, s := range prev {
+		before[s.Name] = true
+	}
+	added := map[string][]Schema{}
+	for _, s := range next {
+		after[s.Name] = true
+		if !before[s.Name] && s.Go != "" {
+			added[s.Shape] = append(added[s.Shape], s)
+		}
+	}
+	var out []rename
+	for _, s := range prev {
+		if after[s.Name] || s.Go == "" {
+			continue
+		}
+		if c := added[s.Shape]; len(c) == 1 && c[0].Go != s.Go {
+			out = append(out, rename{from: s.Go, to: c[0].Go, prefixOnly: true})
+		}
+	}
+	return out
+}
+
+// longestFirst orders renames so that ActorRunGetLog is tried before
+// ActorRunGet.
+func longestFirst(rs []rename) []rename {
+	sort.Slice(rs, func(i, j int) bool {
+		if len(rs[i].from) != len(rs[j].from) {
+			return len(rs[i].from) > len(rs[j].from)
+		}
+		return rs[i].from < rs[j].from
+	})
+	return rs
 }
 
 // identSet indexes identifiers by package, kind and name.
@@ -55,7 +90,7 @@ func newIdentSet(ids []Ident) identSet {
 // result that exists in next with the same package and kind.
 func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 	for _, r := range renames {
-		if !strings.Contains(id.Name, r.from) {
+		if !strings.Contains(id.Name, r.from) || r.prefixOnly && !strings.HasPrefix(id.Name, r.from) {
 			continue
 		}
 		cand := strings.Replace(id.Name, r.from, r.to, 1)

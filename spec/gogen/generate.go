@@ -51,12 +51,17 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	schemas, err := documentSchemas(in.Document, plain, path.Base(in.Options.ModelsImport))
+	if err != nil {
+		return nil, err
+	}
 	version := documentVersion(in.Document)
 	prev := in.Previous
 	if prev == nil {
 		prev = &Record{Exported: map[string][]string{}}
 	}
-	aliases, removed := compatibility(prev, plain, operationRenames(prev.Operations, ops), version)
+	renames := longestFirst(append(operationRenames(prev.Operations, ops), schemaRenames(prev.Schemas, schemas)...))
+	aliases, removed := compatibility(prev, plain, renames, version)
 	files, err = addCompat(files, aliases, in.Options)
 	if err != nil {
 		return nil, err
@@ -65,7 +70,7 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := &Record{Version: version, Operations: ops, Deprecated: aliases, Exported: map[string][]string{}}
+	rec := &Record{Version: version, Operations: ops, Schemas: schemas, Deprecated: aliases, Exported: map[string][]string{}}
 	for _, id := range final {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}

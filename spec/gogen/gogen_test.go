@@ -166,3 +166,29 @@ func TestAddToChangelog(t *testing.T) {
 		t.Error("an unchanged version was added to the changelog")
 	}
 }
+
+func TestRenamedSchemaKeepsItsNames(t *testing.T) {
+	gen := func(schema, version string, prev *Record) *Output {
+		models := strings.ReplaceAll(testModels, "Thing", schema)
+		models += "\nconst " + schema + "KindA " + schema + "Kind = \"a\"\n\ntype " + schema + "Kind string\n"
+		client := strings.ReplaceAll(strings.ReplaceAll(testClient, "OP", "Get"), "Thing", schema)
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}},
+			"components": {"schemas": {"` + schema + `": {"title": "` + schema + `", "type": "object", "properties": {"id": {"type": "string"}}}}}}`
+		out, err := Generate(Input{Models: []byte(strings.ReplaceAll(models, "OP", "Get")), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("Thing", "1", nil)
+	second := gen("Item", "2", first.Record)
+	if second.Report.Breaking() {
+		t.Fatalf("names lost:\n%s", second.Report)
+	}
+	c := fileOf(t, second, "gen/compat.go")
+	for _, want := range []string{"type Thing = Item", "type ThingKind = ItemKind", "const ThingKindA = ItemKindA", "type ThingResponse = ItemResponse"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
+		}
+	}
+}

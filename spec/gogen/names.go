@@ -2,6 +2,8 @@ package gogen
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -20,6 +22,9 @@ type Record struct {
 	// Version is the info.version of the document the names come from.
 	Version    string      `json:"version"`
 	Operations []Operation `json:"operations"`
+	// Schemas lists the document's schemas with the shape of each (a hash
+	// of its content without descriptions), to recognise a renamed one.
+	Schemas []Schema `json:"schemas"`
 	// Deprecated lists the forwarding declarations of the compat files.
 	Deprecated []Alias `json:"deprecated"`
 	// Exported maps a package name (gen, genclient) to its exported
@@ -33,6 +38,14 @@ type Operation struct {
 	Path        string `json:"path"`
 	OperationID string `json:"operationId"`
 	Go          string `json:"go"`
+}
+
+// Schema is one schema of the document: its name, its Go type and a hash of
+// its shape.
+type Schema struct {
+	Name  string `json:"name"`
+	Go    string `json:"go"`
+	Shape string `json:"shape"`
 }
 
 // Alias is one deprecated name: Name in Package forwards to Target, the name
@@ -83,6 +96,14 @@ func (r *Record) Marshal() []byte {
 		}
 		fmt.Fprintf(&b, "\n    {\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s}%s",
 			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), sep)
+	}
+	b.WriteString("\n  ],\n  \"schemas\": [")
+	for i, sc := range r.Schemas {
+		sep := ","
+		if i == len(r.Schemas)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "\n    {\"name\": %s, \"go\": %s, \"shape\": %s}%s", quote(sc.Name), quote(sc.Go), quote(sc.Shape), sep)
 	}
 	b.WriteString("\n  ],\n  \"deprecated\": [")
 	for i, a := range r.Deprecated {
@@ -255,4 +276,56 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 		return ops[i].Method < ops[j].Method
 	})
 	return ops, nil
+}
+
+// documentSchemas lists the schemas of a normalized document with the Go
+// type generated for each (matched by name, as the generator only changes
+// case and drops separators) and the hash of its shape.
+func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error) {
+	var d struct {
+		Components struct {
+			Schemas map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	}
+	types := map[string]string{}
+	for _, id := range idents {
+		if id.Package == models && (id.Kind == "type" || id.Kind == "interface") {
+			types[foldName(id.Name)] = id.Name
+		}
+	}
+	var out []Schema
+	for name, schema := range d.Components.Schemas {
+		b, _ := json.Marshal(withoutProse(schema))
+		sum := sha256.Sum256(b)
+		out = append(out, Schema{Name: name, Go: types[foldName(name)], Shape: hex.EncodeToString(sum[:8])})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// withoutProse drops what does not change a schema's shape: descriptions,
+// titles and examples.
+func withoutProse(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			switch k {
+			case "description", "title", "example", "examples", "x-go-type-name":
+				continue
+			}
+			out[k] = withoutProse(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = withoutProse(x)
+		}
+		return out
+	}
+	return v
 }
