@@ -22,7 +22,7 @@ package apifyapi
 
 import (
 	"github.com/apifygo/apify/gen/genclient"
-	"github.com/apifygo/apify/wrapper"
+	apify "github.com/apifygo/apify/wrapper"
 	"github.com/apifygo/apify/wrapper/internal/apibridge"
 )
 
