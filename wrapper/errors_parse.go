@@ -88,6 +88,7 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	default:
 		e.Message = describeBody(scrubText(resp.Header.Get("Content-Type"), token), body)
 	}
+	e.Message = cutText(e.Message, maxErrorBodyKept)
 	kept := body
 	if len(kept) > maxErrorBodyKept {
 		kept = kept[:maxErrorBodyKept]
@@ -112,6 +113,19 @@ func keptHeaders(h http.Header) (http.Header, time.Duration) {
 	}
 	d, _ := parseRetryAfter(h.Get("Retry-After"), time.Now())
 	return kept, d
+}
+
+// cutText cuts s to at most max bytes on a rune boundary, marking the cut
+// with "…". Cut only scrubbed text.
+func cutText(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // readErrorBody reads at most maxErrorBody bytes of an error answer and

@@ -219,3 +219,22 @@ func TestHostileRecordLabelledJSONIsReturnedAsStored(t *testing.T) {
 		t.Error("GetRecordJSON decoded JSON Lines without an error")
 	}
 }
+
+// Item 3: an offset list whose count exceeds the page asked for would skip
+// items: an error.
+func TestHostileOffsetListCountBeyondLimit(t *testing.T) {
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		writeData(w, 200, map[string]any{"total": 1 << 62, "offset": 0, "limit": 1000, "count": 1 << 61, "items": []any{runJSON("r1", "SUCCEEDED")}})
+	})
+	c := api.client(t, nil)
+	n, err := 0, error(nil)
+	for _, e := range c.Runs().List(testCtx(t), nil) {
+		if err = e; e != nil || n > 10 {
+			break
+		}
+		n++
+	}
+	if err == nil {
+		t.Fatalf("%d runs and no error; want an error", n)
+	}
+}

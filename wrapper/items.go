@@ -94,6 +94,7 @@ func itemsSetup(ctx context.Context, dataset *DatasetClient, opts *ItemsOptions)
 		Filtered:     opts.reshapes(),
 		Unmarshal:    opts.Unmarshal,
 		MaxBodyBytes: ds.c.cfg.maxBody,
+		Scrub:        func(s string) string { return scrubText(s, ds.c.cfg.token.reveal()) },
 	}, nil
 }
 

@@ -99,6 +99,11 @@ func listByOffset[T any](ctx context.Context, r resource, query url.Values, w li
 			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", r.path, offset, *page.Offset)
 		}
 		n := max(page.Count, len(page.Items))
+		if n > limit {
+			// The next offset would skip items (or overflow): the page is
+			// not what was asked for.
+			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for at most %d items, the API answered a count of %d with %d items; stopping instead of skipping items", r.path, limit, page.Count, len(page.Items))
+		}
 		// A short page that also reaches the total is the last one; the total
 		// alone is never trusted (it lags), nor a short page alone (the API
 		// may serve fewer than asked).

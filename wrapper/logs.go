@@ -20,11 +20,11 @@ type LogOptions struct {
 	// delivering anything new; 0 means 8. A stream that ends cleanly while
 	// the job goes on is always opened again.
 	MaxReconnects int
-	// IdleTimeout is how long the stream may deliver nothing before the
-	// job's status is checked; 0 means 30 s. A stream that stalls after
-	// its job finished thus ends within about IdleTimeout (plus one
-	// request for the end of the log); while the job goes on, the stream
-	// is kept, and its status checked again every IdleTimeout.
+	// IdleTimeout is how often the job's status is checked while the
+	// stream is open; 0 means 30 s. Once the job has finished, a stream that
+	// delivered nothing for a whole period ends, and so does one still
+	// trickling a period later: a stream of a finished job is held at most
+	// about 2×IdleTimeout (plus one request for the end of the log).
 	IdleTimeout time.Duration
 }
 
@@ -82,10 +82,11 @@ func (l *LogClient) Get(ctx context.Context) (string, error) {
 // w sees every byte once, in order. A job not found at first is looked for
 // again for a few seconds, as [RunClient.Wait] does. After a clean end of
 // stream it checks that the job has finished before it returns; if not, it
-// follows on. A stream that delivers nothing for LogOptions.IdleTimeout
-// (30 s by default) makes Follow check the job's status; once the job has
-// finished, Follow reads the finished log once more and returns, so a stream
-// that stalls cannot hold it past about IdleTimeout after the job ended.
+// follows on. While the stream is open, Follow checks the job's status every
+// LogOptions.IdleTimeout (30 s by default); once the job has finished and
+// the stream stalls (or trickles on for another period), Follow reads the
+// finished log once more and returns: a stream cannot hold it past about
+// 2×IdleTimeout after the job ended.
 // To log line by line through log/slog, pass a [LogWriter].
 // opts may be nil.
 //
@@ -304,24 +305,29 @@ func (f *logFollower) copy(ctx context.Context, stream bool) error {
 	}
 }
 
-// watch is the idle timer of one log stream: each time the stream has
-// delivered nothing for f.idle, it checks the job's status and ends the
-// stream (cancel with errStalledFinished) if the job has finished. It
-// returns when ctx ends, closing done.
+// watch is the timer of one log stream: every f.idle it checks the job's
+// status, and ends the stream (cancel with errStalledFinished) once the job
+// has finished and the stream delivered nothing for a whole period, or was
+// already finished one period before (a stream that trickles on after its
+// job ended). It returns when ctx ends, closing done.
 func (f *logFollower) watch(ctx context.Context, cancel context.CancelCauseFunc, progress <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
+	finishedBefore := false
 	for {
 		if waitTimer(ctx, f.log.c.cfg.newIdleTimer, f.idle) != nil {
 			return
 		}
+		quiet := true
 		select {
 		case <-progress:
-			continue // bytes arrived during the period
+			quiet = false // bytes arrived during the period
 		default:
 		}
-		if finished, err := jobFinished(ctx, f.jobs); err == nil && finished {
+		finished, err := jobFinished(ctx, f.jobs)
+		if err == nil && finished && (quiet || finishedBefore) {
 			cancel(errStalledFinished)
 			return
 		}
+		finishedBefore = err == nil && finished
 	}
 }

@@ -41,3 +41,40 @@ func TestFollowLogStalledStreamOfFinishedRunEnds(t *testing.T) {
 		t.Error("a negative IdleTimeout was accepted")
 	}
 }
+
+// Item 7: a stream that keeps trickling after its run finished ends too.
+func TestFollowLogTricklingStreamOfFinishedRunEnds(t *testing.T) {
+	full := bytes.Repeat([]byte("abcdefghij\n"), 200)
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch r.URL.Path {
+		case "/v2/actor-runs/r1/log":
+			if r.URL.Query().Get("stream") == "" {
+				_, _ = w.Write(full)
+				return
+			}
+			for i := 0; ; i = (i + 1) % len(full) {
+				if _, err := w.Write(full[i : i+1]); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
+		default:
+			writeData(w, 200, runJSON("r1", "SUCCEEDED"))
+		}
+	})
+	c := api.client(t, nil, withIdleTimer((&coreTimers{}).newTimer))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // a guard
+	defer cancel()
+	var out bytes.Buffer
+	if err := c.Run("r1").Log().Follow(ctx, &out, nil); err != nil {
+		t.Fatalf("Follow: %v after %d bytes", err, out.Len())
+	}
+	if !bytes.HasPrefix(full, out.Bytes()) && !bytes.Equal(out.Bytes(), full) {
+		t.Errorf("wrote %d bytes that are not the log", out.Len())
+	}
+}

@@ -151,3 +151,30 @@ func TestAPIErrorKeepsRetryHeaders(t *testing.T) {
 		t.Errorf("Header keeps Set-Cookie: %v", apiErr.Header)
 	}
 }
+
+// Item 8: a page body quoted in an iterator's error is scrubbed first; long
+// messages are cut after scrubbing.
+func TestIteratorAndLongMessageErrorsAreScrubbed(t *testing.T) {
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		if strings.HasSuffix(r.URL.Path, "/items") {
+			w.Header().Set("X-Apify-Pagination-Count", "1")
+			coreWriteJSON(w, 200, "<html>"+coreTestToken+" ?signature=SIGVALUE</html>")
+			return
+		}
+		coreWriteJSON(w, 400, `{"error":{"type":"invalid-input","message":"`+strings.Repeat("long ", 40_000)+`"}}`)
+	})
+	c := api.client(t, nil)
+	var err error
+	for _, e := range Items[json.RawMessage](testCtx(t), c.Dataset("ds1"), nil) {
+		err = e
+	}
+	if err == nil {
+		t.Fatal("no error for a page that is not JSON")
+	}
+	assertNoSecret(t, "iterator error", err.Error())
+	_, err = c.Run("r1").Get(testCtx(t))
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || len(apiErr.Message) > maxErrorBodyKept+len("…") {
+		t.Fatalf("err %T with a %d-byte message, want an *APIError with a bounded message", err, len(err.Error()))
+	}
+}

@@ -66,6 +66,9 @@ type Options struct {
 	// Unmarshal decodes one item into a *T; nil means encoding/json.Unmarshal.
 	// Raw mode (T = json.RawMessage) never calls it.
 	Unmarshal func(data []byte, v any) error
+	// Scrub, when set, removes credentials from body text before it is
+	// quoted in an error.
+	Scrub func(string) string
 	// MaxBodyBytes bounds one page body; a longer one ends the iteration
 	// with an error wrapping ErrBodyTooLarge. 0 means no bound.
 	MaxBodyBytes int64
@@ -488,6 +491,13 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 				}
 				m.count = fresh
 			}
+			if m.count > limit-got {
+				// The next page would start past items never seen (or at an
+				// overflowed offset).
+				*body = b
+				putBuf(body)
+				return nil, nil, meta{}, fmt.Errorf("the response for offset %d says its page scanned %d items, more than the %d asked for; stopping instead of skipping items", offset+got, m.count, limit-got)
+			}
 			if m.count == 0 && fresh > 0 {
 				// The header says nothing was scanned, yet items came: ending
 				// here would drop them. Without filters each item is one
@@ -524,7 +534,7 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			*body = b
 			putBuf(body)
 			return nil, nil, meta{}, fmt.Errorf("the response for offset %d is not a JSON array of items (%s: %q): %w",
-				offset+got, resp.Header.Get("Content-Type"), snippet(b[from:], syntax.Offset), err)
+				offset+got, resp.Header.Get("Content-Type"), r.quote(b[from:], syntax.Offset), err)
 		}
 		if filtered {
 			b, spans = b[:0], spans[:0]
@@ -550,6 +560,18 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			return nil, nil, meta{}, fmt.Errorf("reading the page at offset %d: %w (%d attempts)", offset, err, failures)
 		}
 	}
+}
+
+// quote returns up to 40 bytes of b around position at, scrubbed by
+// Options.Scrub, for error messages. The text is scrubbed before it is cut,
+// with a wide margin, so that no cut leaves part of a credential.
+func (r *run[T]) quote(b []byte, at int) string {
+	if r.o.Scrub == nil {
+		return snippet(b, at)
+	}
+	lo, hi := max(0, at-4096), min(len(b), at+4096)
+	s := r.o.Scrub(string(b[lo:hi])) // may change lengths: the quote shifts a little
+	return snippet([]byte(s), min(at-lo, len(s)))
 }
 
 // snippet returns up to 40 bytes of b around position at, for error messages.

@@ -161,3 +161,20 @@ func TestNilContextIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestCountBeyondTheLimitIsAnError(t *testing.T) {
+	requests := 0
+	fetch := scriptedPages(func(offset, _ int) *http.Response {
+		requests++
+		return pageResponse(`[{"id":1}]`, -1, map[string]string{HeaderCount: strconv.Itoa(1<<62 - 1)})
+	})
+	var err error
+	for _, e := range Items[testItem](context.Background(), fetch, Options{PageSize: 10}) {
+		if e != nil {
+			err = e
+		}
+	}
+	if err == nil || requests != 1 {
+		t.Fatalf("err = %v after %d requests; want an error after 1", err, requests)
+	}
+}
