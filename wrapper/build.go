@@ -8,12 +8,13 @@ import (
 // BuildClient addresses one Actor build. Get it from [Client.Build]; it
 // does no I/O until a method is called.
 type BuildClient struct {
-	r resource
+	r  resource
+	id string // for messages
 }
 
 // Build returns the client of the build with the given ID.
 func (c *Client) Build(id string) *BuildClient {
-	return &BuildClient{r: c.newResource("actor-builds", "build", "buildID", id)}
+	return &BuildClient{r: c.newResource("actor-builds", "build", "buildID", id), id: id}
 }
 
 // Get returns the build.

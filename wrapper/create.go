@@ -34,20 +34,33 @@ type (
 // safe says the API deduplicates it (an idempotency key), or the caller
 // opted in with [AllowUnsafeRetries].
 func create[T, B any](ctx context.Context, r resource, what string, body *B, safe bool) (*T, error) {
+	if safe && ctx != nil {
+		ctx = markIdempotent(ctx)
+	}
+	return sendJSON[T](ctx, r, http.MethodPost, "", "Create", what, body)
+}
+
+// update puts body as JSON to r and returns the resource as updated. A PUT
+// is safe to repeat, so failed attempts are retried.
+func update[T, B any](ctx context.Context, r resource, what string, body *B) (*T, error) {
+	return sendJSON[T](ctx, r, http.MethodPut, "", "Update", what, body)
+}
+
+// sendJSON sends body, encoded as JSON, with method to r's path (plus sub)
+// and decodes the JSON answer into a new T. op and what name the method
+// and the body in messages ("Update", "TaskUpdate").
+func sendJSON[T, B any](ctx context.Context, r resource, method, sub, op, what string, body *B) (*T, error) {
 	if err := r.check(ctx); err != nil {
 		return nil, err
 	}
 	if body == nil {
-		return nil, fmt.Errorf("apify: Create: the %s is nil", what)
+		return nil, fmt.Errorf("apify: %s: the %s is nil", op, what)
 	}
 	buf, err := json.Marshal(body)
 	if err != nil {
-		return nil, fmt.Errorf("apify: Create: encoding the %s: %w", what, err)
+		return nil, fmt.Errorf("apify: %s: encoding the %s: %w", op, what, err)
 	}
-	if safe {
-		ctx = markIdempotent(ctx)
-	}
-	return callResource[T](ctx, r, http.MethodPost, "", nil, bytes.NewReader(buf), "application/json")
+	return callResource[T](ctx, r, method, sub, nil, bytes.NewReader(buf), "application/json")
 }
 
 // Create creates an Actor and returns it.

@@ -41,7 +41,7 @@ func (rc *RunClient) abortAfterCancel(ctx context.Context, last *Run, wait time.
 			runID, errors.Join(err, ctxErr))
 	}
 	if !Finished(run.Status) {
-		p := &runPoll{r: rc.r, runID: runID, every: maxWaitForFinish}
+		p := newRunPoll(rc.r, runID, 0, maxWaitForFinish)
 		if stopped, _ := p.wait(actx, nil); stopped != nil {
 			run = stopped
 		}

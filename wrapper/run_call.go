@@ -104,7 +104,7 @@ func (x runnable) call(ctx context.Context, input any, o *CallOptions) (*Run, er
 // status changes, and aborts it if ctx ends first and o asks for it.
 func (rc *RunClient) follow(ctx context.Context, o *CallOptions) (*Run, error) {
 	stopLog := rc.forwardLog(ctx, o)
-	p := &runPoll{r: rc.r, runID: rc.id, grace: defaultNotFoundGrace, every: maxWaitForFinish}
+	p := newRunPoll(rc.r, rc.id, defaultNotFoundGrace, maxWaitForFinish)
 	var observe func(*Run) bool
 	if o.Logger != nil || o.OnStatus != nil {
 		p.every = defaultWatchInterval

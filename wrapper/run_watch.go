@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -83,7 +80,7 @@ func (rc *RunClient) Watch(ctx context.Context, opts *WatchOptions) iter.Seq2[*R
 			return
 		}
 		var changed runChanges
-		p := &runPoll{r: rc.r, runID: rc.id, grace: opts.grace(), every: every}
+		p := newRunPoll(rc.r, rc.id, opts.grace(), every)
 		_, err = p.wait(ctx, func(run *Run) bool {
 			if !changed.seen(run) {
 				return true
@@ -116,59 +113,3 @@ func (r *runChanges) seen(run *Run) bool {
 
 // errStopWatching is returned by runPoll.wait when observe asked to stop.
 var errStopWatching = errors.New("apify: stopped watching the run")
-
-// runPoll is the wait loop of runs: [RunClient.Wait], [RunClient.Watch]
-// and Call poll a run with it until it finishes.
-type runPoll struct {
-	r     resource      // the run, by ID
-	runID string        // for messages
-	grace time.Duration // how long a run not found yet is looked for
-	every time.Duration // the longest one poll waits on the server
-}
-
-// wait polls the run until it finishes, calling observe (when not nil)
-// with every state seen, in order, from the calling goroutine; observe
-// returning false stops the wait with errStopWatching. See
-// [RunClient.Wait] for what it returns.
-func (p *runPoll) wait(ctx context.Context, observe func(*Run) bool) (*Run, error) {
-	notFoundTries := int(p.grace / notFoundDelay)
-	c := p.r.c
-	var last *Run
-	for {
-		wait := p.every
-		if deadline, ok := ctx.Deadline(); ok {
-			// Ask the server to answer a little before ctx ends, so the
-			// caller gets the latest state rather than a cut request.
-			wait = min(wait, time.Until(deadline)-time.Second)
-		}
-		wait = max(wait, 0).Truncate(time.Second)
-		q := url.Values{"waitForFinish": {strconv.Itoa(int(wait / time.Second))}}
-		began := time.Now()
-		run, err := callResource[Run](c.longPoll(ctx, wait), p.r, http.MethodGet, "", q, nil, "")
-		switch {
-		case err == nil:
-		case ctx.Err() != nil:
-			return last, stillRunning(p.runID, last, ctx.Err())
-		case last == nil && notFoundTries > 0 && errors.Is(err, ErrNotFound):
-			notFoundTries--
-			if serr := c.sleep(ctx, notFoundDelay); serr != nil {
-				return nil, fmt.Errorf("apify: run %s was not found while waiting for it: %w", p.runID, serr)
-			}
-			continue
-		default:
-			return last, err
-		}
-		last = run
-		if observe != nil && !observe(run) {
-			return last, errStopWatching
-		}
-		if Finished(run.Status) {
-			return run, nil
-		}
-		if time.Since(began) < minPollInterval {
-			if serr := c.sleep(ctx, minPollInterval); serr != nil {
-				return last, stillRunning(p.runID, last, serr)
-			}
-		}
-	}
-}

@@ -71,19 +71,10 @@ func (rc *RunClient) Wait(ctx context.Context, opts *WaitOptions) (*Run, error) 
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	p := &runPoll{r: rc.r, runID: rc.id, grace: notFoundGrace(o.NotFoundGrace), every: maxWaitForFinish}
+	p := newRunPoll(rc.r, rc.id, notFoundGrace(o.NotFoundGrace), maxWaitForFinish)
 	run, err := p.wait(ctx, nil)
 	if err != nil && o.AbortOnCancel && ctx.Err() != nil {
 		return rc.abortAfterCancel(ctx, run, o.AbortWait, err)
 	}
 	return run, err
-}
-
-// stillRunning is the error of a wait that ctx ended.
-func stillRunning(runID string, last *Run, cause error) error {
-	if last == nil {
-		return fmt.Errorf("apify: stopped waiting for run %s before it was seen: %w", runID, cause)
-	}
-	return fmt.Errorf("apify: stopped waiting for run %s, still %s; it goes on (wait for it again, or abort it): %w",
-		runID, last.Status, cause)
 }
