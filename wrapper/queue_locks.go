@@ -123,6 +123,12 @@ func (q *RequestQueueClient) DeleteRequestLock(ctx context.Context, requestID st
 
 // requestLock is the resource of the lock on the request requestID.
 func (q *RequestQueueClient) requestLock(ctx context.Context, requestID string) (resource, error) {
+	return q.request(ctx, requestID, "lock")
+}
+
+// request is the resource of the queue's request requestID (plus the
+// already escaped segments sub).
+func (q *RequestQueueClient) request(ctx context.Context, requestID string, sub ...string) (resource, error) {
 	if err := q.r.check(ctx); err != nil {
 		return resource{}, err
 	}
@@ -130,5 +136,5 @@ func (q *RequestQueueClient) requestLock(ctx context.Context, requestID string) 
 	if err != nil {
 		return resource{}, err
 	}
-	return q.r.child("", "requests", seg, "lock"), nil
+	return q.r.child("", append([]string{"requests", seg}, sub...)...), nil
 }

@@ -3,6 +3,9 @@ package apify
 import (
 	"context"
 	"iter"
+	"net/http"
+
+	"github.com/apifygo/apify/gen"
 )
 
 // ScheduleClient addresses one schedule. Get it from [Client.Schedule]; it
@@ -48,4 +51,19 @@ func (c *Client) Schedules() *ScheduleCollectionClient {
 func (l *ScheduleCollectionClient) List(ctx context.Context, opts *ListOptions) iter.Seq2[ScheduleShort, error] {
 	w, q := opts.window()
 	return listByOffset[ScheduleShort](ctx, l.r, q, w)
+}
+
+// ScheduleLogEntry is one entry of a schedule's log: an invocation and what
+// came of it.
+type ScheduleLogEntry = gen.ScheduleInvoked
+
+// Log returns the schedule's log: its latest invocations, oldest first.
+//
+// Apify API docs: https://docs.apify.com/api/v2/schedule-log-get
+func (s *ScheduleClient) Log(ctx context.Context) ([]ScheduleLogEntry, error) {
+	log, err := callResource[[]ScheduleLogEntry](ctx, s.r, http.MethodGet, "log", nil, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	return *log, nil
 }

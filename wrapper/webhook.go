@@ -3,6 +3,7 @@ package apify
 import (
 	"context"
 	"iter"
+	"net/http"
 )
 
 // WebhookClient addresses one webhook. Get it from [Client.Webhook]; it
@@ -95,4 +96,13 @@ func (c *Client) WebhookDispatches() *WebhookDispatchCollectionClient {
 func (l *WebhookDispatchCollectionClient) List(ctx context.Context, opts *ListOptions) iter.Seq2[WebhookDispatch, error] {
 	w, q := opts.window()
 	return listByOffset[WebhookDispatch](ctx, l.r, q, w)
+}
+
+// Test sends the webhook a test event (eventType TEST, with a sample
+// payload) and returns the dispatch: its Status says whether the delivery
+// succeeded. The test is sent once: repeating it would deliver it twice.
+//
+// Apify API docs: https://docs.apify.com/api/v2/webhook-test-post
+func (h *WebhookClient) Test(ctx context.Context) (*WebhookDispatch, error) {
+	return callResource[WebhookDispatch](ctx, h.r, http.MethodPost, "test", nil, nil, "")
 }
