@@ -87,3 +87,15 @@ func (e *EnvVarClient) Update(ctx context.Context, change *EnvVarSpec) (*EnvVar,
 func (e *EnvVarClient) Delete(ctx context.Context) error {
 	return e.r.delete(ctx)
 }
+
+// VersionSourceType says where an Actor version's source lives
+// ([ActorVersionCreate].SourceType).
+type VersionSourceType = gen.VersionSourceType
+
+// The places an Actor version's source can live.
+const (
+	SourceFiles      VersionSourceType = gen.VersionSourceTypeSOURCEFILES
+	SourceGitRepo    VersionSourceType = gen.VersionSourceTypeGITREPO
+	SourceTarball    VersionSourceType = gen.VersionSourceTypeTARBALL
+	SourceGitHubGist VersionSourceType = gen.VersionSourceTypeGITHUBGIST
+)

@@ -126,9 +126,9 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // addActor registers fn on srv and fails the test on error.
-func addActor(t *testing.T, srv *apifytest.Server, name string, fn apifytest.ActorFunc) string {
+func addActor(t *testing.T, srv *apifytest.Server, name string, fn apifytest.ActorFunc, opts ...apifytest.ActorOptions) string {
 	t.Helper()
-	id, err := srv.AddActor(name, fn)
+	id, err := srv.AddActor(name, fn, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
