@@ -25,6 +25,9 @@ type (
 	TaskCreate = gen.CreateTaskRequest
 	// WebhookCreate describes a new webhook (https://docs.apify.com/api/v2/webhooks-post).
 	WebhookCreate = gen.WebhookCreate
+	// WebhookCondition says whose runs or builds fire a webhook: an
+	// Actor's, a task's or one run's ([WebhookCreate].Condition).
+	WebhookCondition = gen.WebhookCondition
 	// ScheduleCreate describes a new schedule (https://docs.apify.com/api/v2/schedules-post).
 	ScheduleCreate = gen.ScheduleCreate
 )
