@@ -46,7 +46,10 @@
 //   - request queues: add, get, update, delete, batch add and delete (past 25
 //     requests per call the rest come back in unprocessedRequests), head,
 //     head with lock, lock prolongation and deletion, unlock, and listing with
-//     cursor;
+//     cursor. An update or a lock deletion puts an unhandled request at the
+//     end of the queue, or with forefront at its head, as the document says;
+//     an update of a request the queue does not hold adds it, as Apify's own
+//     storage emulators do;
 //   - Actors registered as Go functions (AddActor) and tasks: runs, waitForFinish,
 //     abort, run-sync, run-sync-get-dataset-items, logs (whole and streamed),
 //     last-run endpoints and each run's default storages;
