@@ -52,6 +52,10 @@ type Fault struct {
 	// Times is how many matching requests the fault hits (0 means once);
 	// it must not be negative. RandomFaults ignore it.
 	Times int
+	// After lets this many matching requests through before the fault hits,
+	// such as the second batch of a series; it must not be negative.
+	// RandomFaults ignore it.
+	After int
 }
 
 func (f *Fault) validate() error {
@@ -77,6 +81,8 @@ func (f *Fault) validate() error {
 		return errors.New("apifytest: a Fault has a negative Delay or RetryAfter")
 	case f.Times < 0:
 		return fmt.Errorf("apifytest: Fault.Times %d is negative; use 0 or 1 for one request, n for n requests", f.Times)
+	case f.After < 0:
+		return fmt.Errorf("apifytest: Fault.After %d is negative; use 0 to hit the next matching request", f.After)
 	case f.Status == 0 && (f.RetryAfter != 0 || f.ErrorType != "" || f.Message != ""):
 		return errors.New("apifytest: Fault.RetryAfter, ErrorType and Message need Status")
 	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
@@ -172,10 +178,11 @@ var defaultRandomFaults = []Fault{
 	{Status: http.StatusTooManyRequests, RetryAfter: time.Second},
 }
 
-// pendingFault is an injected fault with the number of requests it still hits.
+// pendingFault is an injected fault with the number of requests it still
+// lets through and still hits.
 type pendingFault struct {
 	Fault
-	left int
+	skip, left int
 }
 
 // faultInjector holds the faults of one server.
@@ -207,6 +214,10 @@ func (fi *faultInjector) take(method string, segs []string, opID string) (Fault,
 	defer fi.mu.Unlock()
 	for i, p := range fi.pending {
 		if !p.matches(method, segs, opID) {
+			continue
+		}
+		if p.skip > 0 {
+			p.skip--
 			continue
 		}
 		p.left--
@@ -248,7 +259,7 @@ func (s *Server) injectFault(f Fault) error {
 	times := max(f.Times, 1)
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.pending = append(s.faults.pending, &pendingFault{Fault: f, left: times})
+	s.faults.pending = append(s.faults.pending, &pendingFault{Fault: f, skip: f.After, left: times})
 	return nil
 }
 

@@ -51,6 +51,22 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+// A fault with After lets that many matching requests through first.
+func TestFaultAfter(t *testing.T) {
+	t.Parallel()
+	s, c := newTestServer(t)
+	id := must(s.AddDataset("d", map[string]int{"a": 1}))(t)
+	check(t, s.InjectFault(Fault{Path: "/v2/datasets/*/items", Status: http.StatusBadRequest, After: 2}))
+	c.do(http.MethodGet, "/v2/datasets/"+id, nil).want(http.StatusOK) // not matching: not counted
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items", nil).want(http.StatusOK)
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items", nil).want(http.StatusOK)
+	if n := s.PendingFaults(); n != 1 {
+		t.Errorf("%d faults pending after the requests let through, want 1", n)
+	}
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items", nil).wantError(http.StatusBadRequest, "invalid-input")
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items", nil).want(http.StatusOK)
+}
+
 // InjectFault refuses a fault that does not validate, a negative count
 // included, as every option does; a program's server returns the error.
 func TestFaultValidation(t *testing.T) {
@@ -70,6 +86,7 @@ func TestFaultValidation(t *testing.T) {
 		{RetryAfter: time.Second, CutConnection: true},
 		{Delay: -time.Second},
 		{Status: 500, Times: -1},
+		{Status: 500, After: -1},
 	}
 	for _, f := range bad {
 		if err := s.InjectFault(f); err == nil {
