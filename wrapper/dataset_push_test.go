@@ -123,44 +123,38 @@ func TestPushItemsRejectsBadItems(t *testing.T) {
 }
 
 func TestPushItemsStopsWhereABatchFailed(t *testing.T) {
-	var stored []pushItem
-	failed := false
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		var batch []pushItem
-		if err := json.Unmarshal(body, &batch); err != nil {
-			coreWriteJSON(w, 400, `{"error":{"type":"invalid-input","message":"bad"}}`)
-			return
-		}
-		if len(stored) > 0 && !failed {
-			failed = true
-			coreWriteJSON(w, 500, `{"error":{"type":"internal-server-error","message":"oops"}}`)
-			return
-		}
-		stored = append(stored, batch...)
-		coreWriteJSON(w, 201, `{}`)
-	})
-	c := s.client(t, nil)
+	srv := apifytest.NewServer(t)
+	dsID, _ := srv.AddDataset("")
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/datasets/*/items", After: 1, Status: http.StatusInternalServerError}); err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
 	items := pushItems(30, "abcdefghij")
 
-	n, err := PushItems(testCtx(t), c.Dataset("ds1"), items, &PushOptions{MaxBatchBytes: 400})
+	n, err := PushItems(testCtx(t), c.Dataset(dsID), items, &PushOptions{MaxBatchBytes: 400})
+	stored := storedNs(t, srv, dsID)
 	if !errors.Is(err, ErrServer) || n == 0 || n != len(stored) {
 		t.Fatalf("n = %d (stored %d), err = %v", n, len(stored), err)
 	}
 	if !strings.Contains(err.Error(), "may have stored") || !strings.Contains(err.Error(), fmt.Sprintf("the %d before were stored", n)) {
 		t.Errorf("message %q should say what was stored and that the batch was not repeated", err)
 	}
-	if got := len(s.requests()); got != 2 {
+	if got := len(postsTo(srv, "/items")); got != 2 {
 		t.Errorf("%d requests, want 2 (the failed batch is not repeated)", got)
 	}
 
 	// Resuming from items[n:] completes the dataset in order.
-	m, err := PushItems(testCtx(t), c.Dataset("ds1"), items[n:], &PushOptions{MaxBatchBytes: 400})
+	m, err := PushItems(testCtx(t), c.Dataset(dsID), items[n:], &PushOptions{MaxBatchBytes: 400})
 	if err != nil || n+m != len(items) {
 		t.Fatalf("resume: %d, %v", m, err)
 	}
-	for i, it := range stored {
-		if it.N != i {
-			t.Fatalf("stored out of order at %d: %d", i, it.N)
+	stored = storedNs(t, srv, dsID)
+	if len(stored) != len(items) {
+		t.Errorf("stored %d items, want %d", len(stored), len(items))
+	}
+	for i, got := range stored {
+		if got != i {
+			t.Fatalf("stored out of order at %d: %d", i, got)
 		}
 	}
 }

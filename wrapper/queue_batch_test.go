@@ -131,7 +131,8 @@ func TestAddRequestsRetriesServerErrors(t *testing.T) {
 }
 
 // batchStub answers batch adds, leaving unprocessed the requests whose
-// unique key leave says (per call, by call number from 0).
+// unique key leave says (per call, by call number from 0). Kept beside
+// apifytest, which leaves only requests past the 25th of a call unprocessed.
 func batchStub(t *testing.T, leave func(call int, key string) bool) (*stubAPI, *atomic.Int32) {
 	var calls atomic.Int32
 	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -207,21 +208,13 @@ func TestAddRequestsReportsWhatWasNotAdded(t *testing.T) {
 }
 
 func TestAddRequestsFailedBatchIsUnprocessed(t *testing.T) {
-	var calls atomic.Int32
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		if calls.Add(1) == 2 {
-			coreWriteJSON(w, 400, `{"error":{"type":"invalid-input","message":"request 3 has a bad URL"}}`)
-			return
-		}
-		var reqs []QueueRequest
-		_ = json.Unmarshal(body, &reqs)
-		processed := []map[string]any{}
-		for _, q := range reqs {
-			processed = append(processed, map[string]any{"requestId": "x", "uniqueKey": q.UniqueKey})
-		}
-		writeData(w, 201, map[string]any{"processedRequests": processed, "unprocessedRequests": []any{}})
-	})
-	res, err := s.client(t, nil).RequestQueue("q1").AddRequests(testCtx(t), queueRequests(60), &AddRequestsOptions{Parallelism: 1})
+	srv := apifytest.NewServer(t)
+	queueID, _ := srv.AddRequestQueue("")
+	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodPost, Path: "/v2/request-queues/*/requests/batch", After: 1,
+		Status: http.StatusBadRequest, ErrorType: "invalid-input", Message: "request 3 has a bad URL"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := fakeClient(t, srv, nil).RequestQueue(queueID).AddRequests(testCtx(t), queueRequests(60), &AddRequestsOptions{Parallelism: 1})
 	if !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("err = %v", err)
 	}
@@ -230,6 +223,8 @@ func TestAddRequestsFailedBatchIsUnprocessed(t *testing.T) {
 	}
 }
 
+// TestAddRequestsSplitsBySizeAndBoundsParallelism keeps a stub: it counts
+// the calls in flight at once, which apifytest does not report.
 func TestAddRequestsSplitsBySizeAndBoundsParallelism(t *testing.T) {
 	var inFlight, maxInFlight atomic.Int32
 	var mu sync.Mutex
@@ -280,28 +275,29 @@ func TestAddRequestsSplitsBySizeAndBoundsParallelism(t *testing.T) {
 }
 
 func TestAddRequestsRejectsBadInput(t *testing.T) {
-	s, calls := batchStub(t, func(int, string) bool { return false })
-	c := s.client(t, nil)
+	srv := apifytest.NewServer(t)
+	q1, _ := srv.AddRequestQueue("")
+	c := fakeClient(t, srv, nil)
 	ctx := testCtx(t)
 	huge := []QueueRequest{{URL: "https://example.com/a"}, {URL: "https://example.com/b", Payload: strings.Repeat("x", 2000)}}
-	if res, err := c.RequestQueue("q1").addRequests(ctx, huge, nil, batchSettings{maxBytes: 1000, maxPerCall: maxBatchRequests}); res != nil || !errors.Is(err, ErrRequestTooLarge) || !strings.Contains(err.Error(), "request 1") {
+	if res, err := c.RequestQueue(q1).addRequests(ctx, huge, nil, batchSettings{maxBytes: 1000, maxPerCall: maxBatchRequests}); res != nil || !errors.Is(err, ErrRequestTooLarge) || !strings.Contains(err.Error(), "request 1") {
 		t.Errorf("oversized request: %v", err)
 	}
-	if _, err := c.RequestQueue("q1").AddRequests(ctx, []QueueRequest{{UniqueKey: "k"}}, nil); err == nil || !strings.Contains(err.Error(), "no URL") {
+	if _, err := c.RequestQueue(q1).AddRequests(ctx, []QueueRequest{{UniqueKey: "k"}}, nil); err == nil || !strings.Contains(err.Error(), "no URL") {
 		t.Errorf("no URL: %v", err)
 	}
 	for _, o := range []AddRequestsOptions{{Parallelism: 26}, {UnprocessedRetries: 11}, {UnprocessedRetries: -1}} {
-		if _, err := c.RequestQueue("q1").AddRequests(ctx, queueRequests(1), &o); err == nil {
+		if _, err := c.RequestQueue(q1).AddRequests(ctx, queueRequests(1), &o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
 	}
-	if _, err := c.RequestQueue("q1", &RequestQueueOptions{ClientKey: strings.Repeat("k", 33)}).AddRequests(ctx, queueRequests(1), nil); err == nil {
+	if _, err := c.RequestQueue(q1, &RequestQueueOptions{ClientKey: strings.Repeat("k", 33)}).AddRequests(ctx, queueRequests(1), nil); err == nil {
 		t.Error("long ClientKey accepted")
 	}
-	if calls.Load() != 0 {
-		t.Errorf("%d calls for invalid input", calls.Load())
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d calls for invalid input", n)
 	}
-	if res, err := c.RequestQueue("q1").AddRequests(ctx, nil, nil); err != nil || len(res.Processed) != 0 {
+	if res, err := c.RequestQueue(q1).AddRequests(ctx, nil, nil); err != nil || len(res.Processed) != 0 {
 		t.Errorf("no requests: %v", err)
 	}
 }
