@@ -39,7 +39,9 @@ type CallOptions struct {
 	// billing. The abort is graceful (the run gets the "aborting" event and
 	// time to save its state); the call then waits up to AbortWait for the
 	// run to stop, aborts it at once if it has not, and returns it with an
-	// error wrapping ctx's error.
+	// error wrapping ctx's error. A ctx that ends while the start request
+	// is still on its way leaves no run ID to abort: the error then says
+	// the start failed, and a run may exist.
 	AbortOnCancel bool
 	// AbortWait bounds the wait after a graceful abort; 0 means 30 s.
 	AbortWait time.Duration
