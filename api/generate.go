@@ -18,6 +18,6 @@
 package api
 
 //go:generate go run ../spec/cmd/apify-spec -lock ../spec/apify.lock -out ../build/openapi.json
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate types -o ../build/gen/models.go ../build/openapi.json
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate client -o ../build/gen/client.go ../build/openapi.json
-//go:generate go run ../spec/cmd/apify-gen -models ../build/gen/models.go -client ../build/gen/client.go -doc ../build/openapi.json -root ..
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate types -o ../build/_oapi/models.go ../build/openapi.json
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml -generate client -o ../build/_oapi/client.go ../build/openapi.json
+//go:generate go run ../spec/cmd/apify-gen -models ../build/_oapi/models.go -client ../build/_oapi/client.go -doc ../build/openapi.json -root ..

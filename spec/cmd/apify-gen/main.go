@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	apify-gen -models build/gen/models.go -client build/gen/client.go -doc build/openapi.json -root . [-check] [-accept-removals]
+//	apify-gen -models build/_oapi/models.go -client build/_oapi/client.go -doc build/openapi.json -root . [-check] [-accept-removals]
 //
 // -check defaults to true when $APIFY_GEN_CHECK is set (make
 // check-generated), -accept-removals when $APIFY_ACCEPT_REMOVALS is set.
@@ -25,8 +25,8 @@ import (
 )
 
 func main() {
-	models := flag.String("models", "build/gen/models.go", "oapi-codegen output with the models")
-	client := flag.String("client", "build/gen/client.go", "oapi-codegen output with the client")
+	models := flag.String("models", "build/_oapi/models.go", "oapi-codegen output with the models")
+	client := flag.String("client", "build/_oapi/client.go", "oapi-codegen output with the client")
 	doc := flag.String("doc", "build/openapi.json", "the normalized document both were generated from")
 	root := flag.String("root", ".", "module root the generated packages are written under")
 	check := flag.Bool("check", os.Getenv("APIFY_GEN_CHECK") != "", "compare with the committed files instead of writing them")
