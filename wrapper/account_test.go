@@ -65,3 +65,38 @@ func TestAccountUsageAndLimits(t *testing.T) {
 		t.Error("MonthlyUsage of another user: nil error")
 	}
 }
+
+func TestStoreList(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	for _, a := range []apifytest.StoreActor{
+		{Username: "apify", Name: "web-scraper", Title: "Web Scraper", Categories: []string{"DEVELOPER_TOOLS"}, TotalUsers: 90},
+		{Username: "jane", Name: "shop-scraper", Title: "Shop Scraper", Categories: []string{"ECOMMERCE"}, PricingModel: "PAY_PER_EVENT", TotalUsers: 10},
+		{Username: "jane", Name: "news-feed", Title: "News feed", Categories: []string{"NEWS"}, TotalUsers: 5},
+	} {
+		if _, err := srv.AddStoreActor(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	var names []string
+	for a, err := range c.Store().List(ctx, &StoreListOptions{Search: "scraper", Username: "jane"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, a.Username+"/"+a.Name)
+	}
+	if len(names) != 1 || names[0] != "jane/shop-scraper" {
+		t.Errorf("store search = %v, want jane/shop-scraper", names)
+	}
+	n := 0
+	for _, err := range c.Store().List(ctx, &StoreListOptions{ListOptions: ListOptions{Limit: 2, PageSize: 1}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("store list with Limit 2 yielded %d", n)
+	}
+}
