@@ -5,63 +5,48 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
-	"strconv"
 
 	apify "github.com/apifygo/apify/wrapper"
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
-// exampleDatasetAPI stands in for the Apify API in the examples: it serves
-// one dataset of five items (one of them empty) with the pagination headers
-// the real endpoint sends.
-func exampleDatasetAPI() *httptest.Server {
-	items := []string{
-		`{"name":"Crème brûlée","price":4.5}`,
-		`{}`,
-		`{"name":"Šakšuka","price":7.25}`,
-		`{"name":"東京 ramen","price":9}`,
-		`{"name":"Pão de queijo","price":3.8}`,
-	}
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		offset, _ := strconv.Atoi(q.Get("offset"))
-		limit, _ := strconv.Atoi(q.Get("limit"))
-		end := min(offset+limit, len(items))
-		start := min(offset, end)
-		body := "["
-		for _, it := range items[start:end] {
-			if q.Get("clean") == "1" && it == `{}` {
-				continue
-			}
-			if len(body) > 1 {
-				body += ","
-			}
-			body += it
-		}
-		w.Header().Set("X-Apify-Pagination-Offset", strconv.Itoa(offset))
-		w.Header().Set("X-Apify-Pagination-Limit", strconv.Itoa(limit))
-		w.Header().Set("X-Apify-Pagination-Count", strconv.Itoa(end-start))
-		w.Header().Set("X-Apify-Pagination-Total", strconv.Itoa(len(items)))
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, body+"]")
-	}))
-}
-
-func ExampleItems() {
-	api := exampleDatasetAPI() // in real code, leave out WithBaseURL
-	defer api.Close()
-	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
+// exampleDatasetAPI starts an in-process fake of the Apify API holding one
+// dataset of five items (one of them empty), and returns a client for it
+// and the dataset's ID. In real code there is no fake: the client talks to
+// api.apify.com.
+func exampleDatasetAPI() (*apifytest.Server, *apify.Client, string) {
+	api, err := apifytest.NewUnstartedServer(apifytest.WithToken("my-token"))
 	if err != nil {
 		log.Fatal(err)
 	}
+	api.Start()
+	datasetID, err := api.AddDataset("my-dataset",
+		map[string]any{"name": "Crème brûlée", "price": 4.5},
+		map[string]any{},
+		map[string]any{"name": "Šakšuka", "price": 7.25},
+		map[string]any{"name": "東京 ramen", "price": 9},
+		map[string]any{"name": "Pão de queijo", "price": 3.8},
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL())) // in real code, leave out WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	return api, client, datasetID
+}
+
+func ExampleItems() {
+	api, client, datasetID := exampleDatasetAPI()
+	defer api.Close()
 
 	type Dish struct {
 		Name  string  `json:"name"`
 		Price float64 `json:"price"`
 	}
 	ctx := context.Background()
-	for dish, err := range apify.Items[Dish](ctx, client.Dataset("my-dataset"), &apify.ItemsOptions{Clean: true}) {
+	for dish, err := range apify.Items[Dish](ctx, client.Dataset(datasetID), &apify.ItemsOptions{Clean: true}) {
 		if err != nil {
 			log.Fatal(err) // yielded once; the loop ends after it
 		}
@@ -75,16 +60,12 @@ func ExampleItems() {
 }
 
 func ExampleItems_raw() {
-	api := exampleDatasetAPI()
+	api, client, datasetID := exampleDatasetAPI()
 	defer api.Close()
-	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	// json.RawMessage yields each item's bytes as sent, without decoding them.
 	opts := &apify.ItemsOptions{Offset: 1, Limit: 2}
-	for raw, err := range apify.Items[json.RawMessage](context.Background(), client.Dataset("my-dataset"), opts) {
+	for raw, err := range apify.Items[json.RawMessage](context.Background(), client.Dataset(datasetID), opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -96,16 +77,12 @@ func ExampleItems_raw() {
 }
 
 func ExampleItemPages() {
-	api := exampleDatasetAPI()
+	api, client, datasetID := exampleDatasetAPI()
 	defer api.Close()
-	client, err := apify.NewClient(apify.WithToken("my-token"), apify.WithBaseURL(api.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	// Count is what the API scanned; with Clean it can exceed len(Items).
 	opts := &apify.ItemsOptions{Clean: true, PageSize: 2}
-	for page, err := range apify.ItemPages[json.RawMessage](context.Background(), client.Dataset("my-dataset"), opts) {
+	for page, err := range apify.ItemPages[json.RawMessage](context.Background(), client.Dataset(datasetID), opts) {
 		if err != nil {
 			log.Fatal(err)
 		}

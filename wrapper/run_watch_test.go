@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -271,24 +270,26 @@ func TestCallAbortOnCancel(t *testing.T) {
 // TestAbortOnCancelForcesAStuckRun: a run that ignores the graceful abort
 // is aborted at once when AbortWait runs out.
 func TestAbortOnCancelForcesAStuckRun(t *testing.T) {
-	var mu sync.Mutex
-	status := "RUNNING"
-	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Method == http.MethodPost && r.URL.Query().Get("gracefully") == "" {
-			status = "ABORTED"
-		}
-		coreWriteJSON(w, http.StatusOK, `{"data":{"id":"r1","actId":"a1","status":"`+status+`"}}`)
+	srv := apifytest.NewServer(t)
+	stuck := make(chan struct{})
+	t.Cleanup(func() { close(stuck) })
+	actorID := addActor(t, srv, "stuck", func(ctx context.Context, run *apifytest.ActorRun) error {
+		<-stuck // ignores the graceful abort's cancelled ctx
+		return nil
 	})
-	c, err := NewClient(WithToken("t"), WithBaseURL(stub.URL)) // real timers: the bound is real time
+	c, err := NewClient(WithToken(srv.Token()), WithBaseURL(srv.URL())) // real timers: the bound is real time
 	if err != nil {
 		t.Fatal(err)
 	}
+	started, err := c.Actor(actorID).Start(testCtx(t), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
 	done, stop := context.WithCancel(context.Background())
 	stop()
 	began := time.Now()
-	run, err := c.Run("r1").Wait(done, &WaitOptions{AbortOnCancel: true, AbortWait: time.Second})
+	run, err := c.Run(started.ID).Wait(done, &WaitOptions{AbortOnCancel: true, AbortWait: time.Second})
 	if !errors.Is(err, context.Canceled) || run == nil || run.Status != gen.ActorJobStatusABORTED {
 		t.Fatalf("run %v, err = %v; want ABORTED and context.Canceled", run, err)
 	}
@@ -296,9 +297,9 @@ func TestAbortOnCancelForcesAStuckRun(t *testing.T) {
 		t.Errorf("the abort took %v, beyond its bound", d)
 	}
 	var aborts []string
-	for _, r := range stub.requests() {
+	for _, r := range srv.Requests() {
 		if r.Method == http.MethodPost {
-			aborts = append(aborts, r.Query)
+			aborts = append(aborts, r.Query.Encode())
 		}
 	}
 	if len(aborts) != 2 || aborts[0] != "gracefully=true" || aborts[1] != "" {
