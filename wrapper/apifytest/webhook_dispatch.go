@@ -109,6 +109,12 @@ func (s *Server) startDispatch(w *webhook, event string, data eventData, resourc
 	if perr == nil && herr == nil {
 		herr = json.Unmarshal(headers, &req.headers)
 	}
+	if s.runCtx.Err() != nil { // the server is closing: nothing more starts
+		msg := "apifytest was closing, so the webhook was not sent"
+		d.status, d.finishedAt = "FAILED", s.now()
+		d.calls = append(d.calls, dispatchCall{StartedAt: apiTime(d.finishedAt), FinishedAt: optTime(d.finishedAt), ErrorMessage: &msg})
+		return d
+	}
 	s.runWG.Add(1)
 	go func() {
 		defer s.runWG.Done()
