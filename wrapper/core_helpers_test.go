@@ -102,6 +102,12 @@ func coreCutConnection(t *testing.T, w http.ResponseWriter) {
 // coreTruncateBody answers 200 with a Content-Length larger than the body it
 // sends, then closes the connection.
 func coreTruncateBody(t *testing.T, w http.ResponseWriter, partial string) {
+	coreRawAnswer(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"+partial)
+}
+
+// coreRawAnswer hijacks the connection of w, writes raw (a status line,
+// headers and a body, however malformed) and closes the connection.
+func coreRawAnswer(t *testing.T, w http.ResponseWriter, raw string) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		t.Error("response writer cannot hijack")
@@ -113,8 +119,7 @@ func coreTruncateBody(t *testing.T, w http.ResponseWriter, partial string) {
 		return
 	}
 	defer conn.Close()
-	buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
-	buf.WriteString(partial)
+	buf.WriteString(raw)
 	buf.Flush()
 }
 

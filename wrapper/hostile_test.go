@@ -21,7 +21,8 @@ func TestHostileContentLengthDoesNotAllocate(t *testing.T) {
 			coreWriteJSON(w, 200, `[]`)
 			return
 		}
-		coreTruncateBodyDeclared(t, w, 1<<50, `[{"id":1}]`)
+		// Declares 2^50 bytes, sends a few, closes.
+		coreRawAnswer(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Apify-Pagination-Count: 1\r\nContent-Length: 1125899906842624\r\n\r\n[{\"id\":1}]")
 	})
 	c := api.client(t, nil)
 	n := 0
@@ -31,31 +32,6 @@ func TestHostileContentLengthDoesNotAllocate(t *testing.T) {
 		}
 		n++
 	}
-}
-
-// coreTruncateBodyDeclared answers 200 declaring contentLength bytes and
-// sends body, then closes the connection.
-func coreTruncateBodyDeclared(t *testing.T, w http.ResponseWriter, contentLength int64, body string) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		t.Error("response writer cannot hijack")
-		return
-	}
-	conn, buf, err := hj.Hijack()
-	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return
-	}
-	defer conn.Close()
-	buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Apify-Pagination-Count: 1\r\nContent-Length: ")
-	buf.WriteString(itoa64(contentLength) + "\r\n\r\n")
-	buf.WriteString(body)
-	buf.Flush()
-}
-
-func itoa64(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // Item 2: through API(), an error body is bounded before the generated

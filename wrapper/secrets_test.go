@@ -71,10 +71,7 @@ func TestLoggedReasonsAreScrubbed(t *testing.T) {
 			writeData(w, 200, runJSON("r1", "SUCCEEDED"))
 			return
 		}
-		conn, buf, _ := w.(http.Hijacker).Hijack()
-		defer conn.Close()
-		buf.WriteString("HTTP/1.1 503 busy for " + coreTestToken + " at ?signature=SIGVALUE\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-		buf.Flush()
+		coreRawAnswer(t, w, "HTTP/1.1 503 busy for "+coreTestToken+" at ?signature=SIGVALUE\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	}))
 	defer srv.Close()
 	var logs coreLogBuffer
