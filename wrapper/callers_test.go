@@ -58,8 +58,8 @@ func TestDurationsThatOverflowAreRefused(t *testing.T) {
 	if n := len(api.requests()); n != 0 {
 		t.Errorf("server saw %d requests, want 0", n)
 	}
-	if got := ceilSeconds(maxWholeSeconds); got <= 0 {
-		t.Errorf("ceilSeconds(%v) = %d", maxWholeSeconds, got)
+	if got := ceilSeconds(maxWholeSecondDuration); got <= 0 {
+		t.Errorf("ceilSeconds(%v) = %d", maxWholeSecondDuration, got)
 	}
 	if got := secondsToDuration(math.MaxInt64); got <= 0 {
 		t.Errorf("secondsToDuration(MaxInt64) = %v", got)

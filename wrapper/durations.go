@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// maxWholeSeconds is the longest duration the client sends in whole
+// maxWholeSecondDuration is the longest duration the client sends in whole
 // seconds: rounding a longer one up to the next second would overflow
 // time.Duration and go out negative.
-const maxWholeSeconds = time.Duration(math.MaxInt64 - int64(time.Second) + 1)
+const maxWholeSecondDuration = time.Duration(math.MaxInt64 - int64(time.Second) + 1)
 
 // checkWholeSeconds refuses a duration named name that cannot be sent in
 // whole seconds: negative, or so long that converting it would overflow.
@@ -17,7 +17,7 @@ func checkWholeSeconds(name string, d time.Duration) error {
 	switch {
 	case d < 0:
 		return fmt.Errorf("the %s %v is negative", name, d)
-	case d > maxWholeSeconds:
+	case d > maxWholeSecondDuration:
 		return fmt.Errorf("the %s %v is too long to send in whole seconds", name, d)
 	}
 	return nil

@@ -236,13 +236,13 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestFollowRunLogWaitsForANewRun(t *testing.T) {
-	c, srv, runID, full := finishedRunOnFake(t)
+	_, srv, runID, full := finishedRunOnFake(t)
 	// Right after a start the log may not exist yet: two 404s.
 	if err := srv.InjectFault(apifytest.Fault{Method: http.MethodGet, Path: "/v2/actor-runs/*/log", Status: http.StatusNotFound, ErrorType: "record-not-found", Times: 2}); err != nil {
 		t.Fatal(err)
 	}
 	timers := &coreTimers{}
-	c = fakeClient(t, srv, timers)
+	c := fakeClient(t, srv, timers)
 	var buf bytes.Buffer
 	if err := c.Run(runID).Log().Follow(testCtx(t), &buf, nil); err != nil || buf.String() != full {
 		t.Fatalf("FollowRunLog: %q, %v", buf.String(), err)
