@@ -38,6 +38,7 @@ import (
 	apify "github.com/apifygo/apify/wrapper"
 	"github.com/apifygo/apify/wrapper/apifyapi"
 	"github.com/apifygo/apify/wrapper/apifytest"
+	"github.com/oapi-codegen/nullable"
 )
 
 var (
@@ -54,6 +55,7 @@ var (
 	_ = time.Second
 	_ = gen.ActorJobStatusSUCCEEDED
 	_ = apify.NewClient
+	_ = nullable.NewNullableWithValue[int]
 	_ = apifytest.NewServer
 	_ = apifyapi.New
 )
