@@ -25,6 +25,11 @@ type Client struct {
 // times, and bounds each attempt to 360 s:
 //
 //	client, err := apify.NewClient(apify.WithTokenFromEnv())
+//
+// As the official clients do, it reports in its User-Agent whether it runs
+// on the Apify platform (isAtHome/true when APIFY_IS_AT_HOME is set) and
+// sends the platform's APIFY_WORKFLOW_KEY, when set, as the
+// X-Apify-Workflow-Key header of requests to the API.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -56,10 +61,11 @@ func buildHTTPClient(cfg *config) *http.Client {
 	}
 	var chain http.RoundTripper = &retryTransport{
 		next: &headerTransport{
-			next:      base,
-			token:     cfg.token,
-			origin:    cfg.baseURL,
-			userAgent: userAgent(cfg.userAgentTail),
+			next:        base,
+			token:       cfg.token,
+			origin:      cfg.baseURL,
+			userAgent:   userAgent(cfg.userAgentTail),
+			workflowKey: workflowKey(),
 		},
 		policy:   cfg.retry,
 		timeout:  cfg.timeout,

@@ -16,6 +16,9 @@ type headerTransport struct {
 	token     *secret
 	origin    *url.URL // scheme and host the token may be sent to
 	userAgent string
+	// workflowKey, when not empty, is sent as X-Apify-Workflow-Key to the
+	// API origin (see workflowKey).
+	workflowKey string
 }
 
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -26,6 +29,9 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if sameOrigin(r.URL, t.origin) {
 		if t.token != nil && r.Header.Get("Authorization") == "" {
 			r.Header.Set("Authorization", "Bearer "+t.token.reveal())
+		}
+		if t.workflowKey != "" && r.Header.Get("X-Apify-Workflow-Key") == "" {
+			r.Header.Set("X-Apify-Workflow-Key", t.workflowKey)
 		}
 	} else {
 		r.Header.Del("Authorization")
