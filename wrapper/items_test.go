@@ -9,7 +9,21 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
+
+// itemsOnFake returns a client for an apifytest server holding a dataset of
+// iterItems(n), and the dataset's ID.
+func itemsOnFake(t *testing.T, n int) (*Client, *apifytest.Server, string) {
+	srv := apifytest.NewServer(t)
+	items := make([]any, n)
+	for i, it := range iterItems(n) {
+		items[i] = it
+	}
+	id, _ := srv.AddDataset("", items...)
+	return fakeClient(t, srv, nil), srv, id
+}
 
 type iterItem struct {
 	N int    `json:"n"`
@@ -194,7 +208,7 @@ func TestDatasetItemPagesMetadata(t *testing.T) {
 }
 
 func TestDatasetItemsInvalidInput(t *testing.T) {
-	_, c := newIterFake(t)
+	c, srv, _ := itemsOnFake(t, 0)
 	ctx := context.Background()
 	cases := map[string]func(func(iterItem, error) bool){
 		"negative offset": Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{Offset: -1}),
@@ -218,10 +232,13 @@ func TestDatasetItemsInvalidInput(t *testing.T) {
 			t.Errorf("%s: %d errors, want 1", name, errs)
 		}
 	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests for invalid input", n)
+	}
 }
 
 func TestDatasetItemsAPIErrorOnce(t *testing.T) {
-	_, c := newIterFake(t)
+	c, srv, _ := itemsOnFake(t, 0)
 	errs := 0
 	for _, err := range Items[iterItem](context.Background(), c.Dataset("missing"), nil) {
 		errs++
@@ -232,7 +249,7 @@ func TestDatasetItemsAPIErrorOnce(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
 			t.Errorf("error %v is not a 404 *APIError", err)
 		}
-		if strings.Contains(err.Error(), "iter-test-token") {
+		if strings.Contains(err.Error(), srv.Token()) {
 			t.Error("token in error")
 		}
 	}
@@ -242,10 +259,9 @@ func TestDatasetItemsAPIErrorOnce(t *testing.T) {
 }
 
 func TestDatasetItemsBreakAndCancel(t *testing.T) {
-	f, c := newIterFake(t)
-	f.items = iterItems(20000)
+	c, _, ds := itemsOnFake(t, 20000)
 	n := 0
-	for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{PageSize: 500, Prefetch: 8}) {
+	for _, err := range Items[iterItem](context.Background(), c.Dataset(ds), &ItemsOptions{PageSize: 500, Prefetch: 8}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +274,7 @@ func TestDatasetItemsBreakAndCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n, errs := 0, 0
-	for _, err := range Items[iterItem](ctx, c.Dataset("ds"), &ItemsOptions{PageSize: 500}) {
+	for _, err := range Items[iterItem](ctx, c.Dataset(ds), &ItemsOptions{PageSize: 500}) {
 		if err != nil {
 			errs++
 			if !errors.Is(err, context.Canceled) {
@@ -277,15 +293,14 @@ func TestDatasetItemsBreakAndCancel(t *testing.T) {
 }
 
 func TestDatasetItemsCustomUnmarshal(t *testing.T) {
-	f, c := newIterFake(t)
-	f.items = iterItems(1500)
+	c, _, ds := itemsOnFake(t, 1500)
 	var calls atomic.Int64
 	opts := &ItemsOptions{Unmarshal: func(b []byte, v any) error {
 		calls.Add(1)
 		return json.Unmarshal(b, v)
 	}}
 	n := 0
-	for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), opts) {
+	for _, err := range Items[iterItem](context.Background(), c.Dataset(ds), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -294,7 +309,7 @@ func TestDatasetItemsCustomUnmarshal(t *testing.T) {
 	if n != 1500 || calls.Load() != 1500 {
 		t.Fatalf("%d items, %d Unmarshal calls", n, calls.Load())
 	}
-	for _, err := range Items[json.RawMessage](context.Background(), c.Dataset("ds"), opts) {
+	for _, err := range Items[json.RawMessage](context.Background(), c.Dataset(ds), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,10 +332,9 @@ func TestDatasetItemsRequestCount(t *testing.T) {
 		{2500, 1000, []string{"0/1000", "1000/1000", "2000/1000", "2500/1000"}},
 		{0, 0, []string{"0/1000"}},
 	} {
-		f, c := newIterFake(t)
-		f.items = iterItems(tc.items)
+		c, srv, ds := itemsOnFake(t, tc.items)
 		n := 0
-		for _, err := range Items[iterItem](context.Background(), c.Dataset("ds"), &ItemsOptions{PageSize: tc.pageSize}) {
+		for _, err := range Items[iterItem](context.Background(), c.Dataset(ds), &ItemsOptions{PageSize: tc.pageSize}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -330,8 +344,8 @@ func TestDatasetItemsRequestCount(t *testing.T) {
 			t.Fatalf("%d items, want %d", n, tc.items)
 		}
 		var got []string
-		for _, r := range f.requestsTo("/items") {
-			got = append(got, r.URL.Query().Get("offset")+"/"+r.URL.Query().Get("limit"))
+		for _, r := range srv.Requests() {
+			got = append(got, r.Query.Get("offset")+"/"+r.Query.Get("limit"))
 		}
 		slices.Sort(got)
 		if want := slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {

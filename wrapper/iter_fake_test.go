@@ -20,7 +20,9 @@ import (
 // iterFake is a purpose-built fake of the list and dataset-items endpoints
 // for the iterator tests: one dataset served under every dataset-items path,
 // an offset-envelope list, a key listing and a request cursor listing, each
-// with request recording and fault injection.
+// with request recording and fault injection. Kept beside apifytest for what
+// it cannot serve: stale totals, cycling cursors, ignored offsets, bodies cut
+// short with an honest Content-Length, and a base URL with a path.
 type iterFake struct {
 	mu       sync.Mutex
 	items    []json.RawMessage // the dataset
