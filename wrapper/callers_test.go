@@ -4,18 +4,17 @@ package apify
 
 import (
 	"math"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
 func TestRequestsGoRefusesFailAtOnce(t *testing.T) {
-	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		writeData(w, 200, map[string]any{})
-	})
+	api := apifytest.NewServer(t)
 	timers := &coreTimers{}
-	c := api.client(t, timers)
+	c := fakeClient(t, api, timers)
 	ctx := testCtx(t)
 	errs := map[string]error{
 		"SetRecord content type": c.KeyValueStore("kv1").SetRecord(ctx, "k", strings.NewReader("x"), "text/plain\r\nX-Evil: 1"),
@@ -26,7 +25,7 @@ func TestRequestsGoRefusesFailAtOnce(t *testing.T) {
 			t.Errorf("%s: err = %v, want an error saying the request cannot be sent", what, err)
 		}
 	}
-	if n := len(api.requests()); n != 0 {
+	if n := len(api.Requests()); n != 0 {
 		t.Errorf("server saw %d requests, want 0", n)
 	}
 	if d := timers.recorded(); len(d) != 0 {
@@ -35,10 +34,8 @@ func TestRequestsGoRefusesFailAtOnce(t *testing.T) {
 }
 
 func TestDurationsThatOverflowAreRefused(t *testing.T) {
-	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		writeData(w, 200, runJSON("r1", "READY"))
-	})
-	c := api.client(t, nil)
+	api := apifytest.NewServer(t)
+	c := fakeClient(t, api, nil)
 	ctx := testCtx(t)
 	huge := time.Duration(math.MaxInt64)
 	if _, err := c.Actor("a1").Start(ctx, nil, &RunOptions{Timeout: huge}); err == nil {
@@ -50,12 +47,12 @@ func TestDurationsThatOverflowAreRefused(t *testing.T) {
 	if _, err := c.RequestQueue("q1").ProlongRequestLock(ctx, "req1", huge, nil); err == nil {
 		t.Error("ProlongRequestLock with a duration that overflows: no error")
 	}
-	for _, r := range api.requests() {
-		if strings.Contains(r.Query, "=-") {
-			t.Errorf("sent a negative value: %s?%s", r.Path, r.Query)
+	for _, r := range api.Requests() {
+		if strings.Contains(r.Query.Encode(), "=-") {
+			t.Errorf("sent a negative value: %s?%s", r.Path, r.Query.Encode())
 		}
 	}
-	if n := len(api.requests()); n != 0 {
+	if n := len(api.Requests()); n != 0 {
 		t.Errorf("server saw %d requests, want 0", n)
 	}
 	if got := ceilSeconds(maxWholeSecondDuration); got <= 0 {

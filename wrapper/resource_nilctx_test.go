@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
 // resourceClients returns one of every resource client, including the
@@ -85,11 +86,13 @@ func argFor(t reflect.Type) reflect.Value {
 // every resource client that takes a context with a nil one, and expects an
 // error (returned, or yielded by an iterator), never a panic or a request.
 func TestEveryResourceMethodRefusesNilContext(t *testing.T) {
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		t.Errorf("request sent: %s %s", r.Method, r.URL)
-		w.WriteHeader(http.StatusInternalServerError)
-	})
-	c := s.client(t, nil)
+	srv := apifytest.NewServer(t)
+	c := fakeClient(t, srv, nil)
+	defer func() {
+		for _, r := range srv.Requests() {
+			t.Errorf("request sent: %s %s", r.Method, r.Path)
+		}
+	}()
 	ctxType := reflect.TypeFor[context.Context]()
 	errType := reflect.TypeFor[error]()
 	methods := 0
