@@ -183,6 +183,7 @@ func TestResultRejectsWhatIsNotAGeneratedResponse(t *testing.T) {
 // An error answer labelled JSON whose body is not the error envelope (a
 // proxy's page, a cut body) still gives an *APIError with its status.
 func TestAPIBrokenJSONErrorBodyIsAnAPIError(t *testing.T) {
+	// A stub, not apifytest: malformed error envelopes.
 	for _, body := range []string{`<html>bad gateway</html>`, `{"error":"a string"}`, `{"error":{"type":"x"`, ``} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")

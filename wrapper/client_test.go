@@ -37,6 +37,7 @@ func TestClientPrintsWithoutToken(t *testing.T) {
 }
 
 func TestAuthAndUserAgentHeaders(t *testing.T) {
+	// A stub, not apifytest: it checks the exact headers on the wire before any routing.
 	var gotAuth, gotUA string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotAuth, gotUA = r.Header.Get("Authorization"), r.Header.Get("User-Agent")
@@ -82,6 +83,7 @@ func TestAuthAndUserAgentHeaders(t *testing.T) {
 }
 
 func TestRedirectToOtherHostDropsToken(t *testing.T) {
+	// Stubs, not apifytest: apifytest never redirects to another host.
 	var otherAuth []string
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		otherAuth = append(otherAuth, r.Header.Get("Authorization"))

@@ -18,7 +18,8 @@ import (
 
 // exampleCoreAPI stands in for https://api.apify.com in the examples below:
 // a run, a dataset that can be deleted, and Apify's error envelope for
-// everything else.
+// everything else. A stub, not apifytest, so that the printed output shows
+// the IDs of the API's documentation.
 func exampleCoreAPI() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -197,6 +197,7 @@ func atoiForTest(s string) int {
 // (a workbook stamped with the time, rows of a table): the export must stop
 // with ErrExportNotResumable rather than splice two files.
 func TestExportReplayMismatch(t *testing.T) {
+	// A stub, not apifytest: bodies that change between requests and are cut at chosen bytes.
 	for _, tc := range []struct {
 		format  ExportFormat
 		opts    *ExportOptions
@@ -231,6 +232,7 @@ func TestExportReplayMismatch(t *testing.T) {
 // TestExportReplayResumes serves the same bytes each time and cuts the first
 // two responses at different places: the output is the whole file once.
 func TestExportReplayResumes(t *testing.T) {
+	// A stub, not apifytest: responses cut at chosen bytes.
 	body := "PK" + strings.Repeat("0123456789", 1000)
 	calls := 0
 	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {

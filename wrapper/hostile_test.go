@@ -1,6 +1,8 @@
 package apify
 
-// Issue 10: hostile servers. Each test names the item it covers.
+// Issue 10: hostile servers. Each test names the item it covers. The servers
+// are stubs, not apifytest: they lie on the wire (Content-Length, huge bodies,
+// cycling tokens, odd envelopes), which a faithful fake never does.
 
 import (
 	"encoding/json"

@@ -1,5 +1,8 @@
 package apify
 
+// The request tests use stubs, not apifytest: they check the raw request URI
+// under a base path, streamed and broken bodies, and replays of opaque bodies.
+
 import (
 	"bytes"
 	"context"

@@ -102,6 +102,7 @@ func TestDoneWhenShape(t *testing.T) {
 // TestResourcePaths checks the method, path and query every kind of
 // resource client sends, composed ones included.
 func TestResourcePaths(t *testing.T) {
+	// A stub, not apifytest: it answers every made-up ID and records the escaped path.
 	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/keys") || strings.HasSuffix(r.URL.Path, "/requests"):

@@ -46,6 +46,7 @@ func (t *heldTimer) C() <-chan time.Time { return t.c }
 // the host inside the window: not other calls, not the pages iterators
 // request ahead.
 func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
+	// A stub, not apifytest: it counts requests arriving inside the Retry-After window.
 	var (
 		windowOpen atomic.Bool
 		inWindow   atomic.Int32
@@ -163,6 +164,7 @@ func TestRetryAfterGateHoldsEveryRequestOfTheClient(t *testing.T) {
 
 // Item 6: the gate's wait ends with ctx.
 func TestRetryAfterGateIsContextAware(t *testing.T) {
+	// A stub, not apifytest: Retry-After timing against the client's timers.
 	first := atomic.Bool{}
 	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		if first.CompareAndSwap(false, true) {

@@ -16,7 +16,8 @@ import (
 )
 
 // coreScript is a server that answers request i with steps[i] (the last step
-// repeats) and counts requests.
+// repeats) and counts requests. A stub, not apifytest: the retry tests script
+// each answer on the wire (statuses, Retry-After values, cuts, bodies).
 type coreScript struct {
 	t     *testing.T
 	mu    sync.Mutex

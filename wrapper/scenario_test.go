@@ -30,6 +30,8 @@ func TestDoneWhenScenario(t *testing.T) {
 	)
 	inject := func(key string, f ...string) { mu.Lock(); faults[key] = f; seen[key] = 0; mu.Unlock() }
 	count := func(key string) int { mu.Lock(); defer mu.Unlock(); return seen[key] }
+	// A stub, not apifytest: HTML error bodies, Retry-After as an HTTP date and a
+	// 401 echoing the token are wire habits apifytest does not have.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Method + " " + r.URL.Path
 		_, _ = io.Copy(io.Discard, r.Body)

@@ -32,6 +32,7 @@ func TestSecretsScrubbedBeforeTextIsCut(t *testing.T) {
 	envelope := `{"error":{"type":"bad","message":"see https://h/v2/x?token=` + coreTestToken +
 		`&signature=SIGVALUE","data":{"url":"https://h/?signature=abc123sig","token":"tok-abc","nested":["` + coreTestToken + `"]}}}`
 	kept := strings.Repeat("z", maxErrorBodyKept-12) + coreTestToken
+	// A stub, not apifytest: the error bodies echo secrets back, as no real answer should.
 	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		switch r.URL.Path {
 		case "/v2/actor-runs/html":
@@ -65,6 +66,7 @@ func TestSecretsScrubbedBeforeTextIsCut(t *testing.T) {
 // A status line is text from the server too: logged reasons scrub it.
 func TestLoggedReasonsAreScrubbed(t *testing.T) {
 	n := 0
+	// A stub, not apifytest: the status line itself carries a secret.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n++
 		if n > 1 {
@@ -94,6 +96,7 @@ func TestRedirectToAnotherHostCarriesNoReferer(t *testing.T) {
 		coreWriteJSON(w, 200, `[]`)
 	}))
 	defer other.Close()
+	// A stub, not apifytest: apifytest never redirects.
 	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
 	})
@@ -128,6 +131,7 @@ func TestRequestErrorIsExported(t *testing.T) {
 
 // Item 10: APIError keeps the headers that say when to try again.
 func TestAPIErrorKeepsRetryHeaders(t *testing.T) {
+	// A stub, not apifytest: it sends rate-limit headers and a cookie apifytest does not.
 	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		w.Header().Set("Retry-After", "7")
 		w.Header().Set("X-RateLimit-Limit", "30")

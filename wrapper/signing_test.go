@@ -36,7 +36,8 @@ func TestStorageSignatureVectors(t *testing.T) {
 }
 
 // storeStub serves a store or dataset description with (or without) a
-// signing secret.
+// signing secret. A stub, not apifytest: the signature vectors need a fixed
+// secret and ID.
 func storeStub(t *testing.T, secret string) *stubAPI {
 	return newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		d := map[string]any{"id": "WkzbQMuFYuamGv3YF", "name": "pages", "createdAt": "2026-01-01T00:00:00.000Z",

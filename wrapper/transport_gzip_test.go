@@ -1,5 +1,8 @@
 package apify
 
+// The compression tests use stubs, not apifytest: they read the request bytes
+// as sent (before Content-Encoding is undone) and talk to a second host.
+
 import (
 	"bytes"
 	"compress/gzip"

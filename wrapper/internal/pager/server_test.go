@@ -17,6 +17,10 @@ import (
 	"time"
 )
 
+// The engine's fake stays beside apifytest: it cuts, truncates and reorders
+// pages at chosen points, which the engine tests need and a faithful fake of
+// the API does not do.
+
 // fault is what the fake does to one response.
 type fault int
 
