@@ -9,8 +9,9 @@ import (
 
 // DefaultMaxResponseBody is how much of one success body the client reads
 // into memory unless [WithMaxResponseBody] says otherwise: JSON answers
-// (helpers and [Client.API] alike), [Client.GetRecord], run-sync output and
-// each page of dataset items. Error bodies are always cut at 1 MiB.
+// (resource clients and apifyapi alike), record reads, run-sync output, each
+// page of dataset items and each item of a streamed run-sync array. Error
+// bodies are always cut at 1 MiB.
 const DefaultMaxResponseBody = 256 << 20
 
 // WithMaxResponseBody bounds how much of one success body the client reads

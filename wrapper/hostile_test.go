@@ -216,3 +216,32 @@ func TestHostileOffsetListCountBeyondLimit(t *testing.T) {
 		t.Fatalf("%d runs and no error; want an error", n)
 	}
 }
+
+// Item 2: a streamed run-sync item is bounded on its own; the stream is not.
+func TestHostileRunSyncItemIsBounded(t *testing.T) {
+	many := "[" + strings.Repeat(`{"a":"0123456789"},`, 1000) + `{"a":"end"}]`
+	huge := `[{"a":"` + strings.Repeat("x", 20_000) + `"}]`
+	body := many
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		coreWriteJSON(w, 201, body)
+	})
+	c := api.client(t, nil, withMaxResponseBody(4096))
+	n := 0
+	for _, err := range RunSyncItems[json.RawMessage](testCtx(t), c.Actor("a1"), nil, nil) {
+		if err != nil {
+			t.Fatalf("after %d items of a long stream: %v", n, err)
+		}
+		n++
+	}
+	if n != 1001 {
+		t.Fatalf("got %d items, want 1001", n)
+	}
+	body = huge
+	var err error
+	for _, e := range RunSyncItems[json.RawMessage](testCtx(t), c.Actor("a1"), nil, nil) {
+		err = e
+	}
+	if !errors.Is(err, ErrUnexpectedResponse) || !strings.Contains(err.Error(), "4096 bytes") {
+		t.Fatalf("err = %v, want ErrUnexpectedResponse naming the bound", err)
+	}
+}

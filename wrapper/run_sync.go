@@ -255,7 +255,9 @@ func RunSyncItems[T any](ctx context.Context, target Runnable, input any, opts *
 			return
 		}
 		defer resp.Body.Close()
-		for item, err := range decodeJSONArray[T](resp.Body, unmarshal) {
+		body := &itemBound{r: resp.Body, max: x.r.c.cfg.maxBody}
+		for item, err := range decodeJSONArray[T](body, unmarshal) {
+			body.n = 0 // the bound is per item: the stream as a whole may be long
 			if err != nil {
 				yield(zero, responseError(resp, err))
 				return
@@ -265,6 +267,23 @@ func RunSyncItems[T any](ctx context.Context, target Runnable, input any, opts *
 			}
 		}
 	}
+}
+
+// itemBound fails a read once more than max bytes were read since n was
+// last reset, so that one item of a streamed array (read whole by the JSON
+// decoder) cannot make the client hold more than the response-body bound.
+type itemBound struct {
+	r      io.Reader
+	n, max int64
+}
+
+func (b *itemBound) Read(p []byte) (int, error) {
+	if b.n > b.max {
+		return 0, fmt.Errorf("%w: an item is longer than %d bytes, the most the client reads into memory (WithMaxResponseBody)", ErrUnexpectedResponse, b.max)
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	return n, err
 }
 
 // decodeJSONArray yields the elements of the JSON array read from r, one at

@@ -3,7 +3,11 @@
 // [*apify.Client], so that each of its requests goes through the client's
 // chain: bearer auth, User-Agent, method-aware retries, the per-attempt
 // timeout, logging with redaction, and the client's limits on response
-// bodies.
+// bodies: the generated code reads bodies whole, so an error answer reaches
+// it cut to its first 1 MiB (the response keeps its status and headers, and
+// [apify.Result] reports an [*apify.APIError] quoting the excerpt), and a
+// success body longer than [apify.WithMaxResponseBody] fails the call with an
+// error matching [apify.ErrUnexpectedResponse].
 //
 // The generated client is a package of its own, so that programs that use
 // only the hand-written client ([github.com/apifygo/apify/wrapper]) never
