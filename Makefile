@@ -48,14 +48,17 @@ test-race: validator
 
 ## test-oldest-go: the user-facing packages' tests on $(OLDEST_GO) (the
 ## toolchain comes from the module proxy), under a go.mod that requires only
-## the modules those packages and their tests use.
+## the modules those packages and their tests use. The toolchain and the
+## go.mod reach the tests through the environment (GOTOOLCHAIN, GOFLAGS), so
+## a go command a test runs (wrapper's Result compile test) builds the same
+## way as the test itself.
 test-oldest-go: validator
 	@rm -rf build/oldest-go && mkdir -p build/oldest-go
 	@{ printf 'module github.com/apifygo/apify\n\ngo 1.24.0\n\nrequire (\n'; \
 	  $(GO) list -deps -test -f '{{with .Module}}{{if not .Main}}	{{.Path}} {{.Version}}{{end}}{{end}}' $(USER_FACING) | sort -u; \
 	  printf ')\n'; } > build/oldest-go/go.mod
 	@cp go.sum build/oldest-go/go.sum
-	GOTOOLCHAIN=$(OLDEST_GO) $(GO) test -modfile=build/oldest-go/go.mod $(USER_FACING)
+	GOTOOLCHAIN=$(OLDEST_GO) GOFLAGS="$$GOFLAGS -modfile=$(CURDIR)/build/oldest-go/go.mod" $(GO) test $(USER_FACING)
 
 ## validator: build the document validator the tests use.
 validator:

@@ -71,9 +71,10 @@ func TestResultTypeMismatchDoesNotCompile(t *testing.T) {
 		t.Skip("builds the generated client")
 	}
 	if out, ok := buildSnippet(t, resultSnippet("gen.Dataset")); !ok {
-		if strings.Contains(out, "requires go >=") {
-			// make test-oldest-go runs this package's tests with an older
-			// Go than the module's go line, under a go.mod of its own.
+		if strings.Contains(out, "requires go >=") && os.Getenv("CI") == "" {
+			// Run by hand with an older Go than the module's go line (make
+			// test-oldest-go passes its go.mod on in GOFLAGS, so the build
+			// works there; in CI this is a failure, not a skip).
 			t.Skipf("the go command cannot build this module here:\n%s", out)
 		}
 		t.Fatalf("the matching payload type does not compile:\n%s", out)
