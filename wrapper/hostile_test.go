@@ -7,6 +7,7 @@ package apify
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -244,4 +245,19 @@ func TestHostileRunSyncItemIsBounded(t *testing.T) {
 	if !errors.Is(err, ErrUnexpectedResponse) || !strings.Contains(err.Error(), "4096 bytes") {
 		t.Fatalf("err = %v, want ErrUnexpectedResponse naming the bound", err)
 	}
+}
+
+// Item 4: a run answer without a status ends a wait instead of polling on.
+func TestHostileRunWithoutStatusEndsWait(t *testing.T) {
+	api := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		coreWriteJSON(w, 200, `{"data":{}}`)
+	})
+	c := api.client(t, nil)
+	_, err := c.Run("r1").Wait(testCtx(t), nil)
+	if !errors.Is(err, ErrUnexpectedResponse) || len(api.requests()) != 1 {
+		t.Fatalf("err = %v after %d requests, want ErrUnexpectedResponse after 1", err, len(api.requests()))
+	}
+	var reqErr *RequestError
+	_ = fmt.Sprintf("%#v", &RequestError{}) // no panic on a zero value
+	_ = errors.As(err, &reqErr)
 }

@@ -75,6 +75,11 @@ func (p *jobPoll[T]) wait(ctx context.Context, observe func(*T) bool) (*T, error
 		default:
 			return last, err
 		}
+		if statusOf(v) == "" {
+			// Polling it again would loop until ctx ends: an answer without
+			// a status (an empty object) tells nothing about the job.
+			return last, fmt.Errorf("apify: waiting for %s %s: %w: the answer has no status", p.kind, p.id, ErrUnexpectedResponse)
+		}
 		last = v
 		if observe != nil && !observe(v) {
 			return last, errStopWatching

@@ -55,7 +55,11 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // GoString describes the error for %#v by its text, which is scrubbed of
 // credentials, rather than by the fields of the cause (which may not be).
 func (e *RequestError) GoString() string {
-	return fmt.Sprintf("&apify.RequestError{Method: %q, URL: %q, Attempt: %d, Err: %q}", e.Method, e.URL, e.Attempt, e.Err.Error())
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return fmt.Sprintf("&apify.RequestError{Method: %q, URL: %q, Attempt: %d, Err: %q}", e.Method, e.URL, e.Attempt, cause)
 }
 
 // requestErr wraps err for req; text from the transport is scrubbed of the
