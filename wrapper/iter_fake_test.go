@@ -19,7 +19,7 @@ import (
 
 // iterFake is a purpose-built fake of the list and dataset-items endpoints
 // for the iterator tests: one dataset served under every dataset-items path,
-// an offset-envelope list, a key listing and a request cursor listing, each
+// an offset-envelope list and a request cursor listing, each
 // with request recording and fault injection. Kept beside apifytest for what
 // it cannot serve: stale totals, cycling cursors, ignored offsets, bodies cut
 // short with an honest Content-Length, and a base URL with a path.
@@ -27,7 +27,6 @@ type iterFake struct {
 	mu       sync.Mutex
 	items    []json.RawMessage // the dataset
 	list     []json.RawMessage // served by every offset-envelope path
-	keys     []string          // the key-value store, sorted
 	requests []json.RawMessage // the request queue
 	seen     []*http.Request
 	// staleTotal, when >= 0, is reported as the total of the dataset and list.
@@ -97,12 +96,8 @@ func (f *iterFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/base")
 	switch {
-	case strings.Contains(path, "missing"):
-		iterWriteError(w, http.StatusNotFound, "record-not-found")
 	case strings.HasSuffix(path, "/items") && (strings.Contains(path, "dataset") || strings.HasPrefix(path, "/v2/datasets/")):
 		f.serveItems(w, r)
-	case strings.HasSuffix(path, "/keys"):
-		f.serveKeys(w, r)
 	case strings.HasSuffix(path, "/requests"):
 		f.serveRequests(w, r)
 	default:
@@ -255,36 +250,6 @@ func (f *iterFake) serveList(w http.ResponseWriter, r *http.Request) {
 func iterWriteData(w http.ResponseWriter, data any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": data})
-}
-
-func (f *iterFake) serveKeys(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	start := q.Get("exclusiveStartKey")
-	f.mu.Lock()
-	keys := f.keys
-	f.mu.Unlock()
-	i := 0
-	if start != "" {
-		for i < len(keys) && keys[i] <= start {
-			i++
-		}
-	}
-	end := min(i+limit, len(keys))
-	var items []map[string]any
-	for _, k := range keys[i:end] {
-		items = append(items, map[string]any{"key": k, "size": len(k), "recordPublicUrl": "https://example.invalid/" + k})
-	}
-	data := map[string]any{"items": items, "count": len(items), "limit": limit, "isTruncated": end < len(keys)}
-	if start != "" {
-		data["exclusiveStartKey"] = start
-	}
-	if end < len(keys) {
-		data["nextExclusiveStartKey"] = keys[end-1]
-	} else {
-		data["nextExclusiveStartKey"] = nil
-	}
-	iterWriteData(w, data)
 }
 
 func (f *iterFake) serveRequests(w http.ResponseWriter, r *http.Request) {

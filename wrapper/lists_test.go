@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apifygo/apify/gen"
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
 func iterList(n int) []json.RawMessage {
@@ -167,13 +168,29 @@ func countSeq[T any](s iter.Seq2[T, error]) (int, error) {
 }
 
 func TestListKeys(t *testing.T) {
-	f, c := newIterFake(t)
-	for i := range 2500 {
-		f.keys = append(f.keys, fmt.Sprintf("key-%05d", i))
-	}
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "act", func(ctx context.Context, run *apifytest.ActorRun) error {
+		for i := range 2500 {
+			if err := run.SetRecord(fmt.Sprintf("key-%05d", i), []byte("1"), "application/json"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	taskID, _ := srv.AddTask(actorID, "tk", nil)
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
+	run, err := c.Actor(actorID).Call(ctx, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Task(taskID).Call(ctx, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	store := run.DefaultKeyValueStoreID
+	srv.ResetRequests()
 	var got []string
-	for k, err := range c.KeyValueStore("store").ListKeys(ctx, &KeyListOptions{Prefix: "key-", PageSize: 1000}) {
+	for k, err := range c.KeyValueStore(store).ListKeys(ctx, &KeyListOptions{Prefix: "key-", PageSize: 1000}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,13 +199,13 @@ func TestListKeys(t *testing.T) {
 	if len(got) != 2500 || got[0] != "key-00000" || got[2499] != "key-02499" {
 		t.Fatalf("%d keys", len(got))
 	}
-	reqs := f.requestsTo("/v2/key-value-stores/store/keys")
-	if len(reqs) != 3 || reqs[1].URL.Query().Get("exclusiveStartKey") != "key-00999" || reqs[0].URL.Query().Get("prefix") != "key-" {
-		t.Fatalf("%d requests, second %v", len(reqs), reqs[1].URL.Query())
+	reqs := requestsTo(srv, "/v2/key-value-stores/"+store+"/keys")
+	if len(reqs) != 3 || reqs[1].Query.Get("exclusiveStartKey") != "key-00999" || reqs[0].Query.Get("prefix") != "key-" {
+		t.Fatalf("%d requests, second %v", len(reqs), reqs[1].Query)
 	}
 	// Start key and cap.
 	n := 0
-	for k, err := range c.Run("run1").KeyValueStore().ListKeys(ctx, &KeyListOptions{ExclusiveStartKey: "key-00010", Limit: 5}) {
+	for k, err := range c.Run(run.ID).KeyValueStore().ListKeys(ctx, &KeyListOptions{ExclusiveStartKey: "key-00010", Limit: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,20 +217,31 @@ func TestListKeys(t *testing.T) {
 	if n != 5 {
 		t.Errorf("%d keys with Limit 5", n)
 	}
-	if r := f.requestsTo("/v2/actor-runs/run1/key-value-store/keys"); len(r) != 1 || r[0].URL.Query().Get("limit") != "5" {
+	if r := requestsTo(srv, "/v2/actor-runs/"+run.ID+"/key-value-store/keys"); len(r) != 1 || r[0].Query.Get("limit") != "5" {
 		t.Errorf("run keys requests %d", len(r))
 	}
 	for _, seq := range []iter.Seq2[gen.KeyValueStoreKey, error]{
-		c.Actor("act").LastRun(&LastRunOptions{Status: "SUCCEEDED"}).KeyValueStore().ListKeys(ctx, nil),
-		c.Task("tk").LastRun(nil).KeyValueStore().ListKeys(ctx, nil),
+		c.Actor(actorID).LastRun(&LastRunOptions{Status: "SUCCEEDED"}).KeyValueStore().ListKeys(ctx, nil),
+		c.Task(taskID).LastRun(nil).KeyValueStore().ListKeys(ctx, nil),
 	} {
 		if n, err := countSeq(seq); err != nil || n != 2500 {
 			t.Errorf("last-run keys: %d, %v", n, err)
 		}
 	}
-	if r := f.requestsTo("/v2/actors/act/runs/last/key-value-store/keys"); len(r) == 0 || r[0].URL.Query().Get("status") != "SUCCEEDED" {
+	if r := requestsTo(srv, "/v2/actors/"+actorID+"/runs/last/key-value-store/keys"); len(r) == 0 || r[0].Query.Get("status") != "SUCCEEDED" {
 		t.Error("actor last-run keys: status not sent")
 	}
+}
+
+// requestsTo returns the requests srv received for path.
+func requestsTo(srv *apifytest.Server, path string) []apifytest.RecordedRequest {
+	var out []apifytest.RecordedRequest
+	for _, r := range srv.Requests() {
+		if r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func TestListRequests(t *testing.T) {
@@ -265,7 +293,8 @@ func TestListRequests(t *testing.T) {
 }
 
 func TestListErrors(t *testing.T) {
-	_, c := newIterFake(t)
+	srv := apifytest.NewServer(t)
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
 	for name, seq := range map[string]iter.Seq2[gen.ActorShort, error]{
 		"negative offset": c.Actors().List(ctx, &ActorListOptions{ListOptions: ListOptions{Offset: -1}}),
@@ -294,6 +323,9 @@ func TestListErrors(t *testing.T) {
 	}
 	if n, err := countSeq(c.KeyValueStore("").ListKeys(ctx, nil)); err == nil || n != 0 {
 		t.Error("empty store ID accepted")
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1 (for the missing Actor only)", n)
 	}
 }
 
