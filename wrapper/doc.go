@@ -110,8 +110,12 @@
 //	other 4xx, 501, 505, redirect errors  error                 error       error
 //
 //	(1) also POSTs that are safe to repeat: requests with an Idempotency-Key
-//	    header (RunClient.Charge), RunClient.Abort, GetOrCreate by name, and
-//	    RequestQueueClient.AddRequests (the queue keys by uniqueKey).
+//	    header (RunClient.Charge), RunClient.Abort, BuildClient.Abort,
+//	    GetOrCreate by name, ActorClient.ValidateInput,
+//	    RequestQueueClient.UnlockRequests, a webhook Create with an
+//	    IdempotencyKey, and RequestQueueClient.AddRequests (the queue keys by
+//	    uniqueKey). Other creates (Actors, tasks, schedules, versions, runs,
+//	    builds) are sent once: see AllowUnsafeRetries.
 //	(2) per call with AllowUnsafeRetries(ctx), per client with
 //	    RetryPolicy.RetryNonIdempotent.
 //	(3) calls that decode JSON: apifyapi and the JSON methods. Streams (dataset
