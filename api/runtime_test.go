@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/apifygo/apify/gen"
 	"github.com/apifygo/apify/gen/genclient"
+	"github.com/oapi-codegen/runtime"
 )
 
 // newGen returns a generated client talking to handler.
@@ -160,5 +162,36 @@ func TestNullableFieldSendsExplicitNull(t *testing.T) {
 	}
 	if string(received) != `{"name":null}` {
 		t.Fatalf("sent %s, want {\"name\":null}", received)
+	}
+}
+
+// TestUnionMergeMatchesRuntime checks that the models' own jsonMerge (which
+// keeps package runtime out of programs that import only the models) merges
+// as runtime.JSONMerge does.
+func TestUnionMergeMatchesRuntime(t *testing.T) {
+	var info gen.ActorRunPricingInfo
+	if err := info.FromPricePerDatasetItemActorPricingInfo(gen.PricePerDatasetItemActorPricingInfo{ApifyMarginPercentage: 0.2}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := info.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := gen.PayPerEventActorPricingInfo{}
+	if err := info.MergePayPerEventActorPricingInfo(extra); err != nil {
+		t.Fatal(err)
+	}
+	got, err := info.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(extra)
+	b, _ = runtime.JSONMerge(b, []byte(`{"pricingModel":"PAY_PER_EVENT"}`))
+	want, err := runtime.JSONMerge(before, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("merged union = %s; runtime.JSONMerge gives %s", got, want)
 	}
 }

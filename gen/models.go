@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	jsonmerge "github.com/apapsch/go-jsonmerge/v2"
 	"github.com/oapi-codegen/nullable"
-	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
@@ -4529,7 +4529,7 @@ func (t *ActorDefinitionDefaultMemoryMbytes) MergeActorDefinitionDefaultMemoryMb
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4555,7 +4555,7 @@ func (t *ActorDefinitionDefaultMemoryMbytes) MergeActorDefinitionDefaultMemoryMb
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4583,7 +4583,7 @@ func (t *ActorRunPricingInfo) FromPayPerEventActorPricingInfo(v PayPerEventActor
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"PAY_PER_EVENT"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"PAY_PER_EVENT"}`))
 	t.union = b
 	return err
 }
@@ -4594,12 +4594,12 @@ func (t *ActorRunPricingInfo) MergePayPerEventActorPricingInfo(v PayPerEventActo
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"PAY_PER_EVENT"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"PAY_PER_EVENT"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4617,7 +4617,7 @@ func (t *ActorRunPricingInfo) FromPricePerDatasetItemActorPricingInfo(v PricePer
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"PRICE_PER_DATASET_ITEM"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"PRICE_PER_DATASET_ITEM"}`))
 	t.union = b
 	return err
 }
@@ -4628,12 +4628,12 @@ func (t *ActorRunPricingInfo) MergePricePerDatasetItemActorPricingInfo(v PricePe
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"PRICE_PER_DATASET_ITEM"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"PRICE_PER_DATASET_ITEM"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4651,7 +4651,7 @@ func (t *ActorRunPricingInfo) FromFlatPricePerMonthActorPricingInfo(v FlatPriceP
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"FLAT_PRICE_PER_MONTH"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"FLAT_PRICE_PER_MONTH"}`))
 	t.union = b
 	return err
 }
@@ -4662,12 +4662,12 @@ func (t *ActorRunPricingInfo) MergeFlatPricePerMonthActorPricingInfo(v FlatPrice
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"FLAT_PRICE_PER_MONTH"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"FLAT_PRICE_PER_MONTH"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4685,7 +4685,7 @@ func (t *ActorRunPricingInfo) FromFreeActorPricingInfo(v FreeActorPricingInfo) e
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"FREE"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"FREE"}`))
 	t.union = b
 	return err
 }
@@ -4696,12 +4696,12 @@ func (t *ActorRunPricingInfo) MergeFreeActorPricingInfo(v FreeActorPricingInfo) 
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"pricingModel":"FREE"}`))
+	b, err = jsonMerge(b, []byte(`{"pricingModel":"FREE"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4764,7 +4764,7 @@ func (t *BrowserInfoResponseHeadersValue) MergeBrowserInfoResponseHeadersValueSt
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4790,7 +4790,7 @@ func (t *BrowserInfoResponseHeadersValue) MergeBrowserInfoResponseHeadersValueSt
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4826,7 +4826,7 @@ func (t *DeletedRequest) MergeDeletedRequestByID(v DeletedRequestByID) error {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4852,7 +4852,7 @@ func (t *DeletedRequest) MergeDeletedRequestByUniqueKey(v DeletedRequestByUnique
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4888,7 +4888,7 @@ func (t *PutItemsRequestOrPutItemsRequestList) MergePutItemsRequest(v PutItemsRe
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4914,7 +4914,7 @@ func (t *PutItemsRequestOrPutItemsRequestList) MergePutItemsRequestList(v PutIte
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4950,7 +4950,7 @@ func (t *RequestDraftDelete) MergeRequestDraftDeleteByID(v RequestDraftDeleteByI
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -4976,7 +4976,7 @@ func (t *RequestDraftDelete) MergeRequestDraftDeleteByUniqueKey(v RequestDraftDe
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5004,7 +5004,7 @@ func (t *ScheduleAction) FromScheduleActionRunActor(v ScheduleActionRunActor) er
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	t.union = b
 	return err
 }
@@ -5015,12 +5015,12 @@ func (t *ScheduleAction) MergeScheduleActionRunActor(v ScheduleActionRunActor) e
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5038,7 +5038,7 @@ func (t *ScheduleAction) FromScheduleActionRunActorTask(v ScheduleActionRunActor
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	t.union = b
 	return err
 }
@@ -5049,12 +5049,12 @@ func (t *ScheduleAction) MergeScheduleActionRunActorTask(v ScheduleActionRunActo
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5105,7 +5105,7 @@ func (t *ScheduleActionShort) FromScheduleActionShortRunActor(v ScheduleActionSh
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	t.union = b
 	return err
 }
@@ -5116,12 +5116,12 @@ func (t *ScheduleActionShort) MergeScheduleActionShortRunActor(v ScheduleActionS
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5139,7 +5139,7 @@ func (t *ScheduleActionShort) FromScheduleActionShortRunActorTask(v ScheduleActi
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	t.union = b
 	return err
 }
@@ -5150,12 +5150,12 @@ func (t *ScheduleActionShort) MergeScheduleActionShortRunActorTask(v ScheduleAct
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5206,7 +5206,7 @@ func (t *ScheduleCreateAction) FromScheduleCreateActionRunActor(v ScheduleCreate
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	t.union = b
 	return err
 }
@@ -5217,12 +5217,12 @@ func (t *ScheduleCreateAction) MergeScheduleCreateActionRunActor(v ScheduleCreat
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5240,7 +5240,7 @@ func (t *ScheduleCreateAction) FromScheduleCreateActionRunActorTask(v ScheduleCr
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	t.union = b
 	return err
 }
@@ -5251,12 +5251,12 @@ func (t *ScheduleCreateAction) MergeScheduleCreateActionRunActorTask(v ScheduleC
 	if err != nil {
 		return err
 	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
+	b, err = jsonMerge(b, []byte(`{"type":"RUN_ACTOR_TASK"}`))
 	if err != nil {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5315,7 +5315,7 @@ func (t *VersionSourceFilesItem) MergeSourceCodeFile(v SourceCodeFile) error {
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5341,7 +5341,7 @@ func (t *VersionSourceFilesItem) MergeSourceCodeFolder(v SourceCodeFolder) error
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5377,7 +5377,7 @@ func (t *ActorRunDatasetItemsPost400JSONResponseBody) MergePutItemResponseError(
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5403,7 +5403,7 @@ func (t *ActorRunDatasetItemsPost400JSONResponseBody) MergeErrorResponse(v Error
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5439,7 +5439,7 @@ func (t *ActorTaskRunsLastDatasetItemsPost400JSONResponseBody) MergePutItemRespo
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5465,7 +5465,7 @@ func (t *ActorTaskRunsLastDatasetItemsPost400JSONResponseBody) MergeErrorRespons
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5501,7 +5501,7 @@ func (t *ActorRunsLastDatasetItemsPost400JSONResponseBody) MergePutItemResponseE
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5527,7 +5527,7 @@ func (t *ActorRunsLastDatasetItemsPost400JSONResponseBody) MergeErrorResponse(v 
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5563,7 +5563,7 @@ func (t *DatasetItemsPost400JSONResponseBody) MergePutItemResponseError(v PutIte
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5589,7 +5589,7 @@ func (t *DatasetItemsPost400JSONResponseBody) MergeErrorResponse(v ErrorResponse
 		return err
 	}
 
-	merged, err := runtime.JSONMerge(t.union, b)
+	merged, err := jsonMerge(t.union, b)
 	t.union = merged
 	return err
 }
@@ -5602,4 +5602,17 @@ func (t DatasetItemsPost400JSONResponseBody) MarshalJSON() ([]byte, error) {
 func (t *DatasetItemsPost400JSONResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
+}
+
+// jsonMerge merges patch into data (a JSON merge with missing members
+// copied), as runtime.JSONMerge does.
+func jsonMerge(data, patch json.RawMessage) (json.RawMessage, error) {
+	merger := jsonmerge.Merger{CopyNonexistent: true}
+	if data == nil {
+		data = []byte("{}")
+	}
+	if patch == nil {
+		patch = []byte("{}")
+	}
+	return merger.MergeBytes(data, patch)
 }

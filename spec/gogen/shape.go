@@ -1,6 +1,7 @@
 package gogen
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"path"
@@ -65,6 +66,7 @@ func shapeModels(ms *source, o Options) ([]File, error) {
 		}
 	}
 	kinds := map[string][][]byte{}
+	merges := false
 	for _, d := range ms.file.Decls {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok.String() == "import" {
 			continue
@@ -77,10 +79,38 @@ func shapeModels(ms *source, o Options) ([]File, error) {
 		case strings.HasSuffix(name, "Params") || strings.HasSuffix(name, "RequestBody") || strings.HasSuffix(name, "JSONBody"):
 			kind = "params.go"
 		}
-		kinds[kind] = append(kinds[kind], ms.declText(d))
+		text := ms.declText(d)
+		if bytes.Contains(text, []byte("runtime.JSONMerge(")) {
+			text = bytes.ReplaceAll(text, []byte("runtime.JSONMerge("), []byte("jsonMerge("))
+			merges = true
+		}
+		kinds[kind] = append(kinds[kind], text)
 	}
-	return assembleKinds(o.ModelsDir, path.Base(o.ModelsImport), ms.generator()+" and spec/gogen", ms.imports(), kinds)
+	imports := ms.imports()
+	if merges {
+		kinds["models.go"] = append(kinds["models.go"], []byte(jsonMergeHelper))
+		imports["jsonmerge"] = `jsonmerge "github.com/apapsch/go-jsonmerge/v2"`
+		imports["json"] = `"encoding/json"`
+	}
+	return assembleKinds(o.ModelsDir, path.Base(o.ModelsImport), ms.generator()+" and spec/gogen", imports, kinds)
 }
+
+// jsonMergeHelper replaces the union types' calls of runtime.JSONMerge, the
+// only use the models make of package runtime: without it, programs that
+// import only the models (the hand-written client) do not compile runtime's
+// parameter binding. Same merge: go-jsonmerge with CopyNonexistent, nil as {}.
+const jsonMergeHelper = `// jsonMerge merges patch into data (a JSON merge with missing members
+// copied), as runtime.JSONMerge does.
+func jsonMerge(data, patch json.RawMessage) (json.RawMessage, error) {
+	merger := jsonmerge.Merger{CopyNonexistent: true}
+	if data == nil {
+		data = []byte("{}")
+	}
+	if patch == nil {
+		patch = []byte("{}")
+	}
+	return merger.MergeBytes(data, patch)
+}`
 
 func assembleKinds(dir, pkg, generator string, imports map[string]string, kinds map[string][][]byte) ([]File, error) {
 	var files []File
