@@ -39,7 +39,7 @@ test: validator
 test-all: validator
 	$(GO) test ./...
 	cd $(VALIDATOR_DIR) && $(GO) test ./...
-	$(MAKE) test-oldest-go
+	$(MAKE) --no-print-directory test-oldest-go
 
 ## test-race: the tests under the race detector.
 test-race: validator
