@@ -88,13 +88,30 @@ func (s *KeyValueStoreClient) OpenRecord(ctx context.Context, key string) (*Reco
 //
 // Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-get
 func (s *KeyValueStoreClient) GetRecord(ctx context.Context, key string) (*Record, error) {
+	return s.getRecord(ctx, key, nil)
+}
+
+// GetSignedRecord reads the record under key of a store that is not yours,
+// whole, with the signature its owner shared (the "signature" parameter of
+// a URL made by [KeyValueStoreClient.PublicRecordURL]); the client needs no
+// token for it. Otherwise it is [KeyValueStoreClient.GetRecord].
+//
+// Apify API docs: https://docs.apify.com/api/v2/key-value-store-record-get
+func (s *KeyValueStoreClient) GetSignedRecord(ctx context.Context, key, signature string) (*Record, error) {
+	if signature == "" {
+		return nil, errors.New("apify: GetSignedRecord: the signature is empty; use GetRecord for your own stores")
+	}
+	return s.getRecord(ctx, key, url.Values{"signature": {signature}})
+}
+
+func (s *KeyValueStoreClient) getRecord(ctx context.Context, key string, q url.Values) (*Record, error) {
 	rec, err := s.record(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	// Read whole inside the attempt (a cut body is read again), but never
 	// decoded: the bytes are returned as stored, whatever the content type.
-	resp, err := rec.send(withBufferedBody(ctx), http.MethodGet, "", nil, nil, "")
+	resp, err := rec.send(withBufferedBody(ctx), http.MethodGet, "", q, nil, "")
 	if err != nil {
 		return nil, err
 	}
