@@ -51,8 +51,15 @@ func TestListOffsetEnvelope(t *testing.T) {
 }
 
 func TestListOffsetCapAndWindow(t *testing.T) {
-	f, c := newIterFake(t)
-	f.list = iterList(500)
+	srv := apifytest.NewServer(t)
+	actorID := addActor(t, srv, "quick", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	c := fakeClient(t, srv, nil)
+	for range 40 {
+		if _, err := c.Actor(actorID).Call(context.Background(), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.ResetRequests()
 	after := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 	n := 0
 	for _, err := range c.Runs().List(context.Background(), &RunListOptions{ListOptions: ListOptions{Offset: 10, Limit: 25, PageSize: 10}, Status: []JobStatus{RunSucceeded, RunFailed}, StartedAfter: after}) {
@@ -64,15 +71,15 @@ func TestListOffsetCapAndWindow(t *testing.T) {
 	if n != 25 {
 		t.Fatalf("%d runs, want 25", n)
 	}
-	reqs := f.requestsTo("/v2/actor-runs")
+	reqs := requestsTo(srv, "/v2/actor-runs")
 	var limits []string
 	for _, r := range reqs {
-		limits = append(limits, r.URL.Query().Get("offset")+"/"+r.URL.Query().Get("limit"))
+		limits = append(limits, r.Query.Get("offset")+"/"+r.Query.Get("limit"))
 	}
 	if strings.Join(limits, " ") != "10/10 20/10 30/5" {
 		t.Errorf("offset/limit of requests: %v", limits)
 	}
-	q := reqs[0].URL.Query()
+	q := reqs[0].Query
 	if q.Get("status") != "SUCCEEDED,FAILED" || q.Get("startedAfter") != "2026-01-02T02:04:05Z" || q.Has("startedBefore") {
 		t.Errorf("query %v", q)
 	}
