@@ -13,9 +13,9 @@ import (
 
 // The bodies of the collection clients' Create methods, under names this
 // package owns (aliases of the generated request models). Fields the API
-// may take as null are nullable.Nullable values
-// (github.com/oapi-codegen/nullable): set them with
-// nullable.NewNullableWithValue.
+// may take as null are [Nullable] values: set them with [Value]; pointer
+// fields with [Ptr]. go doc shows an alias without its fields: see them
+// with go doc github.com/apifygo/apify/gen.<Name> (e.g. CreateActorRequest).
 type (
 	// ActorCreate describes a new Actor (https://docs.apify.com/api/v2/actors-post).
 	ActorCreate = gen.CreateActorRequest

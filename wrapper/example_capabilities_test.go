@@ -6,7 +6,6 @@ import (
 	"log"
 
 	apify "github.com/apifygo/apify/wrapper"
-	"github.com/oapi-codegen/nullable"
 )
 
 func ExampleActorClient_Build() {
@@ -40,10 +39,10 @@ func ExampleScheduleCollectionClient_Create() {
 		log.Fatal(err)
 	}
 	sched, err := client.Schedules().Create(ctx, &apify.ScheduleCreate{
-		Name:           nullable.NewNullableWithValue("nightly-products"),
-		CronExpression: nullable.NewNullableWithValue("0 3 * * *"),
-		Timezone:       nullable.NewNullableWithValue("UTC"),
-		IsEnabled:      nullable.NewNullableWithValue(true),
+		Name:           apify.Value("nightly-products"),
+		CronExpression: apify.Value("0 3 * * *"),
+		Timezone:       apify.Value("UTC"),
+		IsEnabled:      apify.Value(true),
 		Actions:        apify.ScheduleActions(action),
 	})
 	if err != nil {
@@ -51,7 +50,7 @@ func ExampleScheduleCollectionClient_Create() {
 	}
 	fmt.Println(sched.Name, sched.CronExpression, sched.IsEnabled)
 
-	sched, err = client.Schedule(sched.ID).Update(ctx, &apify.ScheduleUpdate{IsEnabled: nullable.NewNullableWithValue(false)})
+	sched, err = client.Schedule(sched.ID).Update(ctx, &apify.ScheduleUpdate{IsEnabled: apify.Value(false)})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,11 +71,11 @@ func ExampleWebhookCollectionClient_Create() {
 
 	hook, err := client.Webhooks().Create(ctx, &apify.WebhookCreate{
 		EventTypes: []apify.WebhookEventType{apify.EventRunSucceeded, apify.EventRunFailed},
-		Condition:  apify.WebhookCondition{ActorID: nullable.NewNullableWithValue(actor.ID)},
+		Condition:  apify.WebhookCondition{ActorID: apify.Value(actor.ID)},
 		RequestURL: "https://example.com/apify-hook",
 		// With a key the API creates the webhook once however often the
 		// request is sent, so the client retries it after any failure.
-		IdempotencyKey: nullable.NewNullableWithValue("product-hook-v1"),
+		IdempotencyKey: apify.Value("product-hook-v1"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -125,7 +124,7 @@ func ExampleRequestQueueClient_UpdateRequest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	req.HandledAt = nullable.NewNullableWithValue(srv.Clock().Now()) // mark it handled
+	req.HandledAt = apify.Value(srv.Clock().Now()) // mark it handled
 	if _, err := queue.UpdateRequest(ctx, req, nil); err != nil {
 		log.Fatal(err)
 	}

@@ -6,7 +6,8 @@ import "github.com/apifygo/apify/gen"
 // models generated from the Apify OpenAPI document, under names this package
 // owns: when an upstream schema is renamed, only the alias changes, never
 // code written against package apify. Fields that the API may send as null
-// are nullable.Nullable values; read them with Get.
+// are [Nullable] values; read them with Get. go doc shows an alias without
+// its fields: see them with go doc github.com/apifygo/apify/gen.<Name>.
 type (
 	// Actor is an Actor (https://docs.apify.com/api/v2/actor-get).
 	Actor = gen.Actor

@@ -63,6 +63,6 @@ func RunTaskAction(taskID string, input any) (ScheduleAction, error) {
 
 // ScheduleActions is the value of [ScheduleCreate].Actions (and
 // [ScheduleUpdate].Actions) for the given actions.
-func ScheduleActions(actions ...ScheduleAction) nullable.Nullable[[]ScheduleAction] {
+func ScheduleActions(actions ...ScheduleAction) Nullable[[]ScheduleAction] {
 	return nullable.NewNullableWithValue(actions)
 }

@@ -9,8 +9,9 @@ import (
 // The bodies of the Update methods, under names this package owns (aliases
 // of the generated request models). Only the fields that are set are sent:
 // the API leaves the others as they are. Fields the API may take as null are
-// nullable.Nullable values (github.com/oapi-codegen/nullable): set them with
-// nullable.NewNullableWithValue, or clear them with nullable.NewNullNullable.
+// [Nullable] values: set them with [Value], or clear them with [Null];
+// pointer fields with [Ptr]. go doc shows an alias without its fields: see
+// them with go doc github.com/apifygo/apify/gen.<Name> (e.g. UpdateActorRequest).
 type (
 	// ActorUpdate changes an Actor (https://docs.apify.com/api/v2/actor-put).
 	ActorUpdate = gen.UpdateActorRequest
