@@ -21,6 +21,9 @@ func connectAPI(client any) (string, apibridge.Doer, error) {
 	if !ok || c == nil {
 		return "", nil, errors.New("apifyapi.New: the *apify.Client is nil; create it with apify.NewClient")
 	}
+	if c.cfg == nil {
+		return "", nil, errors.New("apifyapi.New: the *apify.Client is a zero value; create it with apify.NewClient")
+	}
 	return c.cfg.baseURL.String(), apiDoer{c: c}, nil
 }
 

@@ -100,6 +100,9 @@ func defaultTransport() http.RoundTripper {
 // BaseURL returns the API root the client sends requests to, e.g.
 // "https://api.apify.com".
 func (c *Client) BaseURL() string {
+	if c == nil || c.cfg == nil {
+		return "" // not made by NewClient; every call returns an error
+	}
 	return c.cfg.baseURL.String()
 }
 
@@ -107,6 +110,9 @@ func (c *Client) BaseURL() string {
 // client hands out (see [WithPublicBaseURL]); it is [Client.BaseURL] unless
 // set.
 func (c *Client) PublicBaseURL() string {
+	if c == nil || c.cfg == nil {
+		return ""
+	}
 	return c.cfg.publicRoot().String()
 }
 

@@ -65,11 +65,17 @@ func (r resource) check(ctx context.Context) error {
 		return r.err
 	case r.c == nil:
 		return errors.New("apify: the resource client has no *Client; create it from one made by NewClient")
+	case r.c.cfg == nil:
+		return errNoConfig
 	case ctx == nil:
 		return errors.New("apify: nil context; pass context.Background() or a request context")
 	}
 	return nil
 }
+
+// errNoConfig is the error of a Client that NewClient did not make (the
+// zero value, apify.Client{}): it has no base URL, transport or token.
+var errNoConfig = errors.New("apify: the Client is a zero value; create it with NewClient")
 
 // params merges r's own query parameters with q (q wins).
 func (r resource) params(q url.Values) url.Values {
