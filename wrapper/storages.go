@@ -11,8 +11,11 @@ import (
 
 // DatasetClient addresses one dataset: a dataset by ID or name
 // ([Client.Dataset]) or a run's default dataset ([RunClient.Dataset]). It
-// does no I/O until a method is called. Read its items with [Items] and
-// [ItemPages], append to it with [PushItems].
+// does no I/O until a method is called. Go methods cannot have type
+// parameters, so the typed jobs are functions that take the handle: read its
+// items with [Items] and [ItemPages] (the JS client's listItems), append to
+// it with [PushItems] (pushItems); download it in a format with Export
+// (downloadItems).
 type DatasetClient struct {
 	r resource
 }
@@ -40,6 +43,8 @@ func (d *DatasetClient) Delete(ctx context.Context) error {
 // KeyValueStoreClient addresses one key-value store: a store by ID or name
 // ([Client.KeyValueStore]) or a run's default store
 // ([RunClient.KeyValueStore]). It does no I/O until a method is called.
+// Read a JSON record into a Go value with [GetRecordJSON] (a function, since
+// Go methods cannot have type parameters), write one with SetRecordJSON.
 type KeyValueStoreClient struct {
 	r resource
 }
@@ -83,6 +88,11 @@ type RequestQueueOptions struct {
 // RequestQueueClient addresses one request queue: a queue by ID or name
 // ([Client.RequestQueue]) or a run's default queue
 // ([RunClient.RequestQueue]). It does no I/O until a method is called.
+// A crawler's loop locks requests with LockHead (the JS client's
+// listAndLockHead), marks each done by setting its HandledAt (see
+// [Value]) and sending it back with UpdateRequest, and gives back a request
+// it will not do with DeleteRequestLock. A client key for the locks is
+// set with [RequestQueueOptions].
 type RequestQueueClient struct {
 	r resource
 }
