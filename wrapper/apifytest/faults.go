@@ -368,8 +368,10 @@ func errorTypeForStatus(status int) string {
 	}
 }
 
-// cutConnection closes the client's connection without a response.
-func cutConnection(w http.ResponseWriter) {
+// cutConnection closes the client's connection without a response. The
+// request is recorded first, so a client that sees the cut finds it logged.
+func cutConnection(w *statusWriter) {
+	w.finished()
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler) // the server closes the stream itself
@@ -396,6 +398,7 @@ func serveTruncated(w *statusWriter, serve func(*statusWriter)) {
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
+	w.finished() // before the client can see the body break off
 	_, _ = w.Write(body[:len(body)/2])
 	_ = http.NewResponseController(w).Flush()
 	panic(http.ErrAbortHandler)

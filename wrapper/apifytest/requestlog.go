@@ -46,8 +46,10 @@ func (l *requestLog) add(e RecordedRequest) {
 	l.entries = append(l.entries, e)
 }
 
-// Requests returns a copy of the requests the server has finished answering,
-// in the order they finished.
+// Requests returns a copy of the requests the server has answered, in the
+// order their answers ended. A request is recorded before its client can see
+// the end of the answer (the last body byte, or the cut of an injected
+// fault), so once a call returns, its requests are all in the log.
 func (s *Server) Requests() []RecordedRequest {
 	s.log.mu.Lock()
 	defer s.log.mu.Unlock()

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -22,7 +24,6 @@ const maxBodyBytes = 64 << 20
 const payloadLimit = 9 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
 	entry := RecordedRequest{
 		Method: r.Method,
 		Path:   r.URL.Path,
@@ -30,10 +31,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: redactHeader(r.Header),
 		Time:   s.cfg.clock.Now(),
 	}
-	defer func() {
+	sw := &statusWriter{ResponseWriter: w, head: r.Method == http.MethodHead}
+	// The entry is recorded before the client can see the end of the
+	// response (see statusWriter.finish), so a test that has its answer
+	// finds the request in Requests; the deferred call records the rest.
+	sw.finish = sync.OnceFunc(func() {
 		entry.Status = sw.status
 		s.log.add(entry)
-	}()
+	})
+	defer sw.finish()
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
@@ -221,20 +227,46 @@ func readDecoded(rd io.Reader) ([]byte, error) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// finish, if set, records the request; it is called once, just before
+	// the client can see the response end: before the write that completes
+	// a body of known length, before a body-less header, before a cut.
+	finish func()
+	head   bool  // a HEAD request: the header is the whole response
+	left   int64 // body bytes still to come, or -1 if the length is unknown
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.left = -1
+		if n, err := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64); err == nil {
+			w.left = n
+		}
+		if w.head || w.left == 0 || code == http.StatusNoContent || code == http.StatusNotModified {
+			w.finished()
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.left >= 0 {
+		if int64(len(b)) >= w.left {
+			w.finished()
+		}
+		w.left -= int64(len(b))
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// finished records the request, if this writer records one.
+func (w *statusWriter) finished() {
+	if w.finish != nil {
+		w.finish()
+	}
 }
 
 // Unwrap lets http.ResponseController reach Flush and Hijack.
