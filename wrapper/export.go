@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/apifygo/apify/wrapper/internal/pager"
 )
 
 // Export writes the items of the dataset to w in format, streamed:
@@ -159,6 +161,10 @@ func (x *exporter) paged(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := pager.CheckOffset(resp.Header, offset); err != nil {
+			resp.Body.Close()
+			return fmt.Errorf("%w: %w", ErrUnexpectedResponse, err)
+		}
 		got := 0 // items of this response, skipped ones included
 		err = read(&itemBudget{r: resp.Body, limit: x.r.c.cfg.maxBody}, func(item []byte) error {
 			if got++; got <= skip {
@@ -168,6 +174,14 @@ func (x *exporter) paged(ctx context.Context) error {
 		})
 		resp.Body.Close()
 		count, counted := paginationCount(resp)
+		if err == nil && x.reshapes {
+			// Items do not map one to one onto stored ones: only the
+			// header tells where the next page starts.
+			if count, err = pager.ScannedCount(resp.Header, limit, got, true); err != nil {
+				return fmt.Errorf("%w: %w", ErrUnexpectedResponse, err)
+			}
+			counted = true
+		}
 		if err == nil && !x.reshapes && counted && got != count {
 			err = fmt.Errorf("%w: the page held %d items where the API reported %d", io.ErrUnexpectedEOF, got, count)
 		}

@@ -457,8 +457,8 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 			return nil, nil, meta{}, err
 		}
 		m, err := readMeta(resp.Header)
-		if err == nil && m.offset >= 0 && m.offset != offset+got {
-			err = fmt.Errorf("asked for offset %d, the API answered offset %d; stopping instead of repeating items", offset+got, m.offset)
+		if err == nil {
+			err = CheckOffset(resp.Header, offset+got)
 		}
 		if err != nil {
 			<-r.requests

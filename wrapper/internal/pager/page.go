@@ -76,3 +76,45 @@ func headerInt(h http.Header, name string) (int, error) {
 	}
 	return n, nil
 }
+
+// CheckOffset refuses an answer whose X-Apify-Pagination-Offset header
+// names another offset than the one asked for: a server that ignores the
+// offset would serve the same items again and again. An absent header
+// passes; a malformed one does not.
+func CheckOffset(h http.Header, offset int) error {
+	got, err := headerInt(h, HeaderOffset)
+	if err != nil {
+		return err
+	}
+	if got >= 0 && got != offset {
+		return fmt.Errorf("asked for offset %d, the API answered offset %d; stopping instead of repeating items", offset, got)
+	}
+	return nil
+}
+
+// ScannedCount is the number of stored items a page asked with limit
+// scanned, by its X-Apify-Pagination-Count header, when items arrived: the
+// next page starts that many stored items further. filtered says that items
+// may not map one to one onto stored items (filters, unwind), so the header
+// is needed. A count beyond limit (it would skip items never seen, or
+// overflow the offset) is an error, as is a count of 0 beside items under
+// filters (ending there would drop the rest); without filters the items are
+// the count.
+func ScannedCount(h http.Header, limit, items int, filtered bool) (int, error) {
+	count, err := headerInt(h, HeaderCount)
+	switch {
+	case err != nil:
+		return 0, err
+	case count < 0 && filtered:
+		return 0, fmt.Errorf("the response has no %s header, needed to page with filters or unwind", HeaderCount)
+	case count < 0:
+		return items, nil
+	case limit > 0 && count > limit:
+		return 0, fmt.Errorf("the response says its page scanned %d items, more than the %d asked for; stopping instead of skipping items", count, limit)
+	case count == 0 && items > 0 && filtered:
+		return 0, fmt.Errorf("the response carries %d items but its %s header says 0 were scanned; stopping instead of dropping them", items, HeaderCount)
+	case count == 0 && items > 0:
+		return items, nil
+	}
+	return count, nil
+}
