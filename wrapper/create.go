@@ -30,6 +30,19 @@ type (
 	WebhookCondition = gen.WebhookCondition
 	// ScheduleCreate describes a new schedule (https://docs.apify.com/api/v2/schedules-post).
 	ScheduleCreate = gen.ScheduleCreate
+
+	// TaskOptions are a task's run settings: build, memory, timeout, …
+	// ([TaskCreate].Options, [TaskUpdate].Options; https://docs.apify.com/api/v2/actor-tasks-post).
+	TaskOptions = gen.TaskOptions
+	// ActorDefaultRunOptions are an Actor's default run settings
+	// ([ActorCreate].DefaultRunOptions; https://docs.apify.com/api/v2/actors-post).
+	ActorDefaultRunOptions = gen.DefaultRunOptions
+	// ActorStandby configures an Actor's or task's standby mode
+	// ([ActorCreate].ActorStandby, [TaskCreate].ActorStandby; https://docs.apify.com/platform/actors/development/programming-interface/standby).
+	ActorStandby = gen.ActorStandby
+	// ExampleRunInput is the example input an Actor shows in the Console
+	// ([ActorCreate].ExampleRunInput; https://docs.apify.com/api/v2/actors-post).
+	ExampleRunInput = gen.ExampleRunInput
 )
 
 // create posts body as JSON to the collection r and returns what the API

@@ -1,10 +1,12 @@
 package apify_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
 	apify "github.com/apifygo/apify/wrapper"
+	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
 func TestOptionalFieldsEncodeAsTheAPIExpects(t *testing.T) {
@@ -26,5 +28,36 @@ func TestOptionalFieldsEncodeAsTheAPIExpects(t *testing.T) {
 	}
 	if got := *apify.Ptr("x"); got != "x" {
 		t.Errorf("Ptr points to %q, want %q", got, "x")
+	}
+}
+
+// A task with run settings is created with this package's names alone.
+func TestTaskCreateWithOptionsNeedsNoGeneratedImport(t *testing.T) {
+	srv := apifytest.NewServer(t, apifytest.WithUsername("jane"))
+	actorID, _ := srv.AddActor("scraper", func(ctx context.Context, run *apifytest.ActorRun) error { return nil })
+	client, err := apify.NewClient(apify.WithToken(srv.Token()), apify.WithBaseURL(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = client.Tasks().Create(ctx, &apify.TaskCreate{
+		ActID:   actorID,
+		Name:    apify.Ptr("nightly"),
+		Options: apify.Value(apify.TaskOptions{MemoryMbytes: apify.Value(512), Build: apify.Value("latest")}),
+		Input:   apify.Value(apify.TaskInput{"maxPages": 10}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := client.Task("jane/nightly").Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := task.Options.Get()
+	if err != nil {
+		t.Fatalf("the task has no options: %v", err)
+	}
+	if mem, _ := opts.MemoryMbytes.Get(); mem != 512 {
+		t.Errorf("task memory %d, want 512", mem)
 	}
 }
