@@ -122,15 +122,21 @@ type tokenEnvelope[T any] struct {
 	NextCursor            *string `json:"nextCursor"`
 }
 
-// next returns the token of the page after this one and whether there is one.
-func (e *tokenEnvelope[T]) next() (string, bool) {
+// next returns the token of the page after this one and whether there is
+// one. A page that says it is truncated but names no next key is an error:
+// ending there would drop the rest of the listing silently.
+func (e *tokenEnvelope[T]) next() (string, bool, error) {
 	if e.NextCursor != nil {
-		return *e.NextCursor, *e.NextCursor != ""
+		return *e.NextCursor, *e.NextCursor != "", nil
 	}
+	truncated := e.IsTruncated != nil && *e.IsTruncated
 	if e.NextExclusiveStartKey == nil || *e.NextExclusiveStartKey == "" {
-		return "", false
+		if truncated {
+			return "", false, errors.New("the page says the listing is truncated but names no nextExclusiveStartKey; stopping instead of dropping the rest")
+		}
+		return "", false, nil
 	}
-	return *e.NextExclusiveStartKey, e.IsTruncated != nil && *e.IsTruncated
+	return *e.NextExclusiveStartKey, truncated, nil
 }
 
 // listByToken iterates over the token listing at r's path (plus sub) from
@@ -153,7 +159,10 @@ func listByToken[T any](ctx context.Context, r resource, sub string, query url.V
 		if err != nil {
 			return pager.Chunk[T, string]{}, err
 		}
-		next, more := page.next()
+		next, more, err := page.next()
+		if err != nil {
+			return pager.Chunk[T, string]{}, fmt.Errorf("apify: GET %s: %w: %w", r.path, ErrUnexpectedResponse, err)
+		}
 		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: more}, nil
 	})
 }
