@@ -287,11 +287,15 @@ func TestExportErrors(t *testing.T) {
 	if _, err := c.Dataset(id).Export(ctx, nil, ExportJSON, nil); err == nil {
 		t.Error("a nil writer was accepted")
 	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("invalid calls sent requests: %d in all, want only the missing dataset's", n)
+	}
 
 	// A failing writer ends the export at once, without retries.
+	srv.ResetRequests()
 	_, err = c.Dataset(id).Export(ctx, failingWriter{}, ExportJSONL, nil)
-	if err == nil || !strings.Contains(err.Error(), "disk full") || strings.Contains(err.Error(), "gave up") {
-		t.Errorf("failing writer: err = %v, want disk full at once", err)
+	if n := len(srv.Requests()); err == nil || !strings.Contains(err.Error(), "disk full") || strings.Contains(err.Error(), "gave up") || n != 1 {
+		t.Errorf("failing writer: err = %v after %d requests, want disk full at once, after 1", err, n)
 	}
 
 	// Breaks that never make progress end after MaxResumes.
@@ -350,10 +354,11 @@ func TestExportBoundsItemSize(t *testing.T) {
 	}
 	c := fakeClient(t, srv, nil, withMaxResponseBody(64<<10))
 	for _, f := range []ExportFormat{ExportJSON, ExportJSONL} {
+		srv.ResetRequests()
 		var b bytes.Buffer
 		_, err := c.Dataset(id).Export(context.Background(), &b, f, nil)
-		if !errors.Is(err, ErrUnexpectedResponse) || strings.Contains(err.Error(), "gave up") {
-			t.Errorf("%s: err = %v, want ErrUnexpectedResponse at once, without resumes", f, err)
+		if n := len(srv.Requests()); !errors.Is(err, ErrUnexpectedResponse) || strings.Contains(err.Error(), "gave up") || n != 1 {
+			t.Errorf("%s: err = %v after %d requests, want ErrUnexpectedResponse at once, after 1 request", f, err, n)
 		}
 	}
 }
