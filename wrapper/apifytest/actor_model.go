@@ -41,15 +41,17 @@ type actorVersion struct {
 
 // envVar is the EnvVar schema.
 type envVar struct {
-	Name     string `json:"name"`
-	Value    string `json:"value"`
-	IsSecret *bool  `json:"isSecret,omitempty"`
+	Name     string  `json:"name"`
+	Value    *string `json:"value,omitempty"`
+	IsSecret *bool   `json:"isSecret,omitempty"`
 }
 
-// rendered returns the variable as the API shows it: a secret's value hidden.
+// rendered returns the variable as the API shows it. The document's EnvVar
+// schema says a secret's value "isn't returned by the API", so the field is
+// left out rather than sent empty.
 func (e envVar) rendered() envVar {
 	if e.IsSecret != nil && *e.IsSecret {
-		e.Value = ""
+		e.Value = nil
 	}
 	return e
 }
