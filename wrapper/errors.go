@@ -137,7 +137,19 @@ func (e *APIError) Error() string {
 	if e.Attempt > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempt)
 	}
+	if e.StatusCode == http.StatusUnauthorized {
+		b.WriteString(unauthorizedHint(e.Type))
+	}
 	return b.String()
+}
+
+// unauthorizedHint says what to do about a 401: give the client a token,
+// or check the one it has.
+func unauthorizedHint(t ErrorType) string {
+	if t == "token-not-provided" {
+		return "; the client sends no API token: create it with one (e.g. from the APIFY_TOKEN environment variable)"
+	}
+	return "; check the client's API token (Apify Console, Settings, API & Integrations)"
 }
 
 // Is reports whether target is the sentinel for e's status code or error

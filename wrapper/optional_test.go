@@ -3,6 +3,8 @@ package apify_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	apify "github.com/apifygo/apify/wrapper"
@@ -59,5 +61,26 @@ func TestTaskCreateWithOptionsNeedsNoGeneratedImport(t *testing.T) {
 	}
 	if mem, _ := opts.MemoryMbytes.Get(); mem != 512 {
 		t.Errorf("task memory %d, want 512", mem)
+	}
+}
+
+// A 401 says what to do: give the client a token, or check the one it has.
+func TestUnauthorizedErrorSaysWhatToDo(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	for _, tc := range []struct {
+		opts []apify.Option
+		want string
+	}{
+		{[]apify.Option{apify.WithBaseURL(srv.URL())}, "the client sends no API token"},
+		{[]apify.Option{apify.WithBaseURL(srv.URL()), apify.WithToken("wrong-token")}, "check the client's API token"},
+	} {
+		client, err := apify.NewClient(tc.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Dataset("products").Get(context.Background())
+		if !errors.Is(err, apify.ErrUnauthorized) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v; want ErrUnauthorized saying %q", err, tc.want)
+		}
 	}
 }
