@@ -64,19 +64,34 @@ func update[T, B any](ctx context.Context, r resource, what string, body *B) (*T
 
 // sendJSON sends body, encoded as JSON, with method to r's path (plus sub)
 // and decodes the JSON answer into a new T. op and what name the method
-// and the body in messages ("Update", "TaskUpdate").
+// and the body in messages ("Update", "TaskUpdate"). The work is done by
+// the non-generic sendJSONInto.
 func sendJSON[T, B any](ctx context.Context, r resource, method, sub, op, what string, body *B) (*T, error) {
-	if err := r.check(ctx); err != nil {
+	var in any // stays nil for a nil *B, so sendJSONInto can tell
+	if body != nil {
+		in = body
+	}
+	v := new(T)
+	if err := r.sendJSONInto(ctx, method, sub, op, what, in, v); err != nil {
 		return nil, err
 	}
+	return v, nil
+}
+
+// sendJSONInto is sendJSON with body (nil for none) and the destination v
+// (a non-nil pointer) as interfaces.
+func (r resource) sendJSONInto(ctx context.Context, method, sub, op, what string, body, v any) error {
+	if err := r.check(ctx); err != nil {
+		return err
+	}
 	if body == nil {
-		return nil, fmt.Errorf("apify: %s: the %s is nil", op, what)
+		return fmt.Errorf("apify: %s: the %s is nil", op, what)
 	}
 	buf, err := json.Marshal(body)
 	if err != nil {
-		return nil, fmt.Errorf("apify: %s: encoding the %s: %w", op, what, err)
+		return fmt.Errorf("apify: %s: encoding the %s: %w", op, what, err)
 	}
-	return callResource[T](ctx, r, method, sub, nil, bytes.NewReader(buf), "application/json")
+	return r.callInto(ctx, method, sub, nil, bytes.NewReader(buf), "application/json", v)
 }
 
 // Create creates an Actor and returns it.

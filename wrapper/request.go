@@ -21,7 +21,7 @@ package apify
 //     request (URL redacted) and unwraps to the cause (ctx errors,
 //     ErrTimeout for a per-attempt timeout, *net.OpError, ...).
 //
-//   - doJSON[T](c, req) is do plus decoding: the 2xx body is read inside the
+//   - doJSON[T](c, req) (a shell over c.doJSONInto(req, v)) is do plus decoding: the 2xx body is read inside the
 //     retry loop (a truncated or invalid JSON body is retried for idempotent
 //     requests), {"data": ...} is unwrapped once, and an empty, null or
 //     undecodable body is an error matching ErrUnexpectedResponse.
@@ -92,23 +92,33 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 }
 
 // doJSON sends req and decodes its JSON answer into a new T, unwrapping
-// {"data": ...} once. See the contract above.
+// {"data": ...} once. See the contract above. It is a shell over
+// doJSONInto, so each type argument costs one small function.
 func doJSON[T any](c *Client, req *http.Request) (*T, error) {
+	v := new(T)
+	if err := c.doJSONInto(req, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// doJSONInto is doJSON decoding into v, a non-nil pointer. v may be
+// partly written when it returns an error.
+func (c *Client) doJSONInto(req *http.Request, v any) error {
 	req = req.WithContext(withJSONBody(req.Context()))
 	resp, err := c.do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	body, err := io.ReadAll(resp.Body) // already in memory
 	resp.Body.Close()
 	if err != nil {
-		return nil, responseError(resp, err)
+		return responseError(resp, err)
 	}
-	v, err := decodeData[T](body, c.cfg.token.reveal())
-	if err != nil {
-		return nil, responseError(resp, err)
+	if err := decodeDataInto(body, c.cfg.token.reveal(), v); err != nil {
+		return responseError(resp, err)
 	}
-	return v, nil
+	return nil
 }
 
 // responseError reports a 2xx answer that could not be used.
@@ -123,7 +133,7 @@ func responseError(resp *http.Response, err error) error {
 	return newRequestError(req, attemptOf(req.Context()), err, "", tokenOf(req.Context()))
 }
 
-// decodeData decodes a success body into a new T. When the body is Apify's
+// decodeDataInto decodes a success body into v, a non-nil pointer (*T). When the body is Apify's
 // envelope — an object with a "data" member, whatever other members it has —
 // the value of "data" is decoded, unless T itself has a top-level "data"
 // field (a generated envelope type such as gen.RunResponse), in which case
@@ -132,39 +142,43 @@ func responseError(resp *http.Response, err error) error {
 // struct T: an answer that fills none could not be unwrapped, and a zero
 // value would pass for a real one. An empty body, a null payload, a JSON
 // error or such an answer is an error; the caller wraps it to match
-// ErrUnexpectedResponse.
-func decodeData[T any](body []byte, token string) (*T, error) {
+// ErrUnexpectedResponse. It is not generic, so the compiler builds it
+// once rather than once per type argument.
+func decodeDataInto(body []byte, token string, v any) error {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
-		return nil, errors.New("empty body, expected JSON")
+		return errors.New("empty body, expected JSON")
 	}
 	payload := trimmed
-	unwrapped := hasDataField(reflect.TypeFor[T]())
+	unwrapped := hasDataField(reflect.TypeOf(v))
 	if trimmed[0] == '{' && !unwrapped {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(trimmed, &top); err != nil {
-			return nil, fmt.Errorf("decoding JSON: %w", err)
+			return fmt.Errorf("decoding JSON: %w", err)
 		}
 		if data, ok := top["data"]; ok {
 			payload, unwrapped = bytes.TrimSpace(data), true
 		}
 	}
 	if bytes.Equal(payload, []byte("null")) {
-		return nil, errors.New(`the answer has no data (null)`)
+		return errors.New(`the answer has no data (null)`)
 	}
-	v := new(T)
 	if err := json.Unmarshal(payload, v); err != nil {
-		return nil, fmt.Errorf("decoding JSON into %T: %w", v, err)
+		return fmt.Errorf("decoding JSON into %T: %w", v, err)
 	}
 	if !unwrapped && isZeroStruct(v) && !bytes.Equal(payload, []byte("{}")) {
-		return nil, fmt.Errorf(`the answer has no "data" member and none of the fields of %T: %s`, *v, excerpt(trimmed, token))
+		return fmt.Errorf(`the answer has no "data" member and none of the fields of %s: %s`, reflect.TypeOf(v).Elem(), excerpt(trimmed, token))
 	}
-	return v, nil
+	return nil
 }
 
-// isZeroStruct reports whether *v is a struct with every field zero.
-func isZeroStruct[T any](v *T) bool {
-	rv := reflect.ValueOf(v).Elem()
+// isZeroStruct reports whether v points to a struct with every field zero.
+func isZeroStruct(v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	rv = rv.Elem()
 	return rv.Kind() == reflect.Struct && rv.IsZero()
 }
 

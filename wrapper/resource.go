@@ -119,18 +119,33 @@ func (r resource) sendDiscard(ctx context.Context, method, sub string, q url.Val
 }
 
 // callResource sends a request to r's path (plus sub) and decodes its JSON
-// answer into a new T: the shape of most resource-client methods.
+// answer into a new T: the shape of most resource-client methods. Like the
+// other generic helpers it is a one-line shell over a non-generic core
+// (callInto), so each type argument costs the compiler one small function.
 func callResource[T any](ctx context.Context, r resource, method, sub string, q url.Values, body io.Reader, contentType string) (*T, error) {
-	req, err := r.request(ctx, method, sub, q, body, contentType)
-	if err != nil {
+	v := new(T)
+	if err := r.callInto(ctx, method, sub, q, body, contentType, v); err != nil {
 		return nil, err
 	}
-	return doJSON[T](r.c, req)
+	return v, nil
+}
+
+// callInto is callResource decoding into v, a non-nil pointer.
+func (r resource) callInto(ctx context.Context, method, sub string, q url.Values, body io.Reader, contentType string, v any) error {
+	req, err := r.request(ctx, method, sub, q, body, contentType)
+	if err != nil {
+		return err
+	}
+	return r.c.doJSONInto(req, v)
 }
 
 // getResource reads the resource itself.
 func getResource[T any](ctx context.Context, r resource) (*T, error) {
-	return callResource[T](ctx, r, http.MethodGet, "", nil, nil, "")
+	v := new(T)
+	if err := r.callInto(ctx, http.MethodGet, "", nil, nil, "", v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // deleteResource deletes the resource itself.
