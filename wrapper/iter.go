@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 
 	"github.com/apifygo/apify/wrapper/internal/pager"
 )
@@ -69,102 +70,153 @@ func (w listWindow) pageLimit(remaining int) int {
 	return size
 }
 
-// offsetEnvelope is the data of an offset-paginated list.
-type offsetEnvelope[T any] struct {
+// offsetPage is the data of an offset-paginated list. Items holds the
+// caller's *[]T, which encoding/json decodes the items into, so one
+// non-generic page type serves every item type.
+type offsetPage struct {
 	Total  int  `json:"total"`
 	Offset *int `json:"offset"`
 	Limit  int  `json:"limit"`
 	Count  int  `json:"count"`
-	Items  []T  `json:"items"`
+	Items  any  `json:"items"`
 }
 
-// listByOffset iterates over the offset-envelope list at r's path.
+// isZero reports whether the answer filled none of p's fields (see
+// decodeDataInto): Items counts as filled when items were decoded into it.
+func (p *offsetPage) isZero() bool {
+	return p.Total == 0 && p.Offset == nil && p.Limit == 0 && p.Count == 0 && !hasSlice(p.Items)
+}
+
+// listByOffset iterates over the offset-envelope list at r's path. The
+// requests and checks are in the non-generic offsetChunk.
 func listByOffset[T any](ctx context.Context, r resource, query url.Values, w listWindow) iter.Seq2[T, error] {
 	if err := listCheck(ctx, r, w); err != nil {
 		return errorSeq2[T](err)
 	}
 	return pager.Tokens(ctx, w.offset, w.limit, func(ctx context.Context, offset, remaining int) (pager.Chunk[T, int], error) {
-		limit := w.pageLimit(remaining)
-		q := maps.Clone(query)
-		if q == nil {
-			q = url.Values{}
-		}
-		setQueryInt(q, "offset", offset)
-		setQueryInt(q, "limit", limit)
-		page, err := callResource[offsetEnvelope[T]](ctx, r, http.MethodGet, "", q, nil, "")
+		var items []T
+		next, more, err := offsetChunk(ctx, r, query, w, offset, remaining, &items)
 		if err != nil {
 			return pager.Chunk[T, int]{}, err
 		}
-		if page.Offset != nil && *page.Offset != offset {
-			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", r.path, offset, *page.Offset)
-		}
-		n := max(page.Count, len(page.Items))
-		if n > limit {
-			// The next offset would skip items (or overflow): the page is
-			// not what was asked for.
-			return pager.Chunk[T, int]{}, fmt.Errorf("apify: GET %s: asked for at most %d items, the API answered a count of %d with %d items; stopping instead of skipping items", r.path, limit, page.Count, len(page.Items))
-		}
-		// A short page that also reaches the total is the last one; the total
-		// alone is never trusted (it lags), nor a short page alone (the API
-		// may serve fewer than asked).
-		last := n == 0 || n < limit && offset+n >= page.Total
-		return pager.Chunk[T, int]{Items: page.Items, Next: offset + n, More: !last}, nil
+		return pager.Chunk[T, int]{Items: items, Next: next, More: more}, nil
 	})
 }
 
-// tokenEnvelope is the data of a token listing: a key listing names its next
+// offsetChunk fetches the page at offset into items (a *[]T) and returns
+// the next offset and whether there may be more.
+func offsetChunk(ctx context.Context, r resource, query url.Values, w listWindow, offset, remaining int, items any) (int, bool, error) {
+	limit := w.pageLimit(remaining)
+	q := maps.Clone(query)
+	if q == nil {
+		q = url.Values{}
+	}
+	setQueryInt(q, "offset", offset)
+	setQueryInt(q, "limit", limit)
+	page := offsetPage{Items: items}
+	if err := r.callInto(ctx, http.MethodGet, "", q, nil, "", &page); err != nil {
+		return 0, false, err
+	}
+	if page.Offset != nil && *page.Offset != offset {
+		return 0, false, fmt.Errorf("apify: GET %s: asked for offset %d, the API answered offset %d; stopping instead of repeating items", r.path, offset, *page.Offset)
+	}
+	got := sliceLen(items)
+	n := max(page.Count, got)
+	if n > limit {
+		// The next offset would skip items (or overflow): the page is
+		// not what was asked for.
+		return 0, false, fmt.Errorf("apify: GET %s: asked for at most %d items, the API answered a count of %d with %d items; stopping instead of skipping items", r.path, limit, page.Count, got)
+	}
+	// A short page that also reaches the total is the last one; the total
+	// alone is never trusted (it lags), nor a short page alone (the API
+	// may serve fewer than asked).
+	last := n == 0 || n < limit && offset+n >= page.Total
+	return offset + n, !last, nil
+}
+
+// tokenPage is the data of a token listing: a key listing names its next
 // token nextExclusiveStartKey and says isTruncated; a request listing names
-// it nextCursor.
-type tokenEnvelope[T any] struct {
-	Items                 []T     `json:"items"`
+// it nextCursor. Items holds the caller's *[]T, as in offsetPage.
+type tokenPage struct {
+	Items                 any     `json:"items"`
 	IsTruncated           *bool   `json:"isTruncated"`
 	NextExclusiveStartKey *string `json:"nextExclusiveStartKey"`
 	NextCursor            *string `json:"nextCursor"`
 }
 
+// isZero reports whether the answer filled none of p's fields.
+func (p *tokenPage) isZero() bool {
+	return p.IsTruncated == nil && p.NextExclusiveStartKey == nil && p.NextCursor == nil && !hasSlice(p.Items)
+}
+
 // next returns the token of the page after this one and whether there is
 // one. A page that says it is truncated but names no next key is an error:
 // ending there would drop the rest of the listing silently.
-func (e *tokenEnvelope[T]) next() (string, bool, error) {
-	if e.NextCursor != nil {
-		return *e.NextCursor, *e.NextCursor != "", nil
+func (p *tokenPage) next() (string, bool, error) {
+	if p.NextCursor != nil {
+		return *p.NextCursor, *p.NextCursor != "", nil
 	}
-	truncated := e.IsTruncated != nil && *e.IsTruncated
-	if e.NextExclusiveStartKey == nil || *e.NextExclusiveStartKey == "" {
+	truncated := p.IsTruncated != nil && *p.IsTruncated
+	if p.NextExclusiveStartKey == nil || *p.NextExclusiveStartKey == "" {
 		if truncated {
 			return "", false, errors.New("the page says the listing is truncated but names no nextExclusiveStartKey; stopping instead of dropping the rest")
 		}
 		return "", false, nil
 	}
-	return *e.NextExclusiveStartKey, truncated, nil
+	return *p.NextExclusiveStartKey, truncated, nil
 }
 
 // listByToken iterates over the token listing at r's path (plus sub) from
 // first; param names the token's query parameter (exclusiveStartKey,
-// cursor).
+// cursor). The requests are in the non-generic tokenChunk.
 func listByToken[T any](ctx context.Context, r resource, sub string, query url.Values, param, first string, w listWindow) iter.Seq2[T, error] {
 	if err := listCheck(ctx, r, w); err != nil {
 		return errorSeq2[T](err)
 	}
 	return pager.Tokens(ctx, first, w.limit, func(ctx context.Context, token string, remaining int) (pager.Chunk[T, string], error) {
-		q := maps.Clone(query)
-		if q == nil {
-			q = url.Values{}
-		}
-		if token != "" {
-			q.Set(param, token)
-		}
-		setQueryInt(q, "limit", w.pageLimit(remaining))
-		page, err := callResource[tokenEnvelope[T]](ctx, r, http.MethodGet, sub, q, nil, "")
+		var items []T
+		next, more, err := tokenChunk(ctx, r, sub, query, param, token, w.pageLimit(remaining), &items)
 		if err != nil {
 			return pager.Chunk[T, string]{}, err
 		}
-		next, more, err := page.next()
-		if err != nil {
-			return pager.Chunk[T, string]{}, fmt.Errorf("apify: GET %s: %w: %w", r.path, ErrUnexpectedResponse, err)
-		}
-		return pager.Chunk[T, string]{Items: page.Items, Next: next, More: more}, nil
+		return pager.Chunk[T, string]{Items: items, Next: next, More: more}, nil
 	})
+}
+
+// tokenChunk fetches the page at token into items (a *[]T) and returns the
+// next token and whether there is one.
+func tokenChunk(ctx context.Context, r resource, sub string, query url.Values, param, token string, limit int, items any) (string, bool, error) {
+	q := maps.Clone(query)
+	if q == nil {
+		q = url.Values{}
+	}
+	if token != "" {
+		q.Set(param, token)
+	}
+	setQueryInt(q, "limit", limit)
+	page := tokenPage{Items: items}
+	if err := r.callInto(ctx, http.MethodGet, sub, q, nil, "", &page); err != nil {
+		return "", false, err
+	}
+	next, more, err := page.next()
+	if err != nil {
+		return "", false, fmt.Errorf("apify: GET %s: %w: %w", r.path, ErrUnexpectedResponse, err)
+	}
+	return next, more, nil
+}
+
+// hasSlice reports whether items (nil, or a *[]T) holds a non-nil slice.
+func hasSlice(items any) bool {
+	rv := reflect.ValueOf(items)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	return !rv.Elem().IsNil()
+}
+
+// sliceLen is the length of the slice items (a *[]T) points to.
+func sliceLen(items any) int {
+	return reflect.ValueOf(items).Elem().Len()
 }
 
 func listCheck(ctx context.Context, r resource, w listWindow) error {

@@ -172,8 +172,13 @@ func decodeDataInto(body []byte, token string, v any) error {
 	return nil
 }
 
-// isZeroStruct reports whether v points to a struct with every field zero.
+// isZeroStruct reports whether v points to a struct with every field zero,
+// or to a value whose isZero method says so (the list pages, whose Items
+// field holds the destination).
 func isZeroStruct(v any) bool {
+	if z, ok := v.(interface{ isZero() bool }); ok {
+		return z.isZero()
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
