@@ -82,6 +82,8 @@ func (d *DatasetClient) Export(ctx context.Context, w io.Writer, format ExportFo
 		err = x.paged(ctx)
 	case ExportCSV:
 		err = x.csv(ctx)
+	case ExportXML, ExportHTML, ExportRSS:
+		err = x.document(ctx)
 	default:
 		err = x.whole(ctx)
 	}
