@@ -17,10 +17,10 @@ import (
 	"github.com/apifygo/apify/wrapper/internal/pager"
 )
 
-// Export writes the items of the dataset to w in format, streamed:
-// memory stays bounded by one item (json, jsonl) or a small buffer (the
-// other formats), whatever the dataset's size. It returns the number of
-// bytes written. opts may be nil.
+// Export writes the items of the dataset to w in format, streamed: memory
+// stays bounded by one item (one csv row, one xml, rss or html item
+// element; a small buffer for xlsx), whatever the dataset's size. It
+// returns the number of bytes written. opts may be nil.
 //
 // A download that breaks off (a cut connection, a truncated body, a
 // per-attempt timeout) is resumed where it stopped, so w sees the export
@@ -41,17 +41,28 @@ import (
 //     checked to be the first one's. When the columns differ there, or with
 //     the filters above, the first request is sent again and the rows
 //     already written are read past, checked against a SHA-256 of them.
-//   - xlsx, xml, html and rss come in one response too. After a break the
-//     same request is sent again, the bytes already written are read past
-//     while their SHA-256 is checked against what w received, and writing
-//     goes on from the next byte.
+//   - xml, html and rss come in one response, read element by element: an
+//     item element (xml's XMLRow, rss's item, html's data tr) is written
+//     with the bytes before it only once it arrived whole, the footer only
+//     once the document is complete. After a break the next request starts
+//     at the last item written; its header must be the first response's and
+//     that item must come back the same, and it is read past, so the
+//     document is spliced only between two items as the API joins them.
+//     When the header differs there (an html table's columns depend on the
+//     items), or with the filters above, the first request is sent again
+//     and the items already written are read past, checked against a
+//     SHA-256 of them.
+//   - xlsx is a zip, which cannot be spliced. After a break the same
+//     request is sent again, the bytes already written are read past while
+//     their SHA-256 is checked against what w received, and writing goes on
+//     from the next byte.
 //
-// When a replayed response differs from what was written (a workbook
-// stamped with a new time, other rows), the export stops with an error
-// matching [ErrExportNotResumable]. The one-response formats have no
-// per-attempt timeout unless ctx carries one ([WithAttemptTimeout]): bound
-// them with ctx. One item (one csv row) is held
-// in memory at most, bounded by [WithMaxResponseBody].
+// When a resumed response differs from what was written (a workbook
+// stamped with a new time, other rows, another item at the resume point),
+// the export stops with an error matching [ErrExportNotResumable]. The
+// one-response formats have no per-attempt timeout unless ctx carries one
+// ([WithAttemptTimeout]): bound them with ctx. One item (one csv row, one
+// xml element) is held in memory at most, bounded by [WithMaxResponseBody].
 //
 // A failed request is retried by the client's policy and ends the export
 // with its [*APIError]; a failed write to w ends it at once. After
@@ -227,8 +238,8 @@ func (x *exporter) finish(isJSON bool) error {
 	return nil
 }
 
-// whole exports a format that comes in one response, replaying the
-// response after a break and checking the replayed prefix.
+// whole exports xlsx, which comes in one response and cannot be spliced,
+// replaying the response after a break and checking the replayed prefix.
 func (x *exporter) whole(ctx context.Context) error {
 	written := sha256.New()
 	x.out.hash = written

@@ -98,6 +98,7 @@ func TestExportDocumentResumesAtEveryCut(t *testing.T) {
 		{"rss", ExportRSS, ExportOptions{FeedTitle: "Items", FeedDescription: "All of them"}, "item"},
 		{"rss filtered", ExportRSS, ExportOptions{ItemsOptions: ItemsOptions{SkipEmpty: true, Limit: 10}}, "item"},
 		{"html", ExportHTML, ExportOptions{}, "tr"},
+		{"html fields", ExportHTML, ExportOptions{ItemsOptions: ItemsOptions{Fields: []string{"n", "text"}}}, "tr"},
 		{"html filtered", ExportHTML, ExportOptions{ItemsOptions: ItemsOptions{SkipHidden: true, Fields: []string{"n", "text"}}}, "tr"},
 	} {
 		for _, pretty := range []bool{false, true} {
@@ -137,8 +138,11 @@ func TestExportDocumentResumesAtEveryCut(t *testing.T) {
 						// Items complete before the cut were written; without
 						// filters the resume starts at the last of them.
 						done := strings.Count(string(want[:pos]), "</"+tc.row+">") + strings.Count(string(want[:pos]), "<"+tc.row+"/>")
+						if tc.format == ExportHTML && done > 0 {
+							done-- // the header row
+						}
 						first, next := queryInt(queries[0], "offset"), queryInt(queries[1], "offset")
-						if tc.opts.reshapes() || tc.format == ExportHTML {
+						if tc.opts.reshapes() || (tc.format == ExportHTML && tc.opts.Fields == nil) {
 							continue // html may replay: its header depends on the rest
 						}
 						if wantNext := first + max(done-1, 0); done > 0 && next != wantNext {
