@@ -205,8 +205,8 @@ func (x *exporter) paged(ctx context.Context) error {
 			if x.out.err != nil {
 				return x.out.err
 			}
-			if errors.Is(err, errItemTooLarge) {
-				return err
+			if errors.Is(err, ErrUnexpectedResponse) {
+				return err // not a break: asking again gets the same answer
 			}
 			progress := got > skip
 			if x.reshapes {

@@ -3,6 +3,7 @@ package apify
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -165,6 +166,15 @@ func readJSONLines(body *itemBudget, each func(item []byte) error) error {
 			return err
 		}
 		if item := bytes.TrimSpace(line); len(item) > 0 {
+			if !json.Valid(item) {
+				if err != nil {
+					// The last line, unterminated and incomplete: a cut body.
+					return io.ErrUnexpectedEOF
+				}
+				// A proxy's HTML page or an error object must not reach the
+				// caller's file as an item.
+				return fmt.Errorf("%w: a line of %d bytes in the jsonl answer is not one JSON value", ErrUnexpectedResponse, len(item))
+			}
 			if eachErr := each(item); eachErr != nil {
 				return eachErr
 			}
