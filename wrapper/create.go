@@ -40,9 +40,19 @@ type (
 	// ActorStandby configures an Actor's or task's standby mode
 	// ([ActorCreate].ActorStandby, [TaskCreate].ActorStandby; https://docs.apify.com/platform/actors/development/programming-interface/standby).
 	ActorStandby = gen.ActorStandby
+	// ActorPermissionLevel is the permission level an Actor's runs get
+	// ([ActorDefaultRunOptions].ForcePermissionLevel;
+	// https://docs.apify.com/platform/actors/development/permissions).
+	ActorPermissionLevel = gen.ActorPermissionLevel
 	// ExampleRunInput is the example input an Actor shows in the Console
 	// ([ActorCreate].ExampleRunInput; https://docs.apify.com/api/v2/actors-post).
 	ExampleRunInput = gen.ExampleRunInput
+)
+
+// The permission levels of [ActorPermissionLevel].
+const (
+	LimitedPermissions ActorPermissionLevel = gen.ActorPermissionLevelLIMITEDPERMISSIONS
+	FullPermissions    ActorPermissionLevel = gen.ActorPermissionLevelFULLPERMISSIONS
 )
 
 // create posts body as JSON to the collection r and returns what the API

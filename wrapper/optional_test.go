@@ -84,3 +84,25 @@ func TestUnauthorizedErrorSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// An Actor with default run settings is created with this package's names alone.
+func TestActorCreateWithDefaultRunOptionsNeedsNoGeneratedImport(t *testing.T) {
+	srv := apifytest.NewServer(t, apifytest.WithUsername("jane"))
+	client, err := apify.NewClient(apify.WithToken(srv.Token()), apify.WithBaseURL(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := client.Actors().Create(context.Background(), &apify.ActorCreate{
+		Name: apify.Value("limited"),
+		DefaultRunOptions: &apify.ActorDefaultRunOptions{
+			MemoryMbytes:         apify.Ptr(256),
+			ForcePermissionLevel: apify.Value(apify.LimitedPermissions),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := actor.DefaultRunOptions.MemoryMbytes; got == nil || *got != 256 {
+		t.Errorf("the Actor's default memory is %v, want 256", got)
+	}
+}
