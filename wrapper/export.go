@@ -284,6 +284,21 @@ func (x *exporter) replay(body io.Reader, written hash.Hash) error {
 	return nil
 }
 
+// recover decides what follows a failed read of a one-response format: a
+// failed write to w or a response that cannot be resumed ends the export;
+// anything else is a broken download, resumed after resume's wait. replay
+// reports that err is changed, the sign that the next request must replay
+// the first one.
+func (x *exporter) recover(ctx context.Context, err error, progress bool, changed error) (replay bool, stop error) {
+	switch {
+	case x.out.err != nil:
+		return false, x.out.err
+	case errors.Is(err, errItemTooLarge), errors.Is(err, ErrExportNotResumable):
+		return false, err
+	}
+	return errors.Is(err, changed), x.resume(ctx, progress, err)
+}
+
 // resume counts a broken download and waits before the next attempt, or
 // gives up after too many breaks in a row without progress.
 func (x *exporter) resume(ctx context.Context, progress bool, cause error) error {

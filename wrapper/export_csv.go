@@ -59,19 +59,14 @@ func (x *exporter) csv(ctx context.Context) error {
 		if count, ok := paginationCount(resp); err == nil && ok && !x.reshapes && got != count {
 			err = fmt.Errorf("%w: the csv held %d rows where the API reported %d items", io.ErrUnexpectedEOF, got, count)
 		}
-		switch {
-		case err == nil:
+		if err == nil {
 			return nil
-		case x.out.err != nil:
-			return x.out.err
-		case errors.Is(err, errItemTooLarge), errors.Is(err, ErrExportNotResumable):
-			return err
-		case errors.Is(err, errColumnsChanged):
-			e.replay = true
 		}
-		if err := x.resume(ctx, e.rows > before, err); err != nil {
+		replay, err := x.recover(ctx, err, e.rows > before, errColumnsChanged)
+		if err != nil {
 			return err
 		}
+		e.replay = e.replay || replay
 	}
 }
 

@@ -75,19 +75,14 @@ func (x *exporter) document(ctx context.Context) error {
 		before := e.items
 		_, err = e.read(resp.Body, skip)
 		resp.Body.Close()
-		switch {
-		case err == nil:
+		if err == nil {
 			return nil
-		case x.out.err != nil:
-			return x.out.err
-		case errors.Is(err, errItemTooLarge), errors.Is(err, ErrExportNotResumable):
-			return err
-		case errors.Is(err, errFrameChanged):
-			e.replay = true
 		}
-		if err := x.resume(ctx, e.items > before, err); err != nil {
+		replay, err := x.recover(ctx, err, e.items > before, errFrameChanged)
+		if err != nil {
 			return err
 		}
+		e.replay = e.replay || replay
 	}
 }
 
@@ -270,15 +265,22 @@ func (s *markupScanner) token() ([]byte, tokKind, string, error) {
 	tok := []byte{b}
 	if b != '<' {
 		for {
-			c, err := s.br.Peek(1)
-			if err != nil || c[0] == '<' {
+			buf, err := s.br.Peek(max(s.br.Buffered(), 1))
+			if len(buf) == 0 {
 				if err != nil && !errors.Is(err, io.EOF) {
 					return nil, 0, "", err
 				}
 				return tok, tokText, "", nil
 			}
-			_, _ = s.br.Discard(1)
-			tok = append(tok, c[0])
+			i := bytes.IndexByte(buf, '<')
+			if i < 0 {
+				i = len(buf)
+			}
+			tok = append(tok, buf[:i]...)
+			_, _ = s.br.Discard(i)
+			if i < len(buf) {
+				return tok, tokText, "", nil
+			}
 		}
 	}
 	var end string
