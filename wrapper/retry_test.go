@@ -320,6 +320,12 @@ func TestContextBoundsTheWholeCall(t *testing.T) {
 	})
 }
 
+// attemptLimit is the per-attempt timeout of the tests where an attempt must
+// time out and the next must not: long enough that a healthy loopback
+// attempt never reaches it on a loaded machine under -race (at 50 ms one did,
+// a few times in 100), short enough to wait out once per hung attempt.
+const attemptLimit = time.Second
+
 func TestPerAttemptTimeout(t *testing.T) {
 	hang := func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client leaving
@@ -327,7 +333,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	}
 	t.Run("GET is retried", func(t *testing.T) {
 		s, srv := newCoreScript(t, hang, coreOK(`{"data":{"id":"late"}}`))
-		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(50*time.Millisecond))
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(attemptLimit))
 		v, err := coreCall(t, c, context.Background(), http.MethodGet)
 		if err != nil || (*v)["id"] != "late" || s.count() != 2 {
 			t.Errorf("got %v, %v after %d attempts", v, err, s.count())
@@ -335,7 +341,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	})
 	t.Run("POST is not retried and matches ErrTimeout", func(t *testing.T) {
 		s, srv := newCoreScript(t, hang, coreOK(`{}`))
-		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(50*time.Millisecond))
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(attemptLimit))
 		_, err := coreCall(t, c, context.Background(), http.MethodPost)
 		if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || s.count() != 1 {
 			t.Errorf("err %v after %d attempts, want ErrTimeout after 1", err, s.count())
