@@ -92,10 +92,12 @@ func ExampleActorClient_Call_abortOnCancel() {
 		log.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// The caller gives up once the run has started (a deadline works too).
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	run, err := client.Actor("jane/forever").Call(ctx, nil, &apify.CallOptions{AbortOnCancel: true, AbortWait: 5 * time.Second})
-	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	giveUp := func(*apify.Run) { cancel() }
+	run, err := client.Actor("jane/forever").Call(ctx, nil, &apify.CallOptions{AbortOnCancel: true, AbortWait: 5 * time.Second, OnStatus: giveUp, StatusInterval: time.Second})
+	fmt.Println(errors.Is(err, context.Canceled))
 	fmt.Println(run.Status)
 	// Output:
 	// true
