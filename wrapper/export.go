@@ -293,8 +293,8 @@ func (x *exporter) recover(ctx context.Context, err error, progress bool, change
 	switch {
 	case x.out.err != nil:
 		return false, x.out.err
-	case errors.Is(err, errItemTooLarge), errors.Is(err, ErrExportNotResumable):
-		return false, err
+	case errors.Is(err, ErrUnexpectedResponse), errors.Is(err, ErrExportNotResumable):
+		return false, err // a too large item, a malformed document: asking again will not help
 	}
 	return errors.Is(err, changed), x.resume(ctx, progress, err)
 }

@@ -230,3 +230,17 @@ func TestExportDocumentIncomplete(t *testing.T) {
 		}
 	}
 }
+
+// TestExportDocumentMalformed: a document that closes an element it never
+// opened is ErrUnexpectedResponse at once, not resumed.
+func TestExportDocumentMalformed(t *testing.T) {
+	// A stub, not apifytest: a malformed body.
+	stub := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Write([]byte(`<?xml version="1.0"?><items><item/></x></items></items>`))
+	})
+	var b bytes.Buffer
+	_, err := stub.client(t, nil).Dataset("ds").Export(context.Background(), &b, ExportXML, nil)
+	if !errors.Is(err, ErrUnexpectedResponse) || len(stub.requests()) != 1 {
+		t.Fatalf("err = %v after %d requests, want ErrUnexpectedResponse after 1", err, len(stub.requests()))
+	}
+}
