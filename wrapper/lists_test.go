@@ -252,27 +252,50 @@ func requestsTo(srv *apifytest.Server, path string) []apifytest.RecordedRequest 
 }
 
 func TestListRequests(t *testing.T) {
-	f, c := newIterFake(t)
-	for i := range 2300 {
-		f.requests = append(f.requests, json.RawMessage(fmt.Sprintf(`{"id":"r%d","uniqueKey":"u%d","url":"https://example.com/%d"}`, i, i, i)))
-	}
+	srv := apifytest.NewServer(t)
+	queueID, _ := srv.AddRequestQueue("q1")
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
+	add := make([]QueueRequest, 2300)
+	for i := range add {
+		add[i] = QueueRequest{URL: fmt.Sprintf("https://example.com/%d", i), UniqueKey: fmt.Sprintf("u%d", i)}
+	}
+	if _, err := c.RequestQueue(queueID).AddRequests(ctx, add, &AddRequestsOptions{Parallelism: 1}); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
 	n := 0
-	for r, err := range c.RequestQueue("q1", &RequestQueueOptions{ClientKey: "me"}).ListRequests(ctx, &RequestListOptions{PageSize: 1000, Filter: []string{"pending"}}) {
+	for r, err := range c.RequestQueue(queueID, &RequestQueueOptions{ClientKey: "me"}).ListRequests(ctx, &RequestListOptions{PageSize: 1000, Filter: []string{"pending"}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.UniqueKey == nil || *r.UniqueKey != fmt.Sprintf("u%d", n) {
-			t.Fatalf("request %d: %+v", n, r)
+			t.Fatalf("request %d: %s", n, *r.UniqueKey)
 		}
 		n++
 	}
 	if n != 2300 {
 		t.Fatalf("%d requests, want 2300", n)
 	}
-	reqs := f.requestsTo("/v2/request-queues/q1/requests")
-	if len(reqs) != 3 || reqs[1].URL.Query().Get("cursor") != "cur-1000" || reqs[0].URL.Query().Get("filter") != "pending" || reqs[0].URL.Query().Get("clientKey") != "me" {
-		t.Fatalf("%d requests, queries %v", len(reqs), reqs[0].URL.Query())
+	reqs := requestsTo(srv, "/v2/request-queues/"+queueID+"/requests")
+	if len(reqs) != 3 || reqs[0].Query.Has("cursor") || reqs[1].Query.Get("cursor") == "" || reqs[0].Query.Get("filter") != "pending" || reqs[0].Query.Get("clientKey") != "me" {
+		t.Fatalf("%d requests, queries %v", len(reqs), reqs[0].Query)
+	}
+}
+
+// TestListRequestsStub stays on iterFake: it starts from literal cursors
+// (cur-2290) and needs a cursor that never advances.
+func TestListRequestsStub(t *testing.T) {
+	f, c := newIterFake(t)
+	for i := range 2300 {
+		f.requests = append(f.requests, json.RawMessage(fmt.Sprintf(`{"id":"r%d","uniqueKey":"u%d","url":"https://example.com/%d"}`, i, i, i)))
+	}
+	ctx := context.Background()
+	if _, err := countSeq(c.RequestQueue("q1").ListRequests(ctx, &RequestListOptions{PageSize: 1000})); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := f.requestsTo("/v2/request-queues/q1/requests"); len(reqs) != 3 || reqs[1].URL.Query().Get("cursor") != "cur-1000" {
+		t.Fatalf("%d requests, the second's cursor is not the first page's nextCursor", len(reqs))
 	}
 	for _, seq := range []iter.Seq2[gen.Request, error]{
 		c.Run("run").RequestQueue().ListRequests(ctx, nil),
