@@ -87,7 +87,7 @@ func TestListOffsetCapAndWindow(t *testing.T) {
 
 // TestListEveryOffsetEndpoint runs each offset-envelope iterator once against
 // the fake, checking the path it calls and that items decode into the
-// generated type.
+// generated type. It stays on iterFake: it lists 17 collections under made-up IDs (me/act, tk, wh), each answering 3 items.
 func TestListEveryOffsetEndpoint(t *testing.T) {
 	f, c := newIterFake(t)
 	f.list = iterList(3)
