@@ -98,6 +98,41 @@ func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 			return cand, true
 		}
 	}
+	if id.Kind == "method" {
+		return unionHelperRenamed(id, renames, next)
+	}
+	return "", false
+}
+
+// unionHelpers are the prefixes of the methods oapi-codegen writes on a
+// union type for each member: AsX, FromX and MergeX, where X is the
+// member's Go type name.
+var unionHelpers = []string{"As", "From", "Merge"}
+
+// unionHelperRenamed maps a union helper method whose name embeds a renamed
+// member type (U.AsOld, with Old renamed to New) to the same helper of the
+// new member type (U.AsNew) on the same union type. The old member type is
+// kept as an alias of the new one, so a forwarder with the new signature
+// serves the old callers.
+func unionHelperRenamed(id Ident, renames []rename, next identSet) (string, bool) {
+	typ, method, ok := strings.Cut(id.Name, ".")
+	if !ok {
+		return "", false
+	}
+	for _, p := range unionHelpers {
+		member, ok := strings.CutPrefix(method, p)
+		if !ok || member == "" {
+			continue
+		}
+		to, ok := renamed(Ident{Package: id.Package, Kind: "type", Name: member}, renames, next)
+		if !ok {
+			continue
+		}
+		cand := typ + "." + p + to
+		if next[Ident{Package: id.Package, Kind: "method", Name: cand}] {
+			return cand, true
+		}
+	}
 	return "", false
 }
 

@@ -1,6 +1,10 @@
 package gogen
 
 import (
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -190,5 +194,104 @@ func TestRenamedSchemaKeepsItsNames(t *testing.T) {
 		if !strings.Contains(c, want) {
 			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
 		}
+	}
+}
+
+// testUnion is a union of one member schema, with the helpers oapi-codegen
+// writes for it.
+const testUnion = `
+type Pick struct {
+	union json.RawMessage
+}
+
+func (t Pick) AsThing() (Thing, error) {
+	var body Thing
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+func (t *Pick) FromThing(v Thing) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+func (t *Pick) MergeThing(v Thing) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	t.union = b
+	return nil
+}
+`
+
+func TestRenamedUnionMemberKeepsItsHelpers(t *testing.T) {
+	gen := func(schema, version string, prev *Record) *Output {
+		models := strings.Replace(testModels, "package gen\n", "package gen\n\nimport \"encoding/json\"\n", 1) + testUnion
+		models = strings.ReplaceAll(strings.ReplaceAll(models, "Thing", schema), "OP", "Get")
+		client := strings.ReplaceAll(strings.ReplaceAll(testClient, "OP", "Get"), "Thing", schema)
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}},
+			"components": {"schemas": {
+				"` + schema + `": {"title": "` + schema + `", "type": "object", "properties": {"id": {"type": "string"}}},
+				"Pick": {"oneOf": [{"$ref": "#/components/schemas/` + schema + `"}]}}}}`
+		out, err := Generate(Input{Models: []byte(models), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("Thing", "1", nil)
+	second := gen("Item", "2", first.Record)
+	if second.Report.Breaking() {
+		t.Fatalf("names lost:\n%s", second.Report)
+	}
+	c := fileOf(t, second, "gen/compat.go")
+	for _, want := range []string{
+		"type Thing = Item",
+		"// Deprecated: use AsItem (renamed upstream in v2).\nfunc (t Pick) AsThing() (Item, error) {\n\treturn t.AsItem()\n}",
+		"// Deprecated: use FromItem (renamed upstream in v2).\nfunc (t *Pick) FromThing(v Item) error {\n\treturn t.FromItem(v)\n}",
+		"// Deprecated: use MergeItem (renamed upstream in v2).\nfunc (t *Pick) MergeThing(v Item) error {\n\treturn t.MergeItem(v)\n}",
+	} {
+		if !strings.Contains(c, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
+		}
+	}
+	// The old callers still compile against the regenerated package.
+	use := "package gen\n\nfunc useOldHelpers(p *Pick) (Thing, error) {\n\tif err := p.FromThing(Thing{}); err != nil {\n\t\treturn Thing{}, err\n\t}\n\tif err := p.MergeThing(Thing{}); err != nil {\n\t\treturn Thing{}, err\n\t}\n\treturn p.AsThing()\n}\n"
+	buildGen(t, second, use)
+	// Regenerating the same document carries the forwarders unchanged.
+	again := gen("Item", "2", second.Record)
+	if again.Report.Breaking() || fileOf(t, again, "gen/compat.go") != c {
+		t.Errorf("regenerating changed the forwarders:\n%s\n%s", again.Report, fileOf(t, again, "gen/compat.go"))
+	}
+}
+
+// buildGen compiles the generated gen package, with extra as one more file
+// of it, in a temporary module.
+func buildGen(t *testing.T, out *Output, extra string) {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to compile the generated package with")
+	}
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/compat\n\ngo 1.21\n")
+	for _, f := range out.Files {
+		if path.Dir(f.Path) == "gen" && strings.HasSuffix(f.Path, ".go") {
+			write(path.Base(f.Path), string(f.Content))
+		}
+	}
+	write("zz_use.go", extra)
+	cmd := exec.Command(goTool, "build", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the regenerated package does not compile: %v\n%s", err, b)
 	}
 }
