@@ -93,35 +93,7 @@ func TestEveryResourceMethodRefusesNilContext(t *testing.T) {
 			t.Errorf("request sent: %s %s", r.Method, r.Path)
 		}
 	}()
-	ctxType := reflect.TypeFor[context.Context]()
-	errType := reflect.TypeFor[error]()
-	methods := 0
-	for name, rc := range resourceClients(c) {
-		v := reflect.ValueOf(rc)
-		for i := range v.NumMethod() {
-			m := v.Type().Method(i)
-			mt := v.Method(i).Type()
-			if mt.NumIn() == 0 || mt.In(0) != ctxType {
-				continue
-			}
-			methods++
-			args := make([]reflect.Value, mt.NumIn())
-			for j := range args {
-				args[j] = argFor(mt.In(j))
-			}
-			func() {
-				defer func() {
-					if p := recover(); p != nil {
-						t.Errorf("%s.%s(nil ctx) panicked: %v", name, m.Name, p)
-					}
-				}()
-				out := v.Method(i).Call(args)
-				if err := nilCtxError(out, errType); err == nil {
-					t.Errorf("%s.%s(nil ctx): no error", name, m.Name)
-				}
-			}()
-		}
-	}
+	methods := walkResourceMethods(t, "nil ctx", resourceClients(c), argFor)
 	if methods < 60 {
 		t.Errorf("only %d methods took a context; the walk misses clients", methods)
 	}
