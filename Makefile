@@ -75,10 +75,15 @@ generate:
 ## summary to CHANGELOG.md. A regeneration that removes a previously exported
 ## identifier writes nothing and fails unless ACCEPT_REMOVALS=1.
 spec-update:
-	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>]"; exit 2; }
-	$(GO) run ./spec/cmd/apify-spec -update -spec "$(SPEC)" -previous "$(PREVIOUS)" -lock spec/apify.lock -out build/openapi.json
-	APIFY_OPENAPI="$(SPEC)" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/
+	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>] [ACCEPT_REMOVALS=1]"; exit 2; }
+	@mkdir -p build && cp spec/apify.lock build/apify.lock.before
+	$(GO) run ./spec/cmd/apify-spec -update -spec "$(call source,$(SPEC))" -previous "$(call source,$(PREVIOUS))" -lock spec/apify.lock -out build/openapi.json || { cp build/apify.lock.before spec/apify.lock; exit 1; }
+	APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { cp build/apify.lock.before spec/apify.lock; echo "spec-update: nothing changed (spec/apify.lock is back at its previous version)"; exit 1; }
 	$(GO) build ./gen/...
+
+# source makes a document path absolute (go generate runs in api/, so a
+# relative path would not be found there); URLs and empty values pass as is.
+source = $(if $(filter http://% https://%,$(1)),$(1),$(if $(strip $(1)),$(abspath $(1))))
 
 ## check-generated: regenerate from the pinned document and fail if any
 ## generated file of gen/ or gen/genclient/ differs, is missing or is extra.
