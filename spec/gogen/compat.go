@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // rename is an operation whose Go name changed (same method and path, new
@@ -17,17 +19,18 @@ type rename struct {
 }
 
 // operationRenames matches the operations of two generations by method and
-// path (upstream keeps paths stable; a rename is by definition the same
-// method and path under a new operationId).
+// route (upstream keeps paths stable; a rename is by definition the same
+// method and path under a new operationId; the names of the path's
+// parameters do not matter: /acts/{actId} and /acts/{actorId} are one route).
 func operationRenames(prev, next []Operation) []rename {
 	byRoute := map[string]string{}
 	for _, op := range next {
-		byRoute[op.Method+" "+op.Path] = op.Go
+		byRoute[op.route()] = op.Go
 	}
 	seen := map[string]bool{}
 	var out []rename
 	for _, op := range prev {
-		to, ok := byRoute[op.Method+" "+op.Path]
+		to, ok := byRoute[op.route()]
 		if !ok || to == "" || op.Go == "" || to == op.Go || seen[op.Go] {
 			continue
 		}
@@ -35,6 +38,14 @@ func operationRenames(prev, next []Operation) []rename {
 		out = append(out, rename{from: op.Go, to: to})
 	}
 	return out
+}
+
+var pathParameter = regexp.MustCompile(`\{[^}/]*\}`)
+
+// route is the operation's method and path with its path parameters
+// unnamed.
+func (op Operation) route() string {
+	return op.Method + " " + pathParameter.ReplaceAllString(op.Path, "{}")
 }
 
 // schemaRenames matches a schema the previous document had and the new one
@@ -86,9 +97,22 @@ func newIdentSet(ids []Ident) identSet {
 	return s
 }
 
-// renamed applies the operation renames to name and returns the first
-// result that exists in next with the same package and kind.
+// renamed applies the renames to name and returns the first result that
+// exists in next with the same package and kind. A method is looked up on
+// the type that now carries it (see renamedMethod).
 func renamed(id Ident, renames []rename, next identSet) (string, bool) {
+	if id.Kind == "method" {
+		typ, _, _ := strings.Cut(id.Name, ".")
+		recv := typ
+		if !next[Ident{Package: id.Package, Kind: "type", Name: typ}] && !next[Ident{Package: id.Package, Kind: "interface", Name: typ}] {
+			to, ok := renamedType(Ident{Package: id.Package, Kind: "type", Name: typ}, renames, next)
+			if !ok {
+				return "", false
+			}
+			recv = to
+		}
+		return renamedMethod(id, recv, renames, next)
+	}
 	for _, r := range renames {
 		if !strings.Contains(id.Name, r.from) || r.prefixOnly && !strings.HasPrefix(id.Name, r.from) {
 			continue
@@ -98,10 +122,67 @@ func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 			return cand, true
 		}
 	}
-	if id.Kind == "method" {
-		return unionHelperRenamed(id, renames, next)
+	return "", false
+}
+
+// renamedType maps a type (or interface) name through the renames.
+func renamedType(id Ident, renames []rename, next identSet) (string, bool) {
+	for _, kind := range []string{"type", "interface"} {
+		if to, ok := renamed(Ident{Package: id.Package, Kind: kind, Name: id.Name}, renames, next); ok {
+			return to, true
+		}
 	}
 	return "", false
+}
+
+// renamedMethod finds the method of recv (the type that now carries the
+// methods of the method's old receiver: the receiver itself, or the type it
+// was renamed to) that replaces the method id: the same method name, or the
+// name with a renamed name in it replaced (Old.AsOld0 → New.AsNew0: a
+// method whose name embeds its own type's or a member type's name), or a
+// union helper of a renamed member type (U.AsOld → U.AsNew).
+func renamedMethod(id Ident, recv string, renames []rename, next identSet) (string, bool) {
+	typ, method, _ := strings.Cut(id.Name, ".")
+	has := func(m string) bool { return next[Ident{Package: id.Package, Kind: "method", Name: recv + "." + m}] }
+	if recv != typ && has(method) {
+		return recv + "." + method, true
+	}
+	for _, r := range renames {
+		for _, cand := range replacedAtWordStart(method, r.from, r.to) {
+			if has(cand) {
+				return recv + "." + cand, true
+			}
+		}
+	}
+	for _, p := range unionHelpers {
+		member, ok := strings.CutPrefix(method, p)
+		if !ok || member == "" {
+			continue
+		}
+		if to, ok := renamedType(Ident{Package: id.Package, Name: member}, renames, next); ok && has(p+to) {
+			return recv + "." + p + to, true
+		}
+	}
+	return "", false
+}
+
+// replacedAtWordStart lists s with one occurrence of from replaced by to,
+// for each occurrence that is a whole word run of a Go name (not followed
+// by a lower-case letter: Run in RunGet and Run2, not in Runner).
+func replacedAtWordStart(s, from, to string) []string {
+	var out []string
+	for i := 0; ; {
+		j := strings.Index(s[i:], from)
+		if j < 0 {
+			return out
+		}
+		at := i + j
+		end := at + len(from)
+		if end == len(s) || !unicode.IsLower(rune(s[end])) {
+			out = append(out, s[:at]+to+s[end:])
+		}
+		i = at + 1
+	}
 }
 
 // unionHelpers are the prefixes of the methods oapi-codegen writes on a
@@ -109,36 +190,11 @@ func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 // member's Go type name.
 var unionHelpers = []string{"As", "From", "Merge"}
 
-// unionHelperRenamed maps a union helper method whose name embeds a renamed
-// member type (U.AsOld, with Old renamed to New) to the same helper of the
-// new member type (U.AsNew) on the same union type. The old member type is
-// kept as an alias of the new one, so a forwarder with the new signature
-// serves the old callers.
-func unionHelperRenamed(id Ident, renames []rename, next identSet) (string, bool) {
-	typ, method, ok := strings.Cut(id.Name, ".")
-	if !ok {
-		return "", false
-	}
-	for _, p := range unionHelpers {
-		member, ok := strings.CutPrefix(method, p)
-		if !ok || member == "" {
-			continue
-		}
-		to, ok := renamed(Ident{Package: id.Package, Kind: "type", Name: member}, renames, next)
-		if !ok {
-			continue
-		}
-		cand := typ + "." + p + to
-		if next[Ident{Package: id.Package, Kind: "method", Name: cand}] {
-			return cand, true
-		}
-	}
-	return "", false
-}
-
 // compatibility decides, for every identifier the previous generation
 // exported that this one does not, the alias that keeps it compiling, or
-// that it is removed.
+// that it is removed. A method of a renamed type is declared on the new
+// type (a method of an alias is a method of its target), so its alias is
+// keyed by the new receiver's name.
 func compatibility(prev *Record, next []Ident, renames []rename, version string) (aliases []Alias, removed []Ident) {
 	nextSet := newIdentSet(next)
 	carried := map[string]Alias{}
@@ -163,13 +219,20 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 		return Alias{}, false
 	}
 	typeAlias := map[string]string{} // package.Type → target type
+	declared := map[string]bool{}    // package name of each alias
+	add := func(a Alias) {
+		if key := a.Package + " " + a.Name; !declared[key] {
+			declared[key] = true
+			aliases = append(aliases, a)
+		}
+	}
 	keep := func(id Ident) {
 		a, ok := resolve(id)
 		if !ok {
 			removed = append(removed, id)
 			return
 		}
-		aliases = append(aliases, a)
+		add(a)
 		if a.Kind == "type" || a.Kind == "interface" {
 			typeAlias[a.Package+"."+a.Name] = a.Target
 		}
@@ -186,14 +249,28 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 	}
 	for _, id := range methods {
 		typ, method, _ := strings.Cut(id.Name, ".")
-		if t, ok := typeAlias[id.Package+"."+typ]; ok && nextSet[Ident{Package: id.Package, Kind: "method", Name: t + "." + method}] {
-			continue // the alias of the type carries the method
+		recv := typ
+		if t, ok := typeAlias[id.Package+"."+typ]; ok {
+			if nextSet[Ident{Package: id.Package, Kind: "method", Name: t + "." + method}] {
+				continue // the alias of the type carries the method
+			}
+			recv = t
 		}
-		if !nextSet[Ident{Package: id.Package, Kind: "type", Name: typ}] && !nextSet[Ident{Package: id.Package, Kind: "interface", Name: typ}] {
+		if !nextSet[Ident{Package: id.Package, Kind: "type", Name: recv}] && !nextSet[Ident{Package: id.Package, Kind: "interface", Name: recv}] {
 			removed = append(removed, id)
 			continue
 		}
-		keep(id)
+		a, ok := resolve(id)
+		if !ok {
+			removed = append(removed, id)
+			continue
+		}
+		// Declared on the type that now carries the methods.
+		a.Name = recv + "." + method
+		if nextSet[Ident{Package: id.Package, Kind: "method", Name: a.Name}] {
+			continue
+		}
+		add(a)
 	}
 	sort.Slice(aliases, func(i, j int) bool {
 		if aliases[i].Package != aliases[j].Package {

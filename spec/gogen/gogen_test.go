@@ -66,9 +66,16 @@ const testDoc = `{"info": {"version": "vVERSION"}, "paths": {"/things": {"get": 
 // generation generates the synthetic API with the operation named op.
 func generation(t *testing.T, op, version string, prev *Record) *Output {
 	t.Helper()
+	return generationAt(t, op, "/things", version, prev)
+}
+
+// generationAt generates the synthetic API with the operation named op at
+// path.
+func generationAt(t *testing.T, op, path, version string, prev *Record) *Output {
+	t.Helper()
 	models := strings.ReplaceAll(testModels, "OP", op)
 	client := strings.ReplaceAll(testClient, "OP", op)
-	doc := strings.ReplaceAll(strings.ReplaceAll(testDoc, "OP", op), "VERSION", version)
+	doc := strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(testDoc, "OP", op), "VERSION", version), `"/things"`, quote(path))
 	out, err := Generate(Input{Models: []byte(models), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +153,22 @@ func TestRenamedOperationKeepsItsNames(t *testing.T) {
 	}
 	if string(again.Record.Marshal()) != string(third.Record.Marshal()) {
 		t.Error("regenerating changed the record")
+	}
+}
+
+func TestRenamedPathParameterKeepsTheRoute(t *testing.T) {
+	first := generationAt(t, "Old", "/things/{thingId}/parts/{partId}", "1", nil)
+	second := generationAt(t, "New", "/things/{id}/parts/{part}", "2", first.Record)
+	if second.Report.Breaking() {
+		t.Fatalf("a renamed path parameter made the renamed operation a removal:\n%s", second.Report)
+	}
+	if c := fileOf(t, second, "gen/compat.go"); !strings.Contains(c, "type OldGetParams = NewGetParams") {
+		t.Errorf("gen/compat.go:\n%s", c)
+	}
+	// A different route stays a different operation.
+	third := generationAt(t, "Newest", "/things/{id}/parts", "3", second.Record)
+	if !third.Report.Breaking() {
+		t.Errorf("an operation on another route was taken for a rename:\n%s", third.Report)
 	}
 }
 
@@ -294,4 +317,150 @@ func buildGen(t *testing.T, out *Output, extra string) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the regenerated package does not compile: %v\n%s", err, b)
 	}
+}
+
+// testSelfNamedUnion is a union whose inline members are named after it
+// (UNI0, UNI1), as oapi-codegen names them, with their helpers.
+const testSelfNamedUnion = `
+type UNI struct {
+	union json.RawMessage
+}
+
+type UNI0 = string
+
+type UNI1 = int
+
+func (t UNI) AsUNI0() (UNI0, error) {
+	var body UNI0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+func (t *UNI) FromUNI0(v UNI0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+func (t *UNI) MergeUNI0(v UNI0) error {
+	return t.FromUNI0(v)
+}
+
+func (t UNI) AsUNI1() (UNI1, error) {
+	var body UNI1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+func (t *UNI) FromUNI1(v UNI1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+func (t UNI) MarshalJSON() ([]byte, error) {
+	return t.union, nil
+}
+`
+
+// selfNamedUnionGeneration generates the synthetic API with the union
+// schema named union.
+func selfNamedUnionGeneration(t *testing.T, union, version string, prev *Record) *Output {
+	t.Helper()
+	models := strings.Replace(testModels, "package gen\n", "package gen\n\nimport \"encoding/json\"\n", 1) + strings.ReplaceAll(testSelfNamedUnion, "UNI", union)
+	models = strings.ReplaceAll(models, "OP", "Get")
+	client := strings.ReplaceAll(testClient, "OP", "Get")
+	doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}},
+		"components": {"schemas": {
+			"Thing": {"type": "object", "properties": {"id": {"type": "string"}}},
+			"` + union + `": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}}`
+	out, err := Generate(Input{Models: []byte(models), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// useUnion is a caller of every helper of the union named u.
+func useUnion(u string) string {
+	return strings.ReplaceAll(`
+func useUNI(p *UNI) (UNI0, UNI1, error) {
+	if err := p.FromUNI0(UNI0("")); err != nil {
+		return "", 0, err
+	}
+	if err := p.MergeUNI0(UNI0("")); err != nil {
+		return "", 0, err
+	}
+	if err := p.FromUNI1(UNI1(0)); err != nil {
+		return "", 0, err
+	}
+	a, _ := p.AsUNI0()
+	b, err := p.AsUNI1()
+	return a, b, err
+}
+`, "UNI", u)
+}
+
+func TestRenamedUnionKeepsHelpersNamedAfterIt(t *testing.T) {
+	first := selfNamedUnionGeneration(t, "Old", "1", nil)
+	second := selfNamedUnionGeneration(t, "New", "2", first.Record)
+	if second.Report.Breaking() {
+		t.Fatalf("names lost:\n%s", second.Report)
+	}
+	c := fileOf(t, second, "gen/compat.go")
+	for _, want := range []string{
+		"type Old = New",
+		"type Old0 = New0",
+		"// Deprecated: use AsNew0 (renamed upstream in v2).\nfunc (t New) AsOld0() (New0, error) {\n\treturn t.AsNew0()\n}",
+		"func (t *New) FromOld0(v New0) error {\n\treturn t.FromNew0(v)\n}",
+		"func (t *New) MergeOld0(v New0) error {",
+		"func (t *New) FromOld1(v New1) error {",
+	} {
+		if !strings.Contains(c, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
+		}
+	}
+	buildGen(t, second, "package gen\n"+useUnion("Old"))
+	again := selfNamedUnionGeneration(t, "New", "2", second.Record)
+	if again.Report.Breaking() || fileOf(t, again, "gen/compat.go") != c || string(again.Record.Marshal()) != string(second.Record.Marshal()) {
+		t.Errorf("regenerating changed the forwarders:\n%s\n%s", again.Report, fileOf(t, again, "gen/compat.go"))
+	}
+
+	// Renamed again: every forwarder moves to the newest type and name.
+	third := selfNamedUnionGeneration(t, "Newest", "3", second.Record)
+	if third.Report.Breaking() {
+		t.Fatalf("names lost on the second rename:\n%s", third.Report)
+	}
+	c3 := fileOf(t, third, "gen/compat.go")
+	for _, want := range []string{
+		"type Old = Newest", "type New = Newest", "type Old0 = Newest0",
+		"// Deprecated: use AsNewest0 (renamed upstream in v2).\nfunc (t Newest) AsOld0() (Newest0, error) {\n\treturn t.AsNewest0()\n}",
+		"// Deprecated: use AsNewest0 (renamed upstream in v3).\nfunc (t Newest) AsNew0() (Newest0, error) {",
+	} {
+		if !strings.Contains(c3, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, c3)
+		}
+	}
+	if strings.Contains(c3, "func (t New)") || strings.Contains(c3, "func (t *New)") {
+		t.Errorf("a forwarder stayed on the alias New:\n%s", c3)
+	}
+	buildGen(t, third, "package gen\n"+useUnion("Old")+useUnion("New"))
+
+	// Renamed back: the name that returns is a type again, never an alias.
+	back := selfNamedUnionGeneration(t, "Old", "4", third.Record)
+	if back.Report.Breaking() {
+		t.Fatalf("names lost on the rename back:\n%s", back.Report)
+	}
+	cb := fileOf(t, back, "gen/compat.go")
+	for _, bad := range []string{"type Old =", "type Old0 =", ") AsOld0()", ") FromOld1("} {
+		if strings.Contains(cb, bad) {
+			t.Errorf("gen/compat.go declares %q, which the new document declares itself:\n%s", bad, cb)
+		}
+	}
+	for _, want := range []string{"type New = Old", "type Newest = Old", "func (t Old) AsNew0() (Old0, error)", "func (t Old) AsNewest0() (Old0, error)"} {
+		if !strings.Contains(cb, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, cb)
+		}
+	}
+	buildGen(t, back, "package gen\n"+useUnion("Old")+useUnion("New")+useUnion("Newest"))
 }
