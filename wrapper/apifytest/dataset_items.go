@@ -17,6 +17,7 @@ type itemsQuery struct {
 	desc                 bool
 	skipHidden           bool
 	skipEmpty            bool
+	skipFailedPages      bool
 	fields, outputFields []string
 	omit, unwind         []string
 	flatten              []string
@@ -44,6 +45,7 @@ func (c *call) parseItemsQuery() (*itemsQuery, error) {
 	}{
 		{"desc", &q.desc}, {"skipHidden", &q.skipHidden}, {"skipEmpty", &q.skipEmpty},
 		{"skipHeaderRow", &q.skipHeaderRow}, {"attachment", &q.attachment},
+		{"skipFailedPages", &q.skipFailedPages},
 	}
 	for _, b := range bools {
 		if *b.dst, err = c.boolParam(b.name, false); err != nil {
@@ -64,12 +66,23 @@ func (c *call) parseItemsQuery() (*itemsQuery, error) {
 		}
 	}
 	q.fields = splitList(c.query.Get("fields"))
+	q.unwind = splitList(c.query.Get("unwind"))
+	simplified, err := c.boolParam("simplified", false)
+	if err != nil {
+		return nil, err
+	}
+	if simplified {
+		// The document: simplified "applies the
+		// fields=url,pageFunctionResult,errorInfo and unwind=pageFunctionResult
+		// query parameters", so it replaces any given with it.
+		q.fields = []string{"url", "pageFunctionResult", "errorInfo"}
+		q.unwind = []string{"pageFunctionResult"}
+	}
 	q.outputFields = splitList(c.query.Get("outputFields"))
 	if len(q.outputFields) > 0 && len(q.outputFields) != len(q.fields) {
 		return nil, invalidParam("outputFields", c.query.Get("outputFields"), "give as many names as fields has")
 	}
 	q.omit = splitList(c.query.Get("omit"))
-	q.unwind = splitList(c.query.Get("unwind"))
 	q.flatten = splitList(c.query.Get("flatten"))
 	if f := c.query.Get("format"); f != "" {
 		q.format = f
@@ -89,10 +102,11 @@ func (c *call) parseItemsQuery() (*itemsQuery, error) {
 		}
 		q.delimiter = d
 	}
-	for _, p := range []string{"view", "simplified", "skipFailedPages"} {
-		if v := c.query.Get(p); v != "" && v != "0" && v != "false" {
-			return nil, errorf(http.StatusNotImplemented, "not-implemented", "apifytest does not implement the dataset items parameter %q", p)
-		}
+	if v := c.query.Get("view"); v != "" {
+		// A view is defined by the dataset schema of the Actor build that
+		// made the dataset; the fake's builds carry no schema.
+		return nil, errorf(http.StatusNotImplemented, "not-implemented",
+			"apifytest keeps no dataset schemas, so it cannot apply the view %q; leave out view, or test views against the Apify API", v)
 	}
 	return q, nil
 }
@@ -117,11 +131,14 @@ func (q *itemsQuery) window(items []object) []object {
 }
 
 // transform applies the filters and reshaping to the scanned items, in this
-// order: skipHidden, skipEmpty, fields (with outputFields), omit, unwind,
-// flatten.
+// order: skipFailedPages, skipHidden, skipEmpty, fields (with outputFields),
+// omit, unwind, flatten.
 func (q *itemsQuery) transform(scanned []object) []object {
 	out := make([]object, 0, len(scanned))
 	for _, it := range scanned {
+		if q.skipFailedPages && failedPage(it) {
+			continue
+		}
 		if q.skipHidden {
 			it = it.without(isHidden)
 		}
@@ -160,6 +177,20 @@ func (q *itemsQuery) transform(scanned []object) []object {
 		}
 	}
 	return out
+}
+
+// failedPage reports whether an item records a failed page of the legacy
+// Apify Crawler: it has an errorInfo field that is not null, false or "".
+func failedPage(it object) bool {
+	v, ok := it.get("errorInfo")
+	if !ok {
+		return false
+	}
+	switch string(bytes.TrimSpace(v)) {
+	case "null", "false", `""`:
+		return false
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {

@@ -154,7 +154,53 @@ func TestDatasetItemsFieldOrderAndReshaping(t *testing.T) {
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?fields=a&outputFields=b,c", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?limit=-1", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
 	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?desc=maybe", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
-	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?view=overview", nil).wantError(http.StatusNotImplemented, "not-implemented")
+}
+
+// TestDatasetItemsLegacyCrawlerParams checks simplified and skipFailedPages
+// as https://docs.apify.com/api/v2/dataset-items-get describes them:
+// simplified "applies the fields=url,pageFunctionResult,errorInfo and
+// unwind=pageFunctionResult query parameters", and skipFailedPages skips "the
+// items with errorInfo property".
+func TestDatasetItemsLegacyCrawlerParams(t *testing.T) {
+	t.Parallel()
+	s, c := newTestServer(t)
+	id := must(s.AddDataset("d",
+		json.RawMessage(`{"url":"u1","loadedUrl":"l1","pageFunctionResult":[{"t":1},{"t":2}],"errorInfo":null}`),
+		json.RawMessage(`{"url":"u2","loadedUrl":"l2","pageFunctionResult":null,"errorInfo":"timed out"}`),
+		json.RawMessage(`{"url":"u3","pageFunctionResult":{"t":3}}`),
+	))(t)
+	cases := []struct{ query, want string }{
+		{"simplified=1", `[{"url":"u1","errorInfo":null,"t":1},{"url":"u1","errorInfo":null,"t":2},` +
+			`{"url":"u2","pageFunctionResult":null,"errorInfo":"timed out"},{"url":"u3","t":3}]`},
+		// simplified replaces the fields and unwind it was given with.
+		{"simplified=true&fields=loadedUrl&unwind=url", `[{"url":"u1","errorInfo":null,"t":1},{"url":"u1","errorInfo":null,"t":2},` +
+			`{"url":"u2","pageFunctionResult":null,"errorInfo":"timed out"},{"url":"u3","t":3}]`},
+		{"skipFailedPages=1&fields=url", `[{"url":"u1"},{"url":"u3"}]`},
+		{"skipFailedPages=1&simplified=1&desc=1", `[{"url":"u3","t":3},{"url":"u1","errorInfo":null,"t":1},{"url":"u1","errorInfo":null,"t":2}]`},
+		{"simplified=0&skipFailedPages=false&fields=url", `[{"url":"u1"},{"url":"u2"},{"url":"u3"}]`},
+	}
+	for _, tc := range cases {
+		r := c.do(http.MethodGet, "/v2/datasets/"+id+"/items?"+tc.query, nil).want(http.StatusOK)
+		if got := string(r.Body); got != tc.want {
+			t.Errorf("?%s:\n got %s\nwant %s", tc.query, got, tc.want)
+		}
+	}
+	// Count is the number of stored items scanned, failed pages included.
+	r := c.do(http.MethodGet, "/v2/datasets/"+id+"/items?skipFailedPages=1&limit=2", nil).want(http.StatusOK)
+	if got := pagination(r); got != [4]string{"0", "2", "2", "3"} {
+		t.Errorf("pagination (offset, limit, count, total) %v", got)
+	}
+	// outputFields names the fields simplified picks.
+	r = c.do(http.MethodGet, "/v2/datasets/"+id+"/items?simplified=1&outputFields=link,res,err&offset=2", nil).want(http.StatusOK)
+	if got := string(r.Body); got != `[{"link":"u3","res":{"t":3}}]` {
+		t.Errorf("simplified with outputFields: %s", got)
+	}
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?simplified=yes", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
+	c.do(http.MethodGet, "/v2/datasets/"+id+"/items?skipFailedPages=2", nil, invalid()).wantError(http.StatusBadRequest, "invalid-parameter")
+	msg := c.do(http.MethodGet, "/v2/datasets/"+id+"/items?view=overview", nil).wantError(http.StatusNotImplemented, "not-implemented")
+	if !strings.Contains(msg, `"overview"`) || !strings.Contains(msg, "schema") {
+		t.Errorf("view message %q does not name the view and the reason", msg)
+	}
 }
 
 func TestDatasetItemsFormats(t *testing.T) {

@@ -37,10 +37,10 @@
 //
 //   - datasets: create, get, list, update, delete; push items; items with
 //     offset, limit, desc, fields, outputFields, omit, clean, skipEmpty,
-//     skipHidden, unwind and flatten as json, jsonl or csv, with the
+//     skipHidden, skipFailedPages, simplified, unwind and flatten as json, jsonl or csv, with the
 //     X-Apify-Pagination-{Offset,Limit,Count,Total} headers, where Count is the
-//     number of stored items scanned (before clean, skipEmpty, skipHidden and
-//     unwind change the number of items returned), as the real API does;
+//     number of stored items scanned (before clean, skipEmpty, skipHidden,
+//     skipFailedPages and unwind change the number of items returned), as the real API does;
 //   - key-value stores: records of any content type (get, head, put, post,
 //     delete) and keys listing with exclusiveStartKey, prefix and limit;
 //   - request queues: add, get, update, delete, batch add and delete (past 25
@@ -105,8 +105,12 @@
 //   - A bad or expired URL signature answers 403 invalid-signature; a
 //     storage's urlSigningSecretKey is derived from its ID and the server's
 //     token, so it is stable for a server.
-//   - Dataset items: the view, skipFailedPages and simplified parameters
-//     answer 501. CSV, HTML and XLSX columns are the union of the flattened
+//   - Dataset items: the view parameter answers 501 not-implemented, since a
+//     view is defined by the dataset schema of an Actor build and the fake's
+//     builds carry none; simplified and skipFailedPages work as documented
+//     (skipFailedPages drops every item whose errorInfo field is set; an
+//     errorInfo of null, false or "" counts as no error, where the document
+//     says "items with errorInfo property"). CSV, HTML and XLSX columns are the union of the flattened
 //     keys in order of first appearance; nested keys are joined with "/".
 //     XLSX is a minimal one-sheet workbook of inline strings, the same bytes
 //     for the same items.
