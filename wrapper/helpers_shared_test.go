@@ -34,6 +34,21 @@ func fakeClient(t *testing.T, srv *apifytest.Server, timers *coreTimers, opts ..
 	return c
 }
 
+// clientUnderBasePath returns a client whose base URL has the path /base,
+// served by srv with that prefix removed: a request that loses the prefix
+// gets a plain 404 and fails. srv's request log shows the paths without it.
+func clientUnderBasePath(t *testing.T, srv *apifytest.Server, opts ...Option) *Client {
+	t.Helper()
+	hs := httptest.NewServer(http.StripPrefix("/base", srv.Handler()))
+	t.Cleanup(hs.Close)
+	all := append([]Option{WithToken(srv.Token()), WithBaseURL(hs.URL + "/base"), withTimer((&coreTimers{}).newTimer)}, opts...)
+	c, err := NewClient(all...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
 // stubAPI is a purpose-built server for behaviour apifytest lacks: handle
 // serves every request; the requests are recorded.
 type stubAPI struct {

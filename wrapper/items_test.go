@@ -33,7 +33,8 @@ type iterItem struct {
 // TestDatasetItemsDoneWhen is the issue's acceptance run: 30,000 items, 30%
 // of requests failing (500, connection cut mid-body, truncated body), a
 // stale total and clean=1, through the real client: exactly the right items
-// in the right order.
+// in the right order. It stays on iterFake for the stale total: apifytest's
+// totals are always exact.
 func TestDatasetItemsDoneWhen(t *testing.T) {
 	f, c := newIterFake(t)
 	f.items = iterItems(30000)
@@ -81,46 +82,105 @@ func TestDatasetItemsDoneWhen(t *testing.T) {
 	checkNoPagerGoroutines(t)
 }
 
-// TestDatasetItemsQuery stays on iterFake: apifytest answers view, simplified and skipFailedPages with 501, and the path is checked under a base URL with a path.
+// TestDatasetItemsQuery sends every dataset-items option through a base URL
+// with a path to apifytest, and checks both the query the client sent on each
+// page and the items the fake's reshaping gave back across those pages.
 func TestDatasetItemsQuery(t *testing.T) {
-	f, c := newIterFake(t)
-	f.items = iterItems(10)
+	srv := apifytest.NewServer(t)
+	items := []any{
+		map[string]any{"n": 0, "s": "s0"}, map[string]any{"n": 1, "s": "s1"}, map[string]any{"n": 2, "s": "s2"},
+		map[string]any{"n": 3, "s": "s3"},
+		map[string]any{"n": 4, "s": "s4", "a": []any{}, "f": map[string]any{"g": 1}},
+		map[string]any{},
+		map[string]any{"#h": 1, "n": 6, "s": "s6", "x": 6, "b": map[string]any{"k": 6}},
+		map[string]any{"n": 7, "s": "s7", "x": 7, "a": []any{1, 2}, "b": map[string]any{"k": 7}, "f": map[string]any{"g": map[string]any{"h": 7}}},
+		map[string]any{"n": 8, "s": "s8"}, map[string]any{"n": 9, "s": "s9"},
+	}
+	srv.AddDataset("my-data", items...)
+	c := clientUnderBasePath(t, srv)
+	ctx := context.Background()
+	ref := srv.Username() + "/my-data"
+	path := "/v2/datasets/" + srv.Username() + "~my-data/items"
 	opts := &ItemsOptions{
 		Offset: 2, Limit: 5, PageSize: 3, Desc: true, SkipEmpty: true, SkipHidden: true,
-		Fields: []string{"n", "s"}, OutputFields: []string{"num", "str"}, Omit: []string{"x"},
-		Unwind: []string{"a", "b"}, Flatten: []string{"f"}, Simplified: true, SkipFailedPages: true,
-		View: "overview", Signature: "sig",
+		Fields: []string{"n", "s", "a", "b", "f", "x"}, OutputFields: []string{"num", "str", "a", "b", "f", "x"},
+		Omit: []string{"x"}, Unwind: []string{"a", "b"}, Flatten: []string{"f"}, Signature: "sig",
 	}
-	for _, err := range Items[json.RawMessage](context.Background(), c.Dataset("user/my-data"), opts) {
+	var got []string
+	for it, err := range Items[json.RawMessage](ctx, c.Dataset(ref), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		got = append(got, string(it))
 	}
-	reqs := f.requestsTo("/items")
-	if len(reqs) == 0 {
-		t.Fatal("no request")
+	// Items 7, 6, 5, 4 and 3 are scanned (offset 2 of the reversed order);
+	// 5 is empty, 6 loses its hidden field, 7 unwinds into two.
+	want := []string{
+		`{"num":7,"str":"s7","a":1,"f.g.h":7,"k":7}`, `{"num":7,"str":"s7","a":2,"f.g.h":7,"k":7}`,
+		`{"num":6,"str":"s6","k":6}`, `{"num":4,"str":"s4","a":[],"f.g":1}`, `{"num":3,"str":"s3"}`,
 	}
-	r := reqs[0]
-	for _, x := range reqs {
-		if x.URL.Query().Get("offset") == "2" {
-			r = x
-		}
+	if !slices.Equal(got, want) {
+		t.Errorf("items:\n got %v\nwant %v", got, want)
 	}
-	if r.URL.Path != "/base/v2/datasets/user~my-data/items" {
-		t.Errorf("path %q", r.URL.Path)
+	// Limit counts the items yielded, so with filters every page asks for a
+	// full PageSize; the first page goes alone, the next may be prefetched
+	// in parallel.
+	reqs := requestsTo(srv, path)
+	var windows []string
+	for _, r := range reqs {
+		windows = append(windows, r.Query.Get("offset")+"+"+r.Query.Get("limit"))
 	}
-	q := iterQuery(r)
+	if len(windows) < 2 || windows[0] != "2+3" || !slices.Contains(windows, "5+3") {
+		t.Fatalf("requests to %s (offset+limit): %v, want 2+3 first, then 5+3", path, windows)
+	}
 	for name, want := range map[string]string{
-		"format": "json", "offset": "2", "limit": "3", "desc": "1", "skipEmpty": "1", "skipHidden": "1",
-		"fields": "n,s", "outputFields": "num,str", "omit": "x", "unwind": "a,b", "flatten": "f",
-		"simplified": "1", "skipFailedPages": "1", "view": "overview", "signature": "sig",
+		"format": "json", "desc": "1", "skipEmpty": "1", "skipHidden": "1",
+		"fields": "n,s,a,b,f,x", "outputFields": "num,str,a,b,f,x", "omit": "x", "unwind": "a,b", "flatten": "f",
+		"signature": "sig",
 	} {
-		if got := q.Get(name); got != want {
-			t.Errorf("%s=%q, want %q", name, got, want)
+		for _, r := range reqs {
+			if got := r.Query.Get(name); got != want {
+				t.Errorf("offset %s: %s=%q, want %q", r.Query.Get("offset"), name, got, want)
+			}
 		}
 	}
-	if q.Has("clean") {
-		t.Error("clean sent though not set")
+	for _, name := range []string{"clean", "simplified", "skipFailedPages", "view"} {
+		if reqs[0].Query.Has(name) {
+			t.Errorf("%s sent though not set", name)
+		}
+	}
+
+	// The legacy Crawler options.
+	legacy, _ := srv.AddDataset("legacy",
+		json.RawMessage(`{"url":"u1","pageFunctionResult":[{"t":1},{"t":2}]}`),
+		json.RawMessage(`{"url":"u2","pageFunctionResult":null,"errorInfo":"timed out"}`),
+	)
+	srv.ResetRequests()
+	got = nil
+	for it, err := range Items[json.RawMessage](ctx, c.Dataset(legacy), &ItemsOptions{Simplified: true, SkipFailedPages: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(it))
+	}
+	if want := []string{`{"url":"u1","t":1}`, `{"url":"u1","t":2}`}; !slices.Equal(got, want) {
+		t.Errorf("simplified, skipFailedPages: %v, want %v", got, want)
+	}
+	if q := requestsTo(srv, "/v2/datasets/"+legacy+"/items")[0].Query; q.Get("simplified") != "1" || q.Get("skipFailedPages") != "1" {
+		t.Errorf("legacy query %v", q)
+	}
+
+	// apifytest keeps no dataset schemas: a view is a 501 the caller can read.
+	srv.ResetRequests()
+	for _, err := range Items[json.RawMessage](ctx, c.Dataset(ref), &ItemsOptions{View: "overview"}) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 501 || apiErr.Type != "not-implemented" || !strings.Contains(apiErr.Message, `"overview"`) {
+			t.Errorf("view: %v, want the fake's 501 naming the view", err)
+		}
+		break
+	}
+	if reqs := requestsTo(srv, path); len(reqs) != 1 || reqs[0].Query.Get("view") != "overview" {
+		t.Errorf("view: %d requests, want 1 with view=overview", len(reqs))
 	}
 }
 
@@ -204,6 +264,8 @@ func TestDatasetItemsVariants(t *testing.T) {
 	}
 }
 
+// TestDatasetItemPagesMetadata stays on iterFake for its stale total
+// (apifytest's totals are always exact).
 func TestDatasetItemPagesMetadata(t *testing.T) {
 	f, c := newIterFake(t)
 	f.items = iterItems(2500)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,8 +20,9 @@ import (
 // for the iterator tests: one dataset served under every dataset-items path,
 // an offset-envelope list and a request cursor listing, each
 // with request recording and fault injection. Kept beside apifytest for what
-// it cannot serve: stale totals, cycling cursors, ignored offsets, bodies cut
-// short with an honest Content-Length, and a base URL with a path.
+// it must not do: stale totals, cycling cursors, ignored offsets and bodies
+// cut short with an honest Content-Length. (A base URL with a path is served
+// by clientUnderBasePath over apifytest.)
 type iterFake struct {
 	mu       sync.Mutex
 	items    []json.RawMessage // the dataset
@@ -306,5 +306,3 @@ func iterItems(n int) []json.RawMessage {
 	}
 	return out
 }
-
-func iterQuery(r *http.Request) url.Values { return r.URL.Query() }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/apifygo/apify/gen"
 	"github.com/apifygo/apify/wrapper/apifytest"
+	"github.com/oapi-codegen/nullable"
 )
 
 func iterList(n int) []json.RawMessage {
@@ -23,6 +24,8 @@ func iterList(n int) []json.RawMessage {
 	return out
 }
 
+// TestListOffsetEnvelope stays on iterFake for its stale total (apifytest's
+// totals are always exact).
 func TestListOffsetEnvelope(t *testing.T) {
 	f, c := newIterFake(t)
 	f.list = iterList(2345)
@@ -86,49 +89,102 @@ func TestListOffsetCapAndWindow(t *testing.T) {
 }
 
 // TestListEveryOffsetEndpoint runs each offset-envelope iterator once against
-// the fake, checking the path it calls and that items decode into the
-// generated type. It stays on iterFake: it lists 17 collections under made-up IDs (me/act, tk, wh), each answering 3 items.
+// apifytest, through a base URL with a path, checking the path it calls, the
+// number of items the fake holds there, and that they decode into the
+// generated type.
 func TestListEveryOffsetEndpoint(t *testing.T) {
-	f, c := newIterFake(t)
-	f.list = iterList(3)
+	srv := apifytest.NewServer(t)
+	c := clientUnderBasePath(t, srv)
 	ctx := context.Background()
+	user := srv.Username()
+	noop := func(context.Context, *apifytest.ActorRun) error { return nil }
+	act := addActor(t, srv, "act", noop)
+	addActor(t, srv, "act2", noop)
+	addActor(t, srv, "act3", noop)
+	tk, _ := srv.AddTask(act, "tk", nil)
+	srv.AddTask(act, "tk2", nil)
+	srv.AddTask(act, "tk3", nil)
+	// 3 runs of act, 2 of them through tk; each has its default storages.
+	if _, err := c.Actor(act).Call(ctx, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := c.Task(tk).Call(ctx, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// act has its initial build and 2 more; act2 and act3 one each.
+	for range 2 {
+		if _, err := c.Actor(act).Build(ctx, "0.0", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.AddDataset("named", map[string]any{"a": 1})
+	var hooks []string
+	for _, cond := range []gen.WebhookCondition{
+		{ActorID: nullable.NewNullableWithValue(act)}, {ActorID: nullable.NewNullableWithValue(act)},
+		{ActorTaskID: nullable.NewNullableWithValue(tk)},
+	} {
+		wh, err := c.Webhooks().Create(ctx, &WebhookCreate{RequestURL: "https://example.com/hook", EventTypes: []WebhookEventType{EventRunFailed}, Condition: cond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hooks = append(hooks, wh.ID)
+	}
+	// 2 dispatches of the first webhook, 1 of the second.
+	for _, id := range []string{hooks[0], hooks[0], hooks[1]} {
+		if _, err := c.Webhook(id).Test(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		action, _ := RunActorAction(act, nil)
+		if _, err := c.Schedules().Create(ctx, &ScheduleCreate{Name: Value(fmt.Sprintf("s%d", i)), CronExpression: Value("0 3 * * *"),
+			IsEnabled: Value(true), Actions: ScheduleActions(action)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, pricing := range []string{"FREE", "FREE", "FREE", "PAY_PER_EVENT"} {
+		srv.AddStoreActor(apifytest.StoreActor{Username: "apify", Name: fmt.Sprintf("web-scraper-%d", i), Title: "Web Scraper", PricingModel: pricing})
+	}
+	srv.ResetRequests()
 	cases := []struct {
 		seq  any
 		path string
+		want int
 	}{
-		{c.Actors().List(ctx, nil), "/v2/actors"},
-		{c.Actor("me/act").Runs().List(ctx, nil), "/v2/actors/me~act/runs"},
-		{c.Actor("act").Builds().List(ctx, nil), "/v2/actors/act/builds"},
-		{c.Actor("act").Webhooks().List(ctx, nil), "/v2/actors/act/webhooks"},
-		{c.Tasks().List(ctx, nil), "/v2/actor-tasks"},
-		{c.Task("tk").Runs().List(ctx, nil), "/v2/actor-tasks/tk/runs"},
-		{c.Task("tk").Webhooks().List(ctx, nil), "/v2/actor-tasks/tk/webhooks"},
-		{c.Runs().List(ctx, nil), "/v2/actor-runs"},
-		{c.Builds().List(ctx, nil), "/v2/actor-builds"},
-		{c.Datasets().List(ctx, &StorageListOptions{Unnamed: true, Ownership: "ownedByMe"}), "/v2/datasets"},
-		{c.KeyValueStores().List(ctx, nil), "/v2/key-value-stores"},
-		{c.RequestQueues().List(ctx, nil), "/v2/request-queues"},
-		{c.Webhooks().List(ctx, nil), "/v2/webhooks"},
-		{c.WebhookDispatches().List(ctx, nil), "/v2/webhook-dispatches"},
-		{c.Webhook("wh").Dispatches().List(ctx, nil), "/v2/webhooks/wh/dispatches"},
-		{c.Schedules().List(ctx, nil), "/v2/schedules"},
-		{c.Store().List(ctx, &StoreListOptions{Search: "web scraper", PricingModel: "FREE"}), "/v2/store"},
+		{c.Actors().List(ctx, nil), "/v2/actors", 3},
+		{c.Actor(user+"/act").Runs().List(ctx, nil), "/v2/actors/" + user + "~act/runs", 3},
+		{c.Actor(act).Builds().List(ctx, nil), "/v2/actors/" + act + "/builds", 3},
+		{c.Actor(act).Webhooks().List(ctx, nil), "/v2/actors/" + act + "/webhooks", 2},
+		{c.Tasks().List(ctx, nil), "/v2/actor-tasks", 3},
+		{c.Task(tk).Runs().List(ctx, nil), "/v2/actor-tasks/" + tk + "/runs", 2},
+		{c.Task(tk).Webhooks().List(ctx, nil), "/v2/actor-tasks/" + tk + "/webhooks", 1},
+		{c.Runs().List(ctx, nil), "/v2/actor-runs", 3},
+		{c.Builds().List(ctx, nil), "/v2/actor-builds", 5},
+		{c.Datasets().List(ctx, &StorageListOptions{Unnamed: true, Ownership: "ownedByMe"}), "/v2/datasets", 4},
+		{c.KeyValueStores().List(ctx, &StorageListOptions{Unnamed: true}), "/v2/key-value-stores", 3},
+		{c.RequestQueues().List(ctx, &StorageListOptions{Unnamed: true}), "/v2/request-queues", 3},
+		{c.Webhooks().List(ctx, nil), "/v2/webhooks", 3},
+		{c.WebhookDispatches().List(ctx, nil), "/v2/webhook-dispatches", 3},
+		{c.Webhook(hooks[0]).Dispatches().List(ctx, nil), "/v2/webhooks/" + hooks[0] + "/dispatches", 2},
+		{c.Schedules().List(ctx, nil), "/v2/schedules", 3},
+		{c.Store().List(ctx, &StoreListOptions{Search: "web scraper", PricingModel: "FREE"}), "/v2/store", 3},
 	}
 	for _, tc := range cases {
 		n, err := countAny(tc.seq)
-		if err != nil || n != 3 {
-			t.Errorf("%s: %d items, %v", tc.path, n, err)
+		if err != nil || n != tc.want {
+			t.Errorf("%s: %d items, %v; want %d", tc.path, n, err, tc.want)
 		}
-		reqs := f.requestsTo(tc.path)
-		if len(reqs) == 0 || reqs[len(reqs)-1].URL.Path != "/base"+tc.path {
+		if len(requestsTo(srv, tc.path)) == 0 {
 			t.Errorf("%s: not requested", tc.path)
 		}
 	}
-	q := f.requestsTo("/v2/datasets")[0].URL.Query()
+	q := requestsTo(srv, "/v2/datasets")[0].Query
 	if q.Get("unnamed") != "1" || q.Get("ownership") != "ownedByMe" {
 		t.Errorf("datasets query %v", q)
 	}
-	q = f.requestsTo("/v2/store")[0].URL.Query()
+	q = requestsTo(srv, "/v2/store")[0].Query
 	if q.Get("search") != "web scraper" || q.Get("pricingModel") != "FREE" || q.Has("desc") {
 		t.Errorf("store query %v", q)
 	}
@@ -359,6 +415,8 @@ func TestListErrors(t *testing.T) {
 	}
 }
 
+// TestListOffsetIgnoredIsAnError stays on iterFake: a server that ignores
+// offset is the misbehaviour under test.
 func TestListOffsetIgnoredIsAnError(t *testing.T) {
 	f, c := newIterFake(t)
 	f.list = iterList(2500)
