@@ -46,7 +46,12 @@ func sleep(ctx context.Context, c Clock, d time.Duration) bool {
 
 // FakeClock is a Clock that moves only when told to: the timers that become
 // due during Advance or Set are started, each in its own goroutine, in
-// deadline order. It is safe for concurrent use.
+// deadline order, and Advance and Set return once they have all returned. So
+// after clock.Advance(time.Hour) a schedule due in that hour has started its
+// runs and a run past its timeout is TIMED-OUT: a test reads the result at
+// once, without polling. (A function given to AfterFunc must therefore not
+// wait for the goroutine that moves the clock.) It is safe for concurrent
+// use.
 type FakeClock struct {
 	mu      sync.Mutex
 	now     time.Time
@@ -97,7 +102,8 @@ func (c *FakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 	}
 }
 
-// Advance moves the clock forward by d and runs the timers that became due.
+// Advance moves the clock forward by d and runs the timers that became due;
+// it returns once their functions have returned.
 func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	to := c.now.Add(d)
@@ -106,7 +112,8 @@ func (c *FakeClock) Advance(d time.Duration) {
 }
 
 // Set moves the clock to t (never backwards) and runs the timers that became
-// due, each in its own goroutine, in deadline order.
+// due, each in its own goroutine, in deadline order; it returns once their
+// functions have returned.
 func (c *FakeClock) Set(t time.Time) {
 	c.mu.Lock()
 	if t.After(c.now) {
@@ -127,9 +134,15 @@ func (c *FakeClock) Set(t time.Time) {
 	}
 	c.mu.Unlock()
 	sort.SliceStable(due, func(i, j int) bool { return due[i].at.Before(due[j].at) })
+	var wg sync.WaitGroup
 	for _, x := range due {
-		go x.f()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x.f()
+		}()
 	}
+	wg.Wait()
 }
 
 // Timers returns the number of pending timers: a test can wait for a server

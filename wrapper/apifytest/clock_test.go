@@ -65,3 +65,31 @@ func TestFakeClock(t *testing.T) {
 		t.Error("sleep(0) did not return at once")
 	}
 }
+
+// TestFakeClockAdvanceReturnsAfterTheDueFunctions: what a due timer did is
+// visible as soon as Advance returns; timers not yet due have not run.
+func TestFakeClockAdvanceReturnsAfterTheDueFunctions(t *testing.T) {
+	t.Parallel()
+	c := NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	var mu sync.Mutex
+	var fired []int
+	for i := range 20 {
+		c.AfterFunc(time.Duration(i+1)*time.Second, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			fired = append(fired, i)
+		})
+	}
+	for _, step := range []struct {
+		by   time.Duration
+		want int
+	}{{10 * time.Second, 10}, {0, 10}, {time.Hour, 20}} {
+		c.Advance(step.by)
+		mu.Lock()
+		n := len(fired)
+		mu.Unlock()
+		if n != step.want {
+			t.Fatalf("after Advance(%v): %d timers ran, want %d", step.by, n, step.want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type dispatch struct {
 	eventType     string
 	eventData     eventData
 	calls         []dispatchCall
+	done          chan struct{} // closed once the dispatch has finished
 }
 
 // eventData is the eventData of a dispatch.
@@ -94,7 +95,7 @@ func (s *Server) fire(event string, data eventData, resource any, matches func(w
 // startDispatch records a dispatch of w and sends it in the background.
 // Callers hold Server.mu.
 func (s *Server) startDispatch(w *webhook, event string, data eventData, resource any) *dispatch {
-	d := &dispatch{id: s.ids.next(), webhookID: w.id, createdAt: s.now(), status: "ACTIVE", eventType: event, eventData: data}
+	d := &dispatch{id: s.ids.next(), webhookID: w.id, createdAt: s.now(), status: "ACTIVE", eventType: event, eventData: data, done: make(chan struct{})}
 	if s.ops.dispatches == nil {
 		s.ops.dispatches = map[string]*dispatch{}
 	}
@@ -113,6 +114,7 @@ func (s *Server) startDispatch(w *webhook, event string, data eventData, resourc
 		msg := "apifytest was closing, so the webhook was not sent"
 		d.status, d.finishedAt = "FAILED", s.now()
 		d.calls = append(d.calls, dispatchCall{StartedAt: apiTime(d.finishedAt), FinishedAt: optTime(d.finishedAt), ErrorMessage: &msg})
+		close(d.done)
 		return d
 	}
 	s.runWG.Add(1)
@@ -141,8 +143,32 @@ func (s *Server) startDispatch(w *webhook, event string, data eventData, resourc
 		}
 		d.calls = append(d.calls, call)
 		d.finishedAt = s.now()
+		close(d.done)
 	}()
 	return d
+}
+
+// WaitForDispatches blocks until every webhook dispatch started so far has
+// finished (its request was answered, failed or refused, and its status is
+// SUCCEEDED or FAILED), or ctx is done. Dispatches start when a run or build
+// reaches an event's status and on the webhook test endpoint; a test that
+// checks a dispatch's record, rather than what its receiver got, waits here
+// first. It does not use the server's clock.
+func (s *Server) WaitForDispatches(ctx context.Context) error {
+	s.mu.Lock()
+	var pending []chan struct{}
+	for _, d := range s.ops.dispatchOrder {
+		pending = append(pending, d.done)
+	}
+	s.mu.Unlock()
+	for _, done := range pending {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return fmt.Errorf("apifytest: WaitForDispatches: %w", ctx.Err())
+		}
+	}
+	return nil
 }
 
 func templateOr(t *string, def string) string {

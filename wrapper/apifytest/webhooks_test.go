@@ -1,6 +1,7 @@
 package apifytest
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -74,12 +75,10 @@ func TestWebhookIsDispatchedOnRunEvents(t *testing.T) {
 			Calls             []struct{ ResponseStatus int }
 		}
 	}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		c.do(http.MethodGet, "/v2/webhooks/"+hook.ID+"/dispatches", nil).want(http.StatusOK).data(&list)
-		if list.Total == 1 && list.Items[0].Status != "ACTIVE" {
-			break
-		}
+	if err := s.WaitForDispatches(context.Background()); err != nil {
+		t.Fatal(err)
 	}
+	c.do(http.MethodGet, "/v2/webhooks/"+hook.ID+"/dispatches", nil).want(http.StatusOK).data(&list)
 	if list.Total != 1 || list.Items[0].Status != "SUCCEEDED" || list.Items[0].Calls[0].ResponseStatus != 200 {
 		t.Errorf("dispatches %+v", list)
 	}
