@@ -48,32 +48,6 @@ func (op Operation) route() string {
 	return op.Method + " " + pathParameter.ReplaceAllString(op.Path, "{}")
 }
 
-// schemaRenames matches a schema the previous document had and the new one
-// lacks with the one new schema of the same shape.
-func schemaRenames(prev, next []Schema) []rename {
-	before, after := map[string]bool{}, map[string]bool{}
-	for _, s := range prev {
-		before[s.Name] = true
-	}
-	added := map[string][]Schema{}
-	for _, s := range next {
-		after[s.Name] = true
-		if !before[s.Name] && s.Go != "" {
-			added[s.Shape] = append(added[s.Shape], s)
-		}
-	}
-	var out []rename
-	for _, s := range prev {
-		if after[s.Name] || s.Go == "" {
-			continue
-		}
-		if c := added[s.Shape]; len(c) == 1 && c[0].Go != s.Go {
-			out = append(out, rename{from: s.Go, to: c[0].Go, prefixOnly: true})
-		}
-	}
-	return out
-}
-
 // longestFirst orders renames so that ActorRunGetLog is tried before
 // ActorRunGet.
 func longestFirst(rs []rename) []rename {

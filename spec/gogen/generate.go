@@ -60,7 +60,8 @@ func Generate(in Input) (*Output, error) {
 	if prev == nil {
 		prev = &Record{Exported: map[string][]string{}}
 	}
-	renames := longestFirst(append(operationRenames(prev.Operations, ops), schemaRenames(prev.Schemas, schemas)...))
+	schemaRen, changed := schemaRenames(prev.Schemas, schemas, nil)
+	renames := longestFirst(append(operationRenames(prev.Operations, ops), schemaRen...))
 	aliases, removed := compatibility(prev, plain, renames, version)
 	files, err = addCompat(files, aliases, in.Options)
 	if err != nil {
@@ -75,7 +76,7 @@ func Generate(in Input) (*Output, error) {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
-	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed)}, nil
+	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed, changed)}, nil
 }
 
 func documentVersion(doc []byte) string {

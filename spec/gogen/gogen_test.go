@@ -218,6 +218,15 @@ func TestRenamedSchemaKeepsItsNames(t *testing.T) {
 			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
 		}
 	}
+	// A record written before forms (a shape hash only) still matches.
+	old := *first.Record
+	old.Schemas = nil
+	for _, s := range first.Record.Schemas {
+		old.Schemas = append(old.Schemas, Schema{Name: s.Name, Go: s.Go, Shape: s.Shape})
+	}
+	if fromOld := gen("Item", "2", &old); fromOld.Report.Breaking() || fileOf(t, fromOld, "gen/compat.go") != c {
+		t.Errorf("a record without forms lost the rename:\n%s", fromOld.Report)
+	}
 }
 
 // testUnion is a union of one member schema, with the helpers oapi-codegen
@@ -463,4 +472,117 @@ func TestRenamedUnionKeepsHelpersNamedAfterIt(t *testing.T) {
 		}
 	}
 	buildGen(t, back, "package gen\n"+useUnion("Old")+useUnion("New")+useUnion("Newest"))
+}
+
+// docGeneration generates the synthetic API (one operation, GetGet, and the
+// types of testModels) with more models (Go declarations) and a document
+// with the given paths and component schemas (JSON objects' contents).
+func docGeneration(t *testing.T, version, models, paths, schemas string, prev *Record) *Output {
+	t.Helper()
+	m := strings.ReplaceAll(testModels, "OP", "Get") + models
+	client := strings.ReplaceAll(testClient, "OP", "Get")
+	doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}` + paths + `},
+		"components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}` + schemas + `}}}`
+	out, err := Generate(Input{Models: []byte(m), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// response is an operation whose 200 response is the schema named schema.
+func response(method, path, schema string) string {
+	return `, "` + path + `": {"` + method + `": {"operationId": "x", "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/` + schema + `"}}}}}}}`
+}
+
+func wantCompat(t *testing.T, out *Output, want ...string) {
+	t.Helper()
+	if out.Report.Breaking() {
+		t.Fatalf("names lost:\n%s", out.Report)
+	}
+	c := fileOf(t, out, "gen/compat.go")
+	for _, w := range want {
+		if !strings.Contains(c, w) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", w, c)
+		}
+	}
+}
+
+func TestRenamedSchemaReferringToARenamedSchema(t *testing.T) {
+	gen := func(parent, child, version string, prev *Record) *Output {
+		models := "\ntype " + parent + " struct {\n\tChild *" + child + "\n}\n\ntype " + child + " struct {\n\tID string\n\tSize int\n}\n"
+		schemas := `, "` + parent + `": {"type": "object", "properties": {"child": {"$ref": "#/components/schemas/` + child + `"}}},
+			"` + child + `": {"type": "object", "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}}`
+		return docGeneration(t, version, models, "", schemas, prev)
+	}
+	first := gen("Parent", "Child", "1", nil)
+	second := gen("Mother", "Kid", "2", first.Record)
+	wantCompat(t, second, "type Parent = Mother", "type Child = Kid")
+	buildGen(t, second, "package gen\n\nvar _ = Parent{Child: &Child{ID: \"x\"}}\n")
+	if len(second.Report.Changed) != 0 {
+		t.Errorf("an unchanged schema is reported changed: %v", second.Report.Changed)
+	}
+}
+
+func TestSchemasOfOneFormAreMatchedByWhereTheyAreUsed(t *testing.T) {
+	gen := func(a, b, x, y, apath, version string, prev *Record) *Output {
+		var models string
+		for _, n := range []string{a, b, x, y} {
+			models += "\ntype " + n + " struct {\n\tN int\n}\n"
+		}
+		models += "\ntype Holder struct {\n\tX *" + x + "\n\tY *" + y + "\n}\n"
+		one := `{"type": "object", "properties": {"n": {"type": "integer"}}}`
+		schemas := `, "` + a + `": ` + one + `, "` + b + `": ` + one + `, "` + x + `": ` + one + `, "` + y + `": ` + one + `,
+			"Holder": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/` + x + `"}, "y": {"$ref": "#/components/schemas/` + y + `"}}}`
+		return docGeneration(t, version, models, response("get", apath, a)+response("post", "/b", b), schemas, prev)
+	}
+	first := gen("Alpha", "Beta", "Ex", "Why", "/a/{id}", "1", nil)
+	// The path parameter's name changes too: the route is the same.
+	second := gen("Alpha2", "Beta2", "Ex2", "Why2", "/a/{alphaId}", "2", first.Record)
+	wantCompat(t, second, "type Alpha = Alpha2", "type Beta = Beta2", "type Ex = Ex2", "type Why = Why2")
+	// Swapped places: each old name follows its place, not its name.
+	third := gen("Beta3", "Alpha3", "Why3", "Ex3", "/a/{alphaId}", "3", second.Record)
+	wantCompat(t, third, "type Alpha2 = Beta3", "type Beta2 = Alpha3", "type Ex2 = Why3", "type Why2 = Ex3", "type Alpha = Beta3")
+}
+
+func TestRenamedAndChangedSchemaIsMatchedByWhereItIsUsed(t *testing.T) {
+	gen := func(name, props, version string, prev *Record) *Output {
+		models := "\ntype " + name + " struct {\n\tID string\n}\n\ntype " + name + "Status string\n\nconst " + name + "StatusOK " + name + "Status = \"ok\"\n"
+		schemas := `, "` + name + `": {"type": "object", "properties": {"id": {"type": "string"}` + props + `}}`
+		return docGeneration(t, version, models, response("get", "/runs", name), schemas, prev)
+	}
+	first := gen("Run", `, "status": {"type": "string", "enum": ["ok"]}`, "1", nil)
+	second := gen("Execution", `, "status": {"type": "string", "enum": ["ok"]}, "extra": {"type": "integer"}`, "2", first.Record)
+	wantCompat(t, second, "type Run = Execution", "type RunStatus = ExecutionStatus", "const RunStatusOK = ExecutionStatusOK")
+	if len(second.Report.Changed) != 1 || second.Report.Changed[0] != (SchemaChange{From: "Run", To: "Execution"}) {
+		t.Errorf("report.Changed = %v", second.Report.Changed)
+	}
+	if s := second.Report.String(); !strings.Contains(s, "renamed and changed: 1") || !strings.Contains(s, "! type Run → Execution") {
+		t.Errorf("the report does not say the schema changed:\n%s", s)
+	}
+
+	// Another kind of schema in its place is not the same schema.
+	third := docGeneration(t, "3", "\ntype Label string\n", response("get", "/runs", "Label"), `, "Label": {"type": "string"}`, second.Record)
+	if !third.Report.Breaking() || !strings.Contains(third.Report.String(), "- gen type Execution") {
+		t.Errorf("a string schema in an object's place was taken for it:\n%s", third.Report)
+	}
+}
+
+func TestAmbiguousSchemaIsNotMatched(t *testing.T) {
+	one := `{"type": "object", "properties": {"n": {"type": "integer"}}}`
+	first := docGeneration(t, "1", "\ntype P struct{ N int }\n\ntype Q struct{ N int }\n", response("get", "/p", "P")+response("get", "/q", "Q"),
+		`, "P": `+one+`, "Q": `+one, nil)
+	// Both old schemas gone; two new ones of their form, used elsewhere:
+	// nothing says which is which.
+	second := docGeneration(t, "2", "\ntype R struct{ N int }\n\ntype S struct{ N int }\n", response("get", "/r", "R")+response("get", "/s", "S"),
+		`, "R": `+one+`, "S": `+one, first.Record)
+	if !second.Report.Breaking() || !strings.Contains(second.Report.String(), "- gen type P") || !strings.Contains(second.Report.String(), "- gen type Q") {
+		t.Errorf("an ambiguous schema was matched:\n%s", second.Report)
+	}
+	// Two old schemas used where one new one is: neither is matched.
+	third := docGeneration(t, "2", "\ntype R struct{ N int }\n", response("get", "/p", "R")+response("get", "/q", "R"),
+		`, "R": {"type": "object", "properties": {"m": {"type": "integer"}}}`, first.Record)
+	if !third.Report.Breaking() || len(third.Report.Changed) != 0 {
+		t.Errorf("one new schema was taken for two old ones:\n%s", third.Report)
+	}
 }

@@ -2,8 +2,6 @@ package gogen
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -40,12 +38,21 @@ type Operation struct {
 	Go          string `json:"go"`
 }
 
-// Schema is one schema of the document: its name, its Go type and a hash of
-// its shape.
+// Schema is one schema of the document: its name, its Go type, and what
+// recognises it under another name: its kind, its form (a hash of its
+// content without prose and without the names of the schemas it refers
+// to), the schemas it refers to, and where the document uses it (see
+// documentSchemas).
 type Schema struct {
-	Name  string `json:"name"`
-	Go    string `json:"go"`
-	Shape string `json:"shape"`
+	Name string `json:"name"`
+	Go   string `json:"go"`
+	// Shape is the hash records had before forms (the content without
+	// prose, names of referred schemas included); read, not written.
+	Shape string   `json:"shape,omitempty"`
+	Kind  string   `json:"kind,omitempty"`
+	Form  string   `json:"form,omitempty"`
+	Refs  []string `json:"refs,omitempty"`
+	Uses  []string `json:"uses,omitempty"`
 }
 
 // Alias is one deprecated name: Name in Package forwards to Target, the name
@@ -103,7 +110,8 @@ func (r *Record) Marshal() []byte {
 		if i == len(r.Schemas)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "\n    {\"name\": %s, \"go\": %s, \"shape\": %s}%s", quote(sc.Name), quote(sc.Go), quote(sc.Shape), sep)
+		fmt.Fprintf(&b, "\n    {\"name\": %s, \"go\": %s, \"kind\": %s, \"form\": %s, \"refs\": %s, \"uses\": %s}%s",
+			quote(sc.Name), quote(sc.Go), quote(sc.Kind), quote(sc.Form), quoteList(sc.Refs), quoteList(sc.Uses), sep)
 	}
 	b.WriteString("\n  ],\n  \"deprecated\": [")
 	for i, a := range r.Deprecated {
@@ -137,6 +145,14 @@ func (r *Record) Marshal() []byte {
 	}
 	b.WriteString("\n  }\n}\n")
 	return b.Bytes()
+}
+
+func quoteList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l)
+	return strings.ReplaceAll(string(b), `","`, `", "`)
 }
 
 func quote(s string) string {
@@ -276,56 +292,4 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 		return ops[i].Method < ops[j].Method
 	})
 	return ops, nil
-}
-
-// documentSchemas lists the schemas of a normalized document with the Go
-// type generated for each (matched by name, as the generator only changes
-// case and drops separators) and the hash of its shape.
-func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error) {
-	var d struct {
-		Components struct {
-			Schemas map[string]any `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
-	}
-	types := map[string]string{}
-	for _, id := range idents {
-		if id.Package == models && (id.Kind == "type" || id.Kind == "interface") {
-			types[foldName(id.Name)] = id.Name
-		}
-	}
-	var out []Schema
-	for name, schema := range d.Components.Schemas {
-		b, _ := json.Marshal(withoutProse(schema))
-		sum := sha256.Sum256(b)
-		out = append(out, Schema{Name: name, Go: types[foldName(name)], Shape: hex.EncodeToString(sum[:8])})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
-// withoutProse drops what does not change a schema's shape: descriptions,
-// titles and examples.
-func withoutProse(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, x := range v {
-			switch k {
-			case "description", "title", "example", "examples", "x-go-type-name":
-				continue
-			}
-			out[k] = withoutProse(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = withoutProse(x)
-		}
-		return out
-	}
-	return v
 }

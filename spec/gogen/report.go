@@ -19,10 +19,14 @@ type Report struct {
 	// Removed lists identifiers the previous generation exported that no
 	// longer compile: a breaking change.
 	Removed []Ident
+	// Changed lists the schemas upstream renamed and changed at once
+	// (matched by where the document uses them): their old names compile,
+	// as aliases of the new types, but fields may have changed.
+	Changed []SchemaChange
 }
 
-func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident) Report {
-	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed}
+func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange) Report {
+	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed, Changed: changed}
 	if len(prev.Exported) == 0 {
 		r.First = true
 		return r
@@ -74,6 +78,12 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "  deprecated: %d (each kept, forwarding to its replacement)\n", len(r.Deprecated))
 	for _, a := range r.Deprecated {
 		fmt.Fprintf(&b, "    ~ %s %s %s → %s\n", a.Package, a.Kind, a.Name, a.Target)
+	}
+	if len(r.Changed) > 0 {
+		fmt.Fprintf(&b, "  renamed and changed: %d (matched by where the document uses them; the old name compiles, the fields may differ)\n", len(r.Changed))
+		for _, c := range r.Changed {
+			fmt.Fprintf(&b, "    ! type %s → %s\n", c.From, c.To)
+		}
 	}
 	if r.Breaking() {
 		fmt.Fprintf(&b, "  removed: %d — breaking: nothing in the new document replaces them\n", len(r.Removed))

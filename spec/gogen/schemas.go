@@ -1,0 +1,402 @@
+package gogen
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// schemaRef is how a $ref to a component schema starts.
+const schemaRef = "#/components/schemas/"
+
+// documentSchemas lists the schemas of a normalized document with the Go
+// type generated for each (matched by name, as the generator only changes
+// case and drops separators), its kind, its form (a hash of its content
+// without prose and with the names of the schemas it refers to left out),
+// the schemas it refers to, in order, and where the document uses it.
+func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error) {
+	var d struct {
+		Paths      map[string]map[string]any `json:"paths"`
+		Components map[string]map[string]any `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	}
+	types := map[string]string{}
+	for _, id := range idents {
+		if id.Package == models && (id.Kind == "type" || id.Kind == "interface") {
+			types[foldName(id.Name)] = id.Name
+		}
+	}
+	uses := map[string]map[string]bool{}
+	for p, item := range d.Paths {
+		for method, op := range item {
+			route := Operation{Method: strings.ToUpper(method), Path: p}.route()
+			collectUses(op, route+"#", uses)
+		}
+	}
+	for kind, named := range d.Components {
+		for name, v := range named {
+			collectUses(v, kind+" "+name+"#", uses)
+		}
+	}
+	var out []Schema
+	for name, schema := range d.Components["schemas"] {
+		b, _ := json.Marshal(withoutProse(schema))
+		sum := sha256.Sum256(b)
+		var refs []string
+		b, _ = json.Marshal(schemaForm(schema, &refs))
+		form := sha256.Sum256(b)
+		out = append(out, Schema{
+			Name: name, Go: types[foldName(name)], Shape: hex.EncodeToString(sum[:8]),
+			Kind: schemaKind(schema), Form: hex.EncodeToString(form[:8]), Refs: refs, Uses: sortedKeys(uses[name]),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// collectUses records, for every $ref to a component schema in v, where it
+// is: at (an operation's route, or a component's kind and name, then #)
+// followed by the JSON pointer of the $ref's object. Parameters are named by
+// where they are and their name, not by their place in the list.
+func collectUses(v any, at string, uses map[string]map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "$ref" && strings.HasPrefix(s, schemaRef) {
+				name := strings.TrimPrefix(s, schemaRef)
+				if uses[name] == nil {
+					uses[name] = map[string]bool{}
+				}
+				uses[name][at] = true
+				continue
+			}
+			collectUses(x, at+"/"+pointerEscape(k), uses)
+		}
+	case []any:
+		for i, x := range v {
+			seg := strconv.Itoa(i)
+			if p, ok := x.(map[string]any); ok {
+				if name, ok := p["name"].(string); ok {
+					if in, ok := p["in"].(string); ok {
+						seg = in + ":" + name
+					}
+				}
+			}
+			collectUses(x, at+"/"+pointerEscape(seg), uses)
+		}
+	}
+}
+
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// prose lists the keywords that do not change a schema's shape.
+var prose = map[string]bool{"description": true, "title": true, "example": true, "examples": true, "x-go-type-name": true, "$comment": true}
+
+// schemaForm is a schema without prose and with every $ref to a component
+// schema anonymous; the names it referred to are appended to refs in a
+// fixed order (object keys sorted), so that two schemas of the same form
+// refer to schemas at the same places when their refs are pairwise equal.
+func schemaForm(v any, refs *[]string) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[string]any{}
+	for _, k := range keys {
+		x := m[k]
+		switch {
+		case prose[k]:
+			continue
+		case k == "$ref":
+			if s, ok := x.(string); ok && strings.HasPrefix(s, schemaRef) {
+				*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
+				x = schemaRef + "*"
+			}
+		case k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" || k == "dependentSchemas":
+			x = namedSchemas(x, refs)
+		case k == "allOf" || k == "anyOf" || k == "oneOf" || k == "prefixItems":
+			if l, ok := x.([]any); ok {
+				forms := make([]any, len(l))
+				for i, s := range l {
+					forms[i] = schemaForm(s, refs)
+				}
+				x = forms
+			}
+		case k == "items" || k == "additionalProperties" || k == "not" || k == "if" || k == "then" || k == "else" ||
+			k == "contains" || k == "propertyNames" || k == "unevaluatedItems" || k == "unevaluatedProperties":
+			x = schemaForm(x, refs)
+		case k == "discriminator":
+			x = discriminatorForm(x, refs)
+		}
+		out[k] = x
+	}
+	return out
+}
+
+// namedSchemas is the form of a map of names to schemas (properties).
+func namedSchemas(v any, refs *[]string) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[string]any{}
+	for _, k := range keys {
+		out[k] = schemaForm(m[k], refs)
+	}
+	return out
+}
+
+// discriminatorForm makes the schema references of a discriminator's
+// mapping anonymous, like $refs.
+func discriminatorForm(v any, refs *[]string) any {
+	d, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	mapping, ok := d["mapping"].(map[string]any)
+	if !ok {
+		return v
+	}
+	out := map[string]any{}
+	for k, x := range d {
+		out[k] = x
+	}
+	anon := map[string]any{}
+	for _, k := range sortedKeys(boolSet(mapping)) {
+		x := mapping[k]
+		if s, ok := x.(string); ok && strings.HasPrefix(s, schemaRef) {
+			*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
+			x = schemaRef + "*"
+		}
+		anon[k] = x
+	}
+	out["mapping"] = anon
+	return out
+}
+
+func boolSet(m map[string]any) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// schemaKind is what a schema is at its top: its type, or the combinator
+// or keyword that makes it (a renamed schema that changed keeps its kind).
+func schemaKind(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "any"
+	}
+	switch t := m["type"].(type) {
+	case string:
+		return t
+	case []any:
+		var parts []string
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				parts = append(parts, s)
+			}
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, "|")
+	}
+	for _, k := range []string{"oneOf", "anyOf", "allOf", "enum", "const", "$ref", "properties"} {
+		if _, ok := m[k]; ok {
+			return k
+		}
+	}
+	return "any"
+}
+
+// withoutProse drops what does not change a schema's shape: descriptions,
+// titles and examples (the shape of records written before forms were).
+func withoutProse(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			switch k {
+			case "description", "title", "example", "examples", "x-go-type-name":
+				continue
+			}
+			out[k] = withoutProse(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = withoutProse(x)
+		}
+		return out
+	}
+	return v
+}
+
+// SchemaChange is a schema that upstream renamed and changed at once,
+// matched by where the document uses it: its old Go type is kept as an
+// alias of the new one, whose fields may differ.
+type SchemaChange struct {
+	From, To string // Go type names
+}
+
+// schemaRenames matches the schemas the previous document had and the new
+// one lacks with the new ones that replace them: first by form (the same
+// content, with the schemas it refers to matched the same way, so a
+// renamed schema that refers to another renamed one is found), then, where
+// several have one form, by where the document uses them (the same place
+// of the same operation, or of a matched schema); last, a schema that is
+// the only one used where the old one was, of the same kind, is taken for
+// it renamed and changed. routes maps the routes of operations that moved
+// to their new routes. Every match is unique both ways: a schema two old
+// ones could be is matched to neither.
+func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []SchemaChange) {
+	inNext := map[string]bool{}
+	for _, s := range next {
+		inNext[s.Name] = true
+	}
+	inPrev := map[string]bool{}
+	for _, s := range prev {
+		inPrev[s.Name] = true
+	}
+	var gone, added []*Schema
+	for i := range prev {
+		if !inNext[prev[i].Name] {
+			gone = append(gone, &prev[i])
+		}
+	}
+	for i := range next {
+		if !inPrev[next[i].Name] {
+			added = append(added, &next[i])
+		}
+	}
+	to := map[string]*Schema{}   // old name → the new schema
+	from := map[string]bool{}    // new names matched
+	changed := map[string]bool{} // old names matched as changed
+	mapName := func(n string) string {
+		if s, ok := to[n]; ok {
+			return s.Name
+		}
+		return n
+	}
+	unmatchedOld := func(n string) bool { _, ok := to[n]; return !ok && !inNext[n] && inPrev[n] }
+	unmatchedNew := func(n string) bool { return !from[n] && !inPrev[n] && inNext[n] }
+	// refsAlike compares the references of two schemas of one form; loose
+	// also lets a reference to an unmatched old schema pair with one to an
+	// unmatched new schema.
+	refsAlike := func(a, b *Schema, loose bool) bool {
+		if len(a.Refs) != len(b.Refs) {
+			return false
+		}
+		for i := range a.Refs {
+			if mapName(a.Refs[i]) == b.Refs[i] {
+				continue
+			}
+			if !loose || !unmatchedOld(a.Refs[i]) || !unmatchedNew(b.Refs[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	sameForm := func(a, b *Schema) bool {
+		if a.Form == "" || b.Form == "" {
+			return a.Shape != "" && a.Shape == b.Shape // a record from before forms
+		}
+		return a.Form == b.Form
+	}
+	usedAlike := func(a, b *Schema) bool {
+		at := map[string]bool{}
+		for _, u := range b.Uses {
+			at[u] = true
+		}
+		for _, u := range a.Uses {
+			where, pointer, _ := strings.Cut(u, "#")
+			if kind, name, ok := strings.Cut(where, " "); ok && kind == "schemas" {
+				where = kind + " " + mapName(name)
+			} else if r, ok := routes[where]; ok {
+				where = r
+			}
+			if at[where+"#"+pointer] {
+				return true
+			}
+		}
+		return false
+	}
+	// accept matches each unmatched old schema to the one unmatched new
+	// schema that alike allows, when no other old schema could be it.
+	accept := func(alike func(a, b *Schema) bool, isChange bool) bool {
+		fwd := map[*Schema][]*Schema{}
+		back := map[*Schema]int{}
+		for _, a := range gone {
+			if _, ok := to[a.Name]; ok {
+				continue
+			}
+			for _, b := range added {
+				if !from[b.Name] && alike(a, b) {
+					fwd[a] = append(fwd[a], b)
+					back[b]++
+				}
+			}
+		}
+		progress := false
+		for _, a := range gone {
+			if c := fwd[a]; len(c) == 1 && back[c[0]] == 1 {
+				to[a.Name], from[c[0].Name] = c[0], true
+				if isChange && !(sameForm(a, c[0]) && refsAlike(a, c[0], false)) {
+					changed[a.Name] = true
+				}
+				progress = true
+			}
+		}
+		return progress
+	}
+	strict := func(a, b *Schema) bool { return sameForm(a, b) && refsAlike(a, b, false) }
+	loose := func(a, b *Schema) bool { return sameForm(a, b) && refsAlike(a, b, true) }
+	for accept(strict, false) ||
+		accept(func(a, b *Schema) bool { return strict(a, b) && usedAlike(a, b) }, false) ||
+		accept(loose, false) ||
+		accept(func(a, b *Schema) bool { return loose(a, b) && usedAlike(a, b) }, false) ||
+		accept(func(a, b *Schema) bool { return a.Kind != "" && a.Kind == b.Kind && usedAlike(a, b) }, true) {
+	}
+	var renames []rename
+	var changes []SchemaChange
+	for _, a := range gone {
+		b, ok := to[a.Name]
+		if !ok || a.Go == "" || b.Go == "" || a.Go == b.Go {
+			continue
+		}
+		renames = append(renames, rename{from: a.Go, to: b.Go, prefixOnly: true})
+		if changed[a.Name] {
+			changes = append(changes, SchemaChange{From: a.Go, To: b.Go})
+		}
+	}
+	return renames, changes
+}
