@@ -86,7 +86,8 @@
 // [ErrUnauthorized] (401), [ErrPaymentRequired] (402), [ErrForbidden] (403),
 // [ErrNotFound] (404), [ErrTimeout] (408, 504), [ErrConflict] (409),
 // [ErrRequestTooLarge] (413), [ErrRateLimited] (429) and [ErrServer] (5xx). A
-// success whose body cannot be read or decoded matches
+// success whose body cannot be read or decoded, or names no object (its
+// required id is missing or empty, as in {"data":{}}), matches
 // [ErrUnexpectedResponse]; a request that got no answer unwraps to its cause
 // (context errors, [ErrTimeout] for an attempt cut by [WithTimeout] or
 // [WithAttemptTimeout], network errors). The token never appears in errors, log records or printed values.

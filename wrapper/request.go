@@ -169,7 +169,37 @@ func decodeDataInto(body []byte, token string, v any) error {
 	if !unwrapped && isZeroStruct(v) && !bytes.Equal(payload, []byte("{}")) {
 		return fmt.Errorf(`the answer has no "data" member and none of the fields of %s: %s`, reflect.TypeOf(v).Elem(), excerpt(trimmed, token))
 	}
+	if missingID(v) {
+		return fmt.Errorf(`the answer's %s has no "id", which the API always sends: %s`, reflect.TypeOf(v).Elem(), excerpt(trimmed, token))
+	}
 	return nil
+}
+
+// missingID reports whether v points to a struct whose required "id" field
+// is empty after decoding. Required means what the generated models say: a
+// field tagged json:"id" without omitempty, of a string kind (optional
+// fields are pointers or Nullable). An answer such as {"data":{}} names no
+// object and must not pass for one.
+func missingID(v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	rv = rv.Elem()
+	if rv.Kind() != reflect.Struct {
+		return false
+	}
+	t := rv.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Type.Kind() != reflect.String {
+			continue
+		}
+		if tag := f.Tag.Get("json"); tag == "id" {
+			return rv.Field(i).Len() == 0
+		}
+	}
+	return false
 }
 
 // isZeroStruct reports whether v points to a struct with every field zero,
