@@ -74,7 +74,15 @@ func LockFor(doc []byte) (Lock, error) {
 	return Lock{Version: v, SHA256: SHA256(doc)}, nil
 }
 
-// DocumentVersion returns the document's info.version.
+// unversioned starts the version [DocumentVersion] gives a document without
+// an info.version.
+const unversioned = "unversioned-"
+
+// DocumentVersion returns the document's info.version. A document without
+// one (the published Apify document had `version: ""` until February 2026)
+// is named by its content: "unversioned-" and the first 12 hex digits of its
+// sha256, so the lock, the change report and the names record still tell
+// such documents apart.
 func DocumentVersion(doc []byte) (string, error) {
 	var d struct {
 		OpenAPI string `json:"openapi"`
@@ -88,8 +96,8 @@ func DocumentVersion(doc []byte) (string, error) {
 	if d.OpenAPI == "" {
 		return "", errors.New("spec: the document has no \"openapi\" field; is it an OpenAPI document?")
 	}
-	if d.Info.Version == "" {
-		return "", errors.New("spec: the document has no info.version")
+	if strings.TrimSpace(d.Info.Version) == "" {
+		return unversioned + shortSHA(SHA256(doc)), nil
 	}
 	return d.Info.Version, nil
 }

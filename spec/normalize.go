@@ -62,6 +62,7 @@ func Normalize(doc []byte) ([]byte, Stats, error) {
 	if _, ok := root["paths"].(obj); !ok {
 		return nil, nil, fmt.Errorf("spec: the document has no \"paths\" object; is it an OpenAPI document?")
 	}
+	nameUnversioned(root, doc)
 	stats := Stats{}
 	for _, t := range Transforms {
 		stats[t.ID] = t.Apply(root)
@@ -87,4 +88,24 @@ func applyOne(id string, doc []byte) ([]byte, int, error) {
 		}
 	}
 	return nil, 0, fmt.Errorf("spec: no transform %q", id)
+}
+
+// nameUnversioned writes the name [DocumentVersion] gives a document without
+// an info.version into the normalized one, so the generator records and cites
+// the same version as the lock. A document [DocumentVersion] refuses is left
+// as it is (the pipeline has refused it before normalizing).
+func nameUnversioned(root obj, doc []byte) {
+	info := child(root, "info")
+	if v, _ := info["version"].(string); strings.TrimSpace(v) != "" {
+		return
+	}
+	v, err := DocumentVersion(doc)
+	if err != nil {
+		return
+	}
+	if info == nil {
+		info = obj{}
+		root["info"] = info
+	}
+	info["version"] = v
 }

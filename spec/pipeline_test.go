@@ -311,3 +311,51 @@ func TestPrepareNeedsPaths(t *testing.T) {
 		wantErrorContaining(t, err, "a lock path and an output path are required")
 	}
 }
+
+// TestPrepareUpdatesToAnUnversionedDocument: the published Apify document
+// had `info.version: ""` until February 2026. Such a document is pinned,
+// reported and normalized under a name derived from its sha256, and the
+// same bytes pass the lock check afterwards.
+func TestPrepareUpdatesToAnUnversionedDocument(t *testing.T) {
+	f := newPipelineFixture(t)
+	root, err := decodeTree(f.new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child(root, "info")["version"] = ""
+	doc, err := encodeTree(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "unversioned-" + SHA256(doc)[:12]
+	path := writeFile(t, f.dir, "unversioned.json", doc)
+
+	var report bytes.Buffer
+	o := f.options(&report)
+	o.Source, o.Update, o.Previous = path, true, f.oldPath
+	lock, err := Prepare(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lock.Version != want || lock.SHA256 != SHA256(doc) {
+		t.Errorf("pinned %+v, want version %s and the document's sha256", lock, want)
+	}
+	if got, err := ReadLock(f.lockPath); err != nil || got != lock {
+		t.Errorf("lock file = %+v, %v; want %+v", got, err, lock)
+	}
+	wantErrorContaining(t, errors.New(report.String()), "→ "+want)
+	if v, err := DocumentVersion(readFile(t, f.out)); err != nil || v != want {
+		t.Errorf("normalized document's version = %q, %v; want %q", v, err, want)
+	}
+
+	o = f.options(nil)
+	o.Source = path
+	if _, err := Prepare(context.Background(), o); err != nil {
+		t.Errorf("the pinned unversioned document fails the lock check: %v", err)
+	}
+	// Another unversioned document is another version.
+	other := append(append([]byte(nil), doc...), '\n')
+	if err := lock.Check(other); !errors.Is(err, ErrLockMismatch) {
+		t.Errorf("Check of another unversioned document = %v, want ErrLockMismatch", err)
+	}
+}
