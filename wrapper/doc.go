@@ -46,8 +46,11 @@
 // parameter. Methods follow one pattern: Get, Delete, List, Start, Call,
 // Wait, Abort…; names that carry a type ([Items], [ItemPages], [PushItems],
 // [GetRecordJSON], [RunSyncItems]) are generic functions that take the
-// handle, since Go methods cannot have type parameters. A nil ctx is an
-// error, never a panic.
+// handle, since Go methods cannot have type parameters. A nil ctx, a Client
+// that NewClient did not make, a handle made from a nil or zero Client and a
+// handle's zero value (var d apify.DatasetClient) are errors, never panics;
+// a nil handle pointer (var d *apify.DatasetClient) is not a handle, and
+// calling it panics like any nil pointer.
 //
 // The API's objects are returned under names this package owns ([Run],
 // [Dataset], [ActorShort], …, aliases of the generated models) with typed

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +90,33 @@ func TestRedteamZeroValueClient(t *testing.T) {
 				t.Errorf("zero Client: %s: no error", name)
 			}
 		}()
+	}
+}
+
+// TestZeroValueResourceClients: the zero value of every resource client
+// (var d apify.DatasetClient) reports an error from every method, as the
+// package doc says. A nil pointer to one is not covered: it panics like any
+// nil pointer, as the handles of go-github and stripe-go do.
+func TestZeroValueResourceClients(t *testing.T) {
+	ctx := liveCtx(t)
+	arg := func(tp reflect.Type) reflect.Value {
+		if tp == reflect.TypeFor[context.Context]() {
+			return reflect.ValueOf(ctx)
+		}
+		return argFor(tp)
+	}
+	zero := map[string]any{}
+	for name, rc := range resourceClients(&Client{}) {
+		zero[name] = reflect.New(reflect.TypeOf(rc).Elem()).Interface()
+	}
+	if n := walkResourceMethods(t, "zero resource client", zero, arg); n < 60 {
+		t.Errorf("only %d methods walked", n)
+	}
+	var d DatasetClient
+	for _, err := range Items[json.RawMessage](ctx, &d, nil) {
+		if err == nil || !strings.Contains(err.Error(), "NewClient") {
+			t.Errorf("Items of a zero DatasetClient: %v, want an error naming NewClient", err)
+		}
 	}
 }
 
