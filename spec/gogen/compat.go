@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -16,36 +15,6 @@ import (
 type rename struct {
 	from, to   string
 	prefixOnly bool
-}
-
-// operationRenames matches the operations of two generations by method and
-// route (upstream keeps paths stable; a rename is by definition the same
-// method and path under a new operationId; the names of the path's
-// parameters do not matter: /acts/{actId} and /acts/{actorId} are one route).
-func operationRenames(prev, next []Operation) []rename {
-	byRoute := map[string]string{}
-	for _, op := range next {
-		byRoute[op.route()] = op.Go
-	}
-	seen := map[string]bool{}
-	var out []rename
-	for _, op := range prev {
-		to, ok := byRoute[op.route()]
-		if !ok || to == "" || op.Go == "" || to == op.Go || seen[op.Go] {
-			continue
-		}
-		seen[op.Go] = true
-		out = append(out, rename{from: op.Go, to: to})
-	}
-	return out
-}
-
-var pathParameter = regexp.MustCompile(`\{[^}/]*\}`)
-
-// route is the operation's method and path with its path parameters
-// unnamed.
-func (op Operation) route() string {
-	return op.Method + " " + pathParameter.ReplaceAllString(op.Path, "{}")
 }
 
 // longestFirst orders renames so that ActorRunGetLog is tried before
@@ -169,11 +138,26 @@ var unionHelpers = []string{"As", "From", "Merge"}
 // that it is removed. A method of a renamed type is declared on the new
 // type (a method of an alias is a method of its target), so its alias is
 // keyed by the new receiver's name.
-func compatibility(prev *Record, next []Ident, renames []rename, version string) (aliases []Alias, removed []Ident) {
+//
+// A name the new generation declares itself is never also an alias (no
+// duplicate declaration): when it was a deprecated alias and now names
+// something else, or is declared as another kind, it is listed in reused
+// (and, for another kind, in removed: it no longer compiles as before).
+func compatibility(prev *Record, next []Ident, renames []rename, version string) (aliases []Alias, removed []Ident, reused []Reuse) {
 	nextSet := newIdentSet(next)
+	kindOf := map[string]string{} // package name → kind of what next declares
+	for _, id := range next {
+		kindOf[id.Package+" "+id.Name] = id.Kind
+	}
 	carried := map[string]Alias{}
 	for _, a := range prev.Deprecated {
 		carried[a.Package+" "+a.Name] = a
+	}
+	// cameBack reports whether the name a carried alias had is declared
+	// again because what it forwarded to was renamed back to it.
+	cameBack := func(a Alias) bool {
+		t, ok := renamed(Ident{Package: a.Package, Kind: a.Kind, Name: a.Target}, renames, nextSet)
+		return ok && t == a.Name
 	}
 	resolve := func(id Ident) (Alias, bool) {
 		if a, ok := carried[id.Package+" "+id.Name]; ok && a.Kind == id.Kind {
@@ -200,7 +184,21 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 			aliases = append(aliases, a)
 		}
 	}
+	// declaredElse reports (and records) an identifier whose name next
+	// declares as another kind.
+	declaredElse := func(id Ident) bool {
+		kind, ok := kindOf[id.Package+" "+id.Name]
+		if !ok {
+			return false
+		}
+		removed = append(removed, id)
+		reused = append(reused, Reuse{Ident: id, Now: kind})
+		return true
+	}
 	keep := func(id Ident) {
+		if declaredElse(id) {
+			return
+		}
 		a, ok := resolve(id)
 		if !ok {
 			removed = append(removed, id)
@@ -215,6 +213,9 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 	for _, id := range prev.Idents() {
 		switch {
 		case nextSet[id]:
+			if a, ok := carried[id.Package+" "+id.Name]; ok && !cameBack(a) {
+				reused = append(reused, Reuse{Ident: id, Was: a.Target, Now: id.Kind})
+			}
 		case id.Kind == "method":
 			methods = append(methods, id) // after the types they belong to
 		default:
@@ -241,7 +242,7 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 		}
 		// Declared on the type that now carries the methods.
 		a.Name = recv + "." + method
-		if nextSet[Ident{Package: id.Package, Kind: "method", Name: a.Name}] {
+		if kindOf[id.Package+" "+a.Name] != "" {
 			continue
 		}
 		add(a)
@@ -253,7 +254,25 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 		return aliases[i].Name < aliases[j].Name
 	})
 	sortIdents(removed)
-	return aliases, removed
+	sort.Slice(reused, func(i, j int) bool { return reused[i].Ident.String() < reused[j].Ident.String() })
+	return aliases, removed, reused
+}
+
+// Reuse is a name the previous generation exported that the new document
+// declares for something else: a deprecated alias's name (Was is what it
+// forwarded to) given to a new declaration, or a name now declared as
+// another kind (Now).
+type Reuse struct {
+	Ident Ident
+	Was   string
+	Now   string
+}
+
+func (r Reuse) String() string {
+	if r.Was != "" {
+		return fmt.Sprintf("%s: was a deprecated alias of %s; the new document declares its own %s %s", r.Ident, r.Was, r.Now, r.Ident.Name)
+	}
+	return fmt.Sprintf("%s: the new document declares %s as a %s", r.Ident, r.Ident.Name, r.Now)
 }
 
 // funcIndex finds the declarations that aliases forward to.

@@ -60,9 +60,13 @@ func Generate(in Input) (*Output, error) {
 	if prev == nil {
 		prev = &Record{Exported: map[string][]string{}}
 	}
-	schemaRen, changed := schemaRenames(prev.Schemas, schemas, nil)
-	renames := longestFirst(append(operationRenames(prev.Operations, ops), schemaRen...))
-	aliases, removed := compatibility(prev, plain, renames, version)
+	schemaRen, changed, schemaNames := schemaRenames(prev.Schemas, schemas, nil)
+	moved, routes, moves := movedOperations(prev.Operations, ops, schemaNames)
+	if len(routes) > 0 { // where the moved operations use schemas counts too
+		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
+	}
+	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
+	aliases, removed, reused := compatibility(prev, plain, renames, version)
 	files, err = addCompat(files, aliases, in.Options)
 	if err != nil {
 		return nil, err
@@ -76,7 +80,7 @@ func Generate(in Input) (*Output, error) {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
-	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed, changed)}, nil
+	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed, changed, reused, moves)}, nil
 }
 
 func documentVersion(doc []byte) string {

@@ -154,6 +154,19 @@ func TestRenamedOperationKeepsItsNames(t *testing.T) {
 	if string(again.Record.Marshal()) != string(third.Record.Marshal()) {
 		t.Error("regenerating changed the record")
 	}
+	// Renamed back to the first name: that name is the operation's again,
+	// not an alias, and it is not reported as reused.
+	back := generation(t, "Old", "4", third.Record)
+	if back.Report.Breaking() || len(back.Report.Reused) != 0 {
+		t.Fatalf("renaming back:\n%s", back.Report)
+	}
+	c := fileOf(t, back, "gen/compat.go")
+	if strings.Contains(c, "type OldGetParams =") || !strings.Contains(c, "type NewGetParams = OldGetParams") || !strings.Contains(c, "type NewestGetParams = OldGetParams") {
+		t.Errorf("gen/compat.go after renaming back:\n%s", c)
+	}
+	if cc := fileOf(t, back, "gen/genclient/compat.go"); strings.Contains(cc, ") OldGet(") || !strings.Contains(cc, ") NewGet(") {
+		t.Errorf("genclient/compat.go after renaming back:\n%s", cc)
+	}
 }
 
 func TestRenamedPathParameterKeepsTheRoute(t *testing.T) {
@@ -584,5 +597,62 @@ func TestAmbiguousSchemaIsNotMatched(t *testing.T) {
 		`, "R": {"type": "object", "properties": {"m": {"type": "integer"}}}`, first.Record)
 	if !third.Report.Breaking() || len(third.Report.Changed) != 0 {
 		t.Errorf("one new schema was taken for two old ones:\n%s", third.Report)
+	}
+}
+
+func TestDeprecatedNameReusedByALaterDocument(t *testing.T) {
+	one := `{"type": "object", "properties": {"n": {"type": "integer"}}}`
+	first := docGeneration(t, "1", "\ntype Alpha struct{ N int }\n", response("get", "/a", "Alpha"), `, "Alpha": `+one, nil)
+	second := docGeneration(t, "2", "\ntype Beta struct{ N int }\n", response("get", "/a", "Beta"), `, "Beta": `+one, first.Record)
+	wantCompat(t, second, "type Alpha = Beta")
+	// The old name now names a new, different schema: it is not an alias
+	// any more (no duplicate declaration), and the report says so.
+	third := docGeneration(t, "3", "\ntype Beta struct{ N int }\n\ntype Alpha string\n", response("get", "/a", "Beta")+response("get", "/z", "Alpha"),
+		`, "Beta": `+one+`, "Alpha": {"type": "string"}`, second.Record)
+	if third.Report.Breaking() {
+		t.Fatalf("names lost:\n%s", third.Report)
+	}
+	for _, f := range third.Files {
+		if strings.Contains(string(f.Content), "type Alpha =") {
+			t.Errorf("%s still declares the alias:\n%s", f.Path, f.Content)
+		}
+	}
+	if s := third.Report.String(); len(third.Report.Reused) != 1 || !strings.Contains(s, "? gen type Alpha: was a deprecated alias of Beta") {
+		t.Errorf("the report does not name the reused alias:\n%s", s)
+	}
+	buildGen(t, third, "package gen\n\nvar _ Alpha = \"x\"\nvar _ = Beta{N: 1}\n")
+
+	// Renamed and the old name declared as another kind at once: no alias
+	// (it would be a second declaration), and the type is removed.
+	clash := docGeneration(t, "2", "\ntype Beta struct{ N int }\n\nconst Alpha = 1\n", response("get", "/a", "Beta"), `, "Beta": `+one, first.Record)
+	if !clash.Report.Breaking() || !strings.Contains(clash.Report.String(), "- gen type Alpha") || !strings.Contains(clash.Report.String(), "? gen type Alpha: the new document declares Alpha as a const") {
+		t.Errorf("report:\n%s", clash.Report)
+	}
+	buildGen(t, clash, "package gen\n\nvar _ = Alpha + 1\n")
+}
+
+func TestMovedAndRenamedOperation(t *testing.T) {
+	gen := func(op, path, param, version string, prev *Record) *Output {
+		models := strings.ReplaceAll(testModels, "OP", op)
+		client := strings.ReplaceAll(testClient, "OP", op)
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"` + path + `": {"get": {"operationId": "` + op + `_get",
+			"parameters": [{"in": "path", "name": "` + param + `", "required": true, "schema": {"type": "string"}}, {"in": "query", "name": "limit", "schema": {"type": "integer"}}],
+			"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+			"components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}}}`
+		out, err := Generate(Input{Models: []byte(models), Client: []byte(client), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("Old", "/v2/acts/{actId}/runs", "actId", "1", nil)
+	second := gen("New", "/v2/actors/{actorId}/runs", "actorId", "2", first.Record)
+	wantCompat(t, second, "type OldGetParams = NewGetParams")
+	if len(second.Report.Moved) != 1 || !strings.Contains(second.Report.String(), "> GET /v2/acts/{actId}/runs (Old_get) → GET /v2/actors/{actorId}/runs (New_get)") {
+		t.Errorf("the report does not show the move:\n%s", second.Report)
+	}
+	// Two segments apart, or another parameter: not the same operation.
+	if far := gen("New", "/v2/actors/{actorId}/builds", "actorId", "2", first.Record); !far.Report.Breaking() {
+		t.Errorf("an operation two segments away was taken for the old one:\n%s", far.Report)
 	}
 }

@@ -30,12 +30,16 @@ type Record struct {
 	Exported map[string][]string `json:"exported"`
 }
 
-// Operation is one operation of the document and its generated Go name.
+// Operation is one operation of the document, its generated Go name, and
+// what recognises it when its path and operationId both change: a hash of
+// its form and the schemas it refers to (see operationForm).
 type Operation struct {
-	Method      string `json:"method"`
-	Path        string `json:"path"`
-	OperationID string `json:"operationId"`
-	Go          string `json:"go"`
+	Method      string   `json:"method"`
+	Path        string   `json:"path"`
+	OperationID string   `json:"operationId"`
+	Go          string   `json:"go"`
+	Form        string   `json:"form,omitempty"`
+	Refs        []string `json:"refs,omitempty"`
 }
 
 // Schema is one schema of the document: its name, its Go type, and what
@@ -101,8 +105,8 @@ func (r *Record) Marshal() []byte {
 		if i == len(r.Operations)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "\n    {\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s}%s",
-			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), sep)
+		fmt.Fprintf(&b, "\n    {\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s, \"form\": %s, \"refs\": %s}%s",
+			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), quote(op.Form), quoteList(op.Refs), sep)
 	}
 	b.WriteString("\n  ],\n  \"schemas\": [")
 	for i, sc := range r.Schemas {
@@ -261,7 +265,7 @@ func foldName(s string) string { return strings.ToLower(notLetters.ReplaceAllStr
 // Go name of each taken from the generated ClientInterface methods.
 func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 	var d struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Paths map[string]map[string]any `json:"paths"`
 	}
 	if err := json.Unmarshal(doc, &d); err != nil {
 		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
@@ -275,14 +279,14 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 	}
 	var ops []Operation
 	for p, item := range d.Paths {
-		for method, raw := range item {
-			var op struct {
-				OperationID string `json:"operationId"`
-			}
-			if json.Unmarshal(raw, &op) != nil || op.OperationID == "" {
+		for method, v := range item {
+			op, _ := v.(map[string]any)
+			id, _ := op["operationId"].(string)
+			if id == "" {
 				continue
 			}
-			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: op.OperationID, Go: methods[foldName(op.OperationID)]})
+			form, refs := operationForm(op)
+			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: id, Go: methods[foldName(id)], Form: form, Refs: refs})
 		}
 	}
 	sort.Slice(ops, func(i, j int) bool {

@@ -23,10 +23,17 @@ type Report struct {
 	// (matched by where the document uses them): their old names compile,
 	// as aliases of the new types, but fields may have changed.
 	Changed []SchemaChange
+	// Reused lists names the previous generation exported that the new
+	// document declares for something else (see Reuse): they compile, or
+	// are also in Removed, but code that used the old meaning must change.
+	Reused []Reuse
+	// Moved lists the operations whose path and operationId both changed,
+	// matched by their parameters, request body and responses.
+	Moved []Move
 }
 
-func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange) Report {
-	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed, Changed: changed}
+func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange, reused []Reuse, moved []Move) Report {
+	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed, Changed: changed, Reused: reused, Moved: moved}
 	if len(prev.Exported) == 0 {
 		r.First = true
 		return r
@@ -58,6 +65,9 @@ func (r Report) Summary() string {
 		return fmt.Sprintf("generated packages recorded from %s", r.Version)
 	}
 	s := fmt.Sprintf("%d identifiers added, %d deprecated (renamed upstream; the old names forward to the new ones), %d removed", len(r.Added), len(r.Deprecated), len(r.Removed))
+	if len(r.Reused) > 0 {
+		s += fmt.Sprintf(", %d reused for something else", len(r.Reused))
+	}
 	if r.Breaking() {
 		s += " (breaking)"
 	}
@@ -79,10 +89,22 @@ func (r Report) String() string {
 	for _, a := range r.Deprecated {
 		fmt.Fprintf(&b, "    ~ %s %s %s → %s\n", a.Package, a.Kind, a.Name, a.Target)
 	}
+	if len(r.Moved) > 0 {
+		fmt.Fprintf(&b, "  moved: %d (path and operationId both changed; matched by parameters, request body and responses)\n", len(r.Moved))
+		for _, m := range r.Moved {
+			fmt.Fprintf(&b, "    > %s\n", m)
+		}
+	}
 	if len(r.Changed) > 0 {
 		fmt.Fprintf(&b, "  renamed and changed: %d (matched by where the document uses them; the old name compiles, the fields may differ)\n", len(r.Changed))
 		for _, c := range r.Changed {
 			fmt.Fprintf(&b, "    ! type %s → %s\n", c.From, c.To)
+		}
+	}
+	if len(r.Reused) > 0 {
+		fmt.Fprintf(&b, "  reused: %d (names the new document declares for something else; code that used the old meaning must change)\n", len(r.Reused))
+		for _, u := range r.Reused {
+			fmt.Fprintf(&b, "    ? %s\n", u)
 		}
 	}
 	if r.Breaking() {

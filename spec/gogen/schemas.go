@@ -276,9 +276,11 @@ type SchemaChange struct {
 // of the same operation, or of a matched schema); last, a schema that is
 // the only one used where the old one was, of the same kind, is taken for
 // it renamed and changed. routes maps the routes of operations that moved
-// to their new routes. Every match is unique both ways: a schema two old
+// to their new routes. It returns the renames of Go types, the schemas
+// renamed and changed, and the old names of the matched schemas mapped to
+// the new ones. Every match is unique both ways: a schema two old
 // ones could be is matched to neither.
-func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []SchemaChange) {
+func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []SchemaChange, map[string]string) {
 	inNext := map[string]bool{}
 	for _, s := range next {
 		inNext[s.Name] = true
@@ -388,8 +390,12 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 	}
 	var renames []rename
 	var changes []SchemaChange
+	names := map[string]string{}
 	for _, a := range gone {
 		b, ok := to[a.Name]
+		if ok {
+			names[a.Name] = b.Name
+		}
 		if !ok || a.Go == "" || b.Go == "" || a.Go == b.Go {
 			continue
 		}
@@ -398,5 +404,5 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 			changes = append(changes, SchemaChange{From: a.Go, To: b.Go})
 		}
 	}
-	return renames, changes
+	return renames, changes, names
 }

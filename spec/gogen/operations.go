@@ -1,0 +1,213 @@
+package gogen
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// operationRenames matches the operations of two generations by method and
+// route (upstream keeps paths stable; a rename is by definition the same
+// method and path under a new operationId; the names of the path's
+// parameters do not matter: /acts/{actId} and /acts/{actorId} are one route).
+func operationRenames(prev, next []Operation) []rename {
+	byRoute := map[string]string{}
+	for _, op := range next {
+		byRoute[op.route()] = op.Go
+	}
+	seen := map[string]bool{}
+	var out []rename
+	for _, op := range prev {
+		to, ok := byRoute[op.route()]
+		if !ok || to == "" || op.Go == "" || to == op.Go || seen[op.Go] {
+			continue
+		}
+		seen[op.Go] = true
+		out = append(out, rename{from: op.Go, to: to})
+	}
+	return out
+}
+
+var pathParameter = regexp.MustCompile(`\{[^}/]*\}`)
+
+// route is the operation's method and path with its path parameters
+// unnamed.
+func (op Operation) route() string {
+	return op.Method + " " + pathParameter.ReplaceAllString(op.Path, "{}")
+}
+
+// pathShape is the operation's method and the shape of its path: how many
+// segments, and which are parameters (/v2/acts/{id}/runs and
+// /v2/actors/{actorId}/runs have one shape).
+func (op Operation) pathShape() string {
+	segs := strings.Split(op.Path, "/")
+	for i, s := range segs {
+		if s != "" && !pathParameter.MatchString(s) {
+			segs[i] = "*"
+		}
+	}
+	return op.Method + " " + pathParameter.ReplaceAllString(strings.Join(segs, "/"), "{}")
+}
+
+// movedOperations matches the operations whose path and operationId both
+// changed: an old operation no route or Go name of the new document has,
+// and a new one no route or Go name of the old document had, with the same
+// method, path shape and form (parameters, request body and responses,
+// without prose; the schemas they refer to matched through schemas, which
+// maps old schema names to new ones), whose paths differ in one segment
+// (/v2/acts/{id}/runs → /v2/actors/{id}/runs). An operation that refers
+// to no schema is never matched this way: its form says too little (a
+// DELETE of one resource looks like a DELETE of another). Each match is
+// unique both ways. It returns the renames and the old routes of the
+// matched operations mapped to the new ones.
+func movedOperations(prev, next []Operation, schemas map[string]string) ([]rename, map[string]string, []Move) {
+	oldRoutes, newRoutes := map[string]bool{}, map[string]bool{}
+	oldGo, newGo := map[string]bool{}, map[string]bool{}
+	for _, op := range prev {
+		oldRoutes[op.route()], oldGo[op.Go] = true, true
+	}
+	for _, op := range next {
+		newRoutes[op.route()], newGo[op.Go] = true, true
+	}
+	var gone, added []Operation
+	for _, op := range prev {
+		if !newRoutes[op.route()] && !newGo[op.Go] && op.Go != "" && op.Form != "" {
+			gone = append(gone, op)
+		}
+	}
+	for _, op := range next {
+		if !oldRoutes[op.route()] && !oldGo[op.Go] && op.Go != "" {
+			added = append(added, op)
+		}
+	}
+	alike := func(a, b Operation) bool {
+		if len(a.Refs) == 0 || a.pathShape() != b.pathShape() || !oneSegmentApart(a.Path, b.Path) ||
+			a.Form != b.Form || len(a.Refs) != len(b.Refs) {
+			return false
+		}
+		for i, r := range a.Refs {
+			if m, ok := schemas[r]; ok {
+				r = m
+			}
+			if r != b.Refs[i] {
+				return false
+			}
+		}
+		return true
+	}
+	fwd := map[int][]int{}
+	back := map[int]int{}
+	for i, a := range gone {
+		for j, b := range added {
+			if alike(a, b) {
+				fwd[i] = append(fwd[i], j)
+				back[j]++
+			}
+		}
+	}
+	var out []rename
+	var moves []Move
+	routes := map[string]string{}
+	for i, a := range gone {
+		if c := fwd[i]; len(c) == 1 && back[c[0]] == 1 {
+			b := added[c[0]]
+			out = append(out, rename{from: a.Go, to: b.Go})
+			routes[a.route()] = b.route()
+			moves = append(moves, Move{From: a, To: b})
+		}
+	}
+	return out, routes, moves
+}
+
+// Move is an operation whose path and operationId both changed, matched by
+// its form (see movedOperations).
+type Move struct {
+	From, To Operation
+}
+
+func (m Move) String() string {
+	return fmt.Sprintf("%s %s (%s) → %s %s (%s)", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID)
+}
+
+// operationForm hashes an operation without prose, its operationId and
+// tags, the names of its path parameters (the path says where they are),
+// its error responses (alike everywhere) and the names of the schemas it
+// refers to, which it returns in order.
+func operationForm(op any) (string, []string) {
+	var refs []string
+	b, _ := json.Marshal(opForm(op, &refs))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]), refs
+}
+
+var operationProse = map[string]bool{"operationId": true, "tags": true, "summary": true, "externalDocs": true, "deprecated": true, "security": true}
+
+func opForm(v any, refs *[]string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := map[string]any{}
+		for _, k := range keys {
+			x := v[k]
+			switch {
+			case prose[k] || operationProse[k] || strings.HasPrefix(k, "x-"):
+				continue
+			case k == "name" && v["in"] == "path":
+				continue
+			case k == "schema":
+				out[k] = schemaForm(x, refs)
+			case k == "responses":
+				out[k] = opForm(successes(x), refs)
+			default:
+				out[k] = opForm(x, refs)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = opForm(x, refs)
+		}
+		return out
+	}
+	return v
+}
+
+// oneSegmentApart reports whether two paths of one shape differ in at most
+// one literal segment.
+func oneSegmentApart(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	if len(as) != len(bs) {
+		return false
+	}
+	differ := 0
+	for i := range as {
+		if as[i] != bs[i] && !pathParameter.MatchString(as[i]) {
+			differ++
+		}
+	}
+	return differ <= 1
+}
+
+// successes keeps the 2xx responses of a responses object.
+func successes(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	out := map[string]any{}
+	for code, r := range m {
+		if strings.HasPrefix(code, "2") {
+			out[code] = r
+		}
+	}
+	return out
+}
