@@ -3,9 +3,9 @@ package apify
 import (
 	"context"
 	"errors"
-	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +13,24 @@ import (
 	"github.com/apifygo/apify/wrapper/apifytest"
 )
 
-// hangUntilGone holds a request until the client gives up on it.
-func hangUntilGone(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	<-r.Context().Done()
-}
-
 func TestWithAttemptTimeoutShortensOneCall(t *testing.T) {
 	// A client with a long per-attempt timeout; one call asks for a short
-	// one, through API(): the hung first attempt is cut and retried.
-	s, srv := newCoreScript(t, hangUntilGone, coreOK(`{"data":{"id":"run1","status":"SUCCEEDED"}}`))
+	// one, through API(): the hung first attempt is cut and retried. The
+	// deadlines are the test's (attemptDeadlines): expire(5s) cuts only an
+	// attempt armed with the call's 5 s, not the client's hour.
+	hang, arrived := arrivals(nil, nil)
+	s, srv := newCoreScript(t, hang, coreOK(`{"data":{"id":"run1","status":"SUCCEEDED"}}`))
 	timers := &coreTimers{}
-	c := newCoreClient(t, srv, timers, WithTimeout(time.Hour))
-	ctx := WithAttemptTimeout(testCtx(t), attemptLimit)
+	dl := &attemptDeadlines{}
+	c := newCoreClient(t, srv, timers, WithTimeout(time.Hour), withAttemptDeadline(dl.arm))
+	go func() {
+		<-arrived
+		if n := dl.expire(5 * time.Second); n != 1 {
+			t.Errorf("expired %d attempts of at most 5s (armed %v), want 1", n, dl.durations())
+			dl.expire(time.Duration(math.MaxInt64))
+		}
+	}()
+	ctx := WithAttemptTimeout(testCtx(t), 5*time.Second)
 	resp, err := apiOf(c).ActorRunGetWithResponse(ctx, "run1", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -36,28 +41,44 @@ func TestWithAttemptTimeoutShortensOneCall(t *testing.T) {
 	}
 
 	// Without retries the helper path reports the cut attempt as ErrTimeout.
-	_, srv = newCoreScript(t, hangUntilGone)
-	c = newCoreClient(t, srv, &coreTimers{}, WithTimeout(time.Hour), WithMaxRetries(0))
+	hang, arrived = arrivals(nil, nil)
+	_, srv = newCoreScript(t, hang)
+	dl = &attemptDeadlines{}
+	c = newCoreClient(t, srv, &coreTimers{}, WithTimeout(time.Hour), WithMaxRetries(0), withAttemptDeadline(dl.arm))
+	go func() {
+		<-arrived
+		dl.expire(time.Duration(math.MaxInt64))
+	}()
 	_, err = coreCall(t, c, WithAttemptTimeout(testCtx(t), 30*time.Millisecond), http.MethodGet)
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want ErrTimeout", err)
 	}
+	if got := dl.durations(); !slices.Equal(got, []time.Duration{30 * time.Millisecond}) {
+		t.Errorf("attempt timeouts %v, want the call's 30ms", got)
+	}
 }
 
 func TestWithAttemptTimeoutLengthensOneCall(t *testing.T) {
-	// A client with a short per-attempt timeout; one call allows longer.
-	s, srv := newCoreScript(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-time.After(150 * time.Millisecond): // longer than the client's 20 ms
-		case <-r.Context().Done():
-			return
-		}
-		coreWriteJSON(w, http.StatusOK, `{"data":{"id":"slow"}}`)
-	})
-	c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(20*time.Millisecond), WithMaxRetries(0))
+	// A client with a short per-attempt timeout; one call allows longer. The
+	// server answers only after every deadline of at most the client's 20 ms
+	// was expired (attemptDeadlines), so the call succeeds only if its
+	// attempt was armed with the call's minute.
+	release := make(chan struct{})
+	slow, arrived := arrivals(release, coreOK(`{"data":{"id":"slow"}}`))
+	s, srv := newCoreScript(t, slow)
+	dl := &attemptDeadlines{}
+	c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(20*time.Millisecond), WithMaxRetries(0), withAttemptDeadline(dl.arm))
+	go func() {
+		<-arrived
+		dl.expire(20 * time.Millisecond)
+		close(release)
+	}()
 	v, err := coreCall(t, c, WithAttemptTimeout(testCtx(t), time.Minute), http.MethodGet)
 	if err != nil || (*v)["id"] != "slow" || s.count() != 1 {
 		t.Errorf("got %v, %v after %d attempts, want the slow answer at once", v, err, s.count())
+	}
+	if got := dl.durations(); !slices.Equal(got, []time.Duration{time.Minute}) {
+		t.Errorf("attempt timeouts %v, want the call's minute", got)
 	}
 }
 

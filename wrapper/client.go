@@ -73,6 +73,7 @@ func buildHTTPClient(cfg *config) *http.Client {
 		newTimer: cfg.newTimer,
 		token:    cfg.token,
 		maxBody:  cfg.maxBody,
+		deadline: cfg.attemptDeadline,
 	}
 	if !cfg.noCompression {
 		chain = &gzipTransport{next: chain, origin: cfg.baseURL}

@@ -2,6 +2,9 @@ package apify
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -151,3 +154,82 @@ func coreWriteJSON(w http.ResponseWriter, status int, body string) {
 }
 
 func parseURLForTest(s string) (*url.URL, error) { return url.Parse(s) }
+
+// attemptDeadlines arms per-attempt deadlines (withAttemptDeadline) that
+// expire only when the test says, so a test cuts an attempt at a chosen
+// point instead of after real time. An expired attempt's context reports
+// context.DeadlineExceeded, as a real deadline's does.
+type attemptDeadlines struct {
+	mu    sync.Mutex
+	armed []*armedDeadline
+}
+
+type armedDeadline struct {
+	d       time.Duration
+	cancel  context.CancelCauseFunc
+	expired bool
+}
+
+// deadlineCtx is an attempt context whose Err is DeadlineExceeded once its
+// deadline was expired by the test.
+type deadlineCtx struct{ context.Context }
+
+func (c deadlineCtx) Err() error {
+	if err := c.Context.Err(); err != nil && errors.Is(context.Cause(c.Context), context.DeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return c.Context.Err()
+}
+
+func (a *attemptDeadlines) arm(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithCancelCause(ctx)
+	a.mu.Lock()
+	a.armed = append(a.armed, &armedDeadline{d: d, cancel: cancel})
+	a.mu.Unlock()
+	return deadlineCtx{inner}, func() { cancel(context.Canceled) }
+}
+
+// expire ends every armed deadline of at most max not yet expired, and
+// returns how many it ended.
+func (a *attemptDeadlines) expire(max time.Duration) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, x := range a.armed {
+		if !x.expired && x.d <= max {
+			x.expired = true
+			x.cancel(context.DeadlineExceeded)
+			n++
+		}
+	}
+	return n
+}
+
+// durations returns the timeouts armed so far, in order.
+func (a *attemptDeadlines) durations() []time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []time.Duration
+	for _, x := range a.armed {
+		out = append(out, x.d)
+	}
+	return out
+}
+
+// arrivals returns a handler step that reports its request on the returned
+// channel, then holds it until the client gives up on it or release is
+// closed, and then answers with next (when released).
+func arrivals(release <-chan struct{}, next func(http.ResponseWriter, *http.Request)) (func(http.ResponseWriter, *http.Request), <-chan struct{}) {
+	arrived := make(chan struct{}, 16)
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client leaving
+		arrived <- struct{}{}
+		select {
+		case <-release:
+			if next != nil {
+				next(w, r)
+			}
+		case <-r.Context().Done():
+		}
+	}, arrived
+}

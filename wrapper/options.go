@@ -1,6 +1,7 @@
 package apify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,6 +51,9 @@ type config struct {
 	newTimer      func() backoff.Timer // tests inject a fake; nil = real timers
 	maxBody       int64                // bound on a success body read whole
 	newIdleTimer  func() backoff.Timer // log-stream idle timers; tests inject a fake; nil = real timers
+	// attemptDeadline bounds one attempt's context to d; tests inject
+	// deadlines they expire themselves; nil = context.WithTimeout.
+	attemptDeadline func(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)
 }
 
 func defaultConfig() *config {
@@ -321,6 +325,16 @@ func withIdleTimer(newTimer func() backoff.Timer) Option {
 func withTimer(newTimer func() backoff.Timer) Option {
 	return func(c *config) error {
 		c.newTimer = newTimer
+		return nil
+	}
+}
+
+// withAttemptDeadline makes the per-attempt timeout arm its deadline with
+// f instead of context.WithTimeout; tests use it to cut an attempt at a
+// chosen moment instead of after real time.
+func withAttemptDeadline(f func(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)) Option {
+	return func(c *config) error {
+		c.attemptDeadline = f
 		return nil
 	}
 }

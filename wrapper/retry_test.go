@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -320,49 +322,75 @@ func TestContextBoundsTheWholeCall(t *testing.T) {
 	})
 }
 
-// attemptLimit is the per-attempt timeout of the tests where an attempt must
-// time out and the next must not: long enough that a healthy loopback
-// attempt never reaches it on a loaded machine under -race (at 50 ms one did,
-// a few times in 100), short enough to wait out once per hung attempt.
-const attemptLimit = time.Second
-
+// TestPerAttemptTimeout cuts attempts with deadlines the test expires once
+// the server holds the request (attemptDeadlines), so no real time passes and
+// the server always saw the attempt it cuts.
 func TestPerAttemptTimeout(t *testing.T) {
-	hang := func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client leaving
-		<-r.Context().Done()
-	}
 	t.Run("GET is retried", func(t *testing.T) {
+		hang, arrived := arrivals(nil, nil)
 		s, srv := newCoreScript(t, hang, coreOK(`{"data":{"id":"late"}}`))
-		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(attemptLimit))
-		v, err := coreCall(t, c, context.Background(), http.MethodGet)
+		dl := &attemptDeadlines{}
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(time.Minute), withAttemptDeadline(dl.arm))
+		go func() {
+			<-arrived
+			dl.expire(time.Minute)
+		}()
+		v, err := coreCall(t, c, testCtx(t), http.MethodGet)
 		if err != nil || (*v)["id"] != "late" || s.count() != 2 {
 			t.Errorf("got %v, %v after %d attempts", v, err, s.count())
 		}
+		if got := dl.durations(); !slices.Equal(got, []time.Duration{time.Minute, time.Minute}) {
+			t.Errorf("attempt timeouts %v, want the client's minute for each", got)
+		}
 	})
 	t.Run("POST is not retried and matches ErrTimeout", func(t *testing.T) {
+		hang, arrived := arrivals(nil, nil)
 		s, srv := newCoreScript(t, hang, coreOK(`{}`))
-		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(attemptLimit))
-		_, err := coreCall(t, c, context.Background(), http.MethodPost)
+		dl := &attemptDeadlines{}
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(time.Minute), withAttemptDeadline(dl.arm))
+		go func() {
+			<-arrived
+			dl.expire(time.Minute)
+		}()
+		_, err := coreCall(t, c, testCtx(t), http.MethodPost)
 		if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || s.count() != 1 {
 			t.Errorf("err %v after %d attempts, want ErrTimeout after 1", err, s.count())
 		}
 	})
 	t.Run("override per call", func(t *testing.T) {
+		// withAttemptTimeout(ctx, 0) (log streams) arms no deadline at all:
+		// the body goes on arriving after any deadline would have ended.
+		release := make(chan struct{})
 		_, srv := newCoreScript(t, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(200)
 			w.(http.Flusher).Flush()
-			time.Sleep(80 * time.Millisecond)
+			<-release
 			io.WriteString(w, "streamed")
 		})
-		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(20*time.Millisecond), WithMaxRetries(0))
-		req, _ := c.newRequest(withAttemptTimeout(context.Background(), 0), http.MethodGet, "/v2/logs/x", nil, nil, "")
+		dl := &attemptDeadlines{}
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(20*time.Millisecond), WithMaxRetries(0), withAttemptDeadline(dl.arm))
+		req, _ := c.newRequest(withAttemptTimeout(testCtx(t), 0), http.MethodGet, "/v2/logs/x", nil, nil, "")
 		resp, err := c.do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
+		if n := dl.expire(time.Duration(math.MaxInt64)); n != 0 {
+			t.Errorf("%d deadlines armed for a stream without a timeout (%v)", n, dl.durations())
+		}
+		close(release)
 		if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "streamed" {
 			t.Errorf("stream read %q, %v", b, err)
+		}
+	})
+	t.Run("real deadline", func(t *testing.T) {
+		// Without the injected deadlines the timeout is the real clock's.
+		hang, _ := arrivals(nil, nil)
+		_, srv := newCoreScript(t, hang)
+		c := newCoreClient(t, srv, &coreTimers{}, WithTimeout(time.Millisecond), WithMaxRetries(0))
+		_, err := coreCall(t, c, testCtx(t), http.MethodGet)
+		if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err %v, want ErrTimeout", err)
 		}
 	})
 }

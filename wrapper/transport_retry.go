@@ -39,6 +39,8 @@ type retryTransport struct {
 	token    *secret // only to scrub log and error text
 	maxBody  int64   // bound on a 2xx body read inside the attempt
 	gate     retryGate
+	// deadline arms the per-attempt timeout; nil = context.WithTimeout.
+	deadline func(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)
 }
 
 // errRetryableStatus marks an answer that may be retried; when retries run
@@ -165,9 +167,12 @@ func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, erro
 		return nil, backoff.Permanent(t.requestErr(req, n, err, ""))
 	}
 	var cancel context.CancelFunc
-	if timeout > 0 {
+	switch {
+	case timeout > 0 && t.deadline != nil:
+		ctx, cancel = t.deadline(ctx, timeout)
+	case timeout > 0:
 		ctx, cancel = context.WithTimeout(ctx, timeout)
-	} else {
+	default:
 		ctx, cancel = context.WithCancel(ctx)
 	}
 	r := req.WithContext(ctx)
