@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -22,11 +23,21 @@ type Rename struct {
 	Method, Path, From, To string
 }
 
-// Report is what changed between two versions of the document.
+// ParameterRename is an operation kept on the same method and route whose
+// path parameters were renamed (/acts/{actorId} → /acts/{actId}): the
+// generated methods keep their names; only their argument names change.
+type ParameterRename struct {
+	Method, From, To, ID string
+}
+
+// Report is what changed between two versions of the document. Operations
+// are matched by method and route: the path with its parameters' names
+// dropped.
 type Report struct {
 	OldVersion, NewVersion       string
 	Added, Removed               []Operation
 	Renamed                      []Rename
+	ParametersRenamed            []ParameterRename
 	SchemasAdded, SchemasRemoved []string
 	OldOperations, NewOperations int
 }
@@ -44,8 +55,9 @@ func Operations(doc []byte) ([]Operation, error) {
 	return out, nil
 }
 
-// Compare reports the operations added, removed and renamed, and the schemas
-// added and removed, from document old to document new.
+// Compare reports the operations added, removed and renamed (or with their
+// path parameters renamed), and the schemas added and removed, from
+// document old to document new.
 func Compare(old, new []byte) (Report, error) {
 	var r Report
 	oldOps, err := Operations(old)
@@ -59,7 +71,7 @@ func Compare(old, new []byte) (Report, error) {
 	r.OldOperations, r.NewOperations = len(oldOps), len(newOps)
 	r.OldVersion, _ = DocumentVersion(old)
 	r.NewVersion, _ = DocumentVersion(new)
-	key := func(o Operation) string { return o.Method + " " + o.Path }
+	key := func(o Operation) string { return o.Method + " " + route(o.Path) }
 	oldBy := map[string]Operation{}
 	for _, o := range oldOps {
 		oldBy[key(o)] = o
@@ -73,6 +85,9 @@ func Compare(old, new []byte) (Report, error) {
 			r.Added = append(r.Added, o)
 		case prev.ID != o.ID:
 			r.Renamed = append(r.Renamed, Rename{Method: o.Method, Path: o.Path, From: prev.ID, To: o.ID})
+		}
+		if ok && prev.Path != o.Path {
+			r.ParametersRenamed = append(r.ParametersRenamed, ParameterRename{Method: o.Method, From: prev.Path, To: o.Path, ID: o.ID})
 		}
 	}
 	for _, o := range oldOps {
@@ -92,6 +107,12 @@ func Compare(old, new []byte) (Report, error) {
 	r.SchemasRemoved = minus(oldS, newS)
 	return r, nil
 }
+
+var pathParameter = regexp.MustCompile(`\{[^}/]*\}`)
+
+// route is a path with its parameters' names dropped: /acts/{actorId} and
+// /acts/{actId} are one route.
+func route(path string) string { return pathParameter.ReplaceAllString(path, "{}") }
 
 func schemaNames(doc []byte) (map[string]bool, error) {
 	root, err := decodeTree(doc)
@@ -120,8 +141,12 @@ func minus(a, b map[string]bool) []string {
 func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Change report %s → %s: %d → %d operations\n", r.OldVersion, r.NewVersion, r.OldOperations, r.NewOperations)
-	fmt.Fprintf(&b, "  operations added: %d, removed: %d, renamed: %d; schemas added: %d, removed: %d\n",
-		len(r.Added), len(r.Removed), len(r.Renamed), len(r.SchemasAdded), len(r.SchemasRemoved))
+	params := ""
+	if len(r.ParametersRenamed) > 0 {
+		params = fmt.Sprintf("; path parameters renamed: %d", len(r.ParametersRenamed))
+	}
+	fmt.Fprintf(&b, "  operations added: %d, removed: %d, renamed: %d%s; schemas added: %d, removed: %d\n",
+		len(r.Added), len(r.Removed), len(r.Renamed), params, len(r.SchemasAdded), len(r.SchemasRemoved))
 	for _, o := range r.Added {
 		fmt.Fprintf(&b, "  + %s\n", o)
 	}
@@ -130,6 +155,9 @@ func (r Report) String() string {
 	}
 	for _, o := range r.Renamed {
 		fmt.Fprintf(&b, "  ~ %s %s: %s → %s (generated names change; the old ones stay as deprecated aliases)\n", strings.ToUpper(o.Method), o.Path, o.From, o.To)
+	}
+	for _, o := range r.ParametersRenamed {
+		fmt.Fprintf(&b, "  ~ %s %s → %s (%s): path parameters renamed (generated names stay; argument names change)\n", strings.ToUpper(o.Method), o.From, o.To, o.ID)
 	}
 	for _, s := range r.SchemasAdded {
 		fmt.Fprintf(&b, "  + schema %s\n", s)

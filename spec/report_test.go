@@ -189,3 +189,30 @@ func setDifference(a, b []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// A renamed path parameter keeps the operation: upstream renamed {actorId}
+// to {actId} without changing the route, so the generated method keeps its
+// name; the report must not call it one operation removed and one added.
+func TestCompareMatchesRoutesWithRenamedPathParameters(t *testing.T) {
+	doc := func(version, path, id string) []byte {
+		return []byte(`{"openapi": "3.1.0", "info": {"version": "` + version + `"}, "paths": {
+			"` + path + `": {"get": {"operationId": "` + id + `"}},
+			"/acts": {"get": {"operationId": "acts_get"}}}}`)
+	}
+	r, err := Compare(doc("v1", "/acts/{actorId}/runs/{runId}", "act_run_get"), doc("v2", "/acts/{actId}/runs/{runId}", "actor_run_get"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Added)+len(r.Removed) != 0 {
+		t.Errorf("a renamed path parameter is reported as %d added and %d removed operations", len(r.Added), len(r.Removed))
+	}
+	wantRenamed := []Rename{{Method: "get", Path: "/acts/{actId}/runs/{runId}", From: "act_run_get", To: "actor_run_get"}}
+	wantParams := []ParameterRename{{Method: "get", From: "/acts/{actorId}/runs/{runId}", To: "/acts/{actId}/runs/{runId}", ID: "actor_run_get"}}
+	if !reflect.DeepEqual(r.Renamed, wantRenamed) || !reflect.DeepEqual(r.ParametersRenamed, wantParams) {
+		t.Errorf("renamed %+v, parameters renamed %+v; want %+v and %+v", r.Renamed, r.ParametersRenamed, wantRenamed, wantParams)
+	}
+	want := "  ~ GET /acts/{actorId}/runs/{runId} → /acts/{actId}/runs/{runId} (actor_run_get): path parameters renamed (generated names stay; argument names change)\n"
+	if s := r.String(); !strings.Contains(s, want) || !strings.Contains(s, "path parameters renamed: 1;") {
+		t.Errorf("report:\n%s\nwant a line:\n%s", s, want)
+	}
+}
