@@ -24,6 +24,9 @@ func TestAnswerWithoutIDIsAnError(t *testing.T) {
 		"Webhook.Get":         func(ctx context.Context, c *Client) (any, error) { return c.Webhook("w1").Get(ctx) },
 		"WebhookDispatch.Get": func(ctx context.Context, c *Client) (any, error) { return c.WebhookDispatch("wd1").Get(ctx) },
 		"Schedule.Get":        func(ctx context.Context, c *Client) (any, error) { return c.Schedule("s1").Get(ctx) },
+		"Result(ActorRunGet)": func(ctx context.Context, c *Client) (any, error) {
+			return Result(apiOf(c).ActorRunGetWithResponse(ctx, "r1", nil))
+		},
 	}
 	for body, bodyName := range map[string]string{
 		`{"data":{}}`:                     "empty data",

@@ -62,6 +62,9 @@ func Result[T any](resp TypedResponse[T], err error) (*T, error) {
 		// envelope's "data" member parses into a zero payload.
 		return nil, responseError(hr, errors.New(`the answer has no "data" member`))
 	}
+	if missingID(v) {
+		return nil, responseError(hr, fmt.Errorf(`the answer's %T has no "id", which the API always sends`, *v))
+	}
 	return v, nil
 }
 
