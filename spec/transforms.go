@@ -821,6 +821,14 @@ func nullableOf(s obj) (obj, bool) {
 // class (4xx or 5xx) that share one body schema with a single range response
 // ("4XX", "5XX"). A range, unlike `default`, never matches a success status,
 // so a raw success body is not decoded as an error.
+//
+// The body most operations use for errors of the class (the API's error
+// envelope) goes into the range even when an operation lists a
+// single status with it: the generated field is then JSON4XX whether
+// upstream documents one error status or five, so a regeneration that adds or
+// drops statuses does not rename it (JSON400 → JSON4XX). Without the envelope
+// among an operation's responses, the largest group of two or more identical
+// ones is collapsed.
 func collapseErrorResponses(root obj) int {
 	hits := 0
 	comps := child(child(root, "components"), "responses")
@@ -830,43 +838,67 @@ func collapseErrorResponses(root obj) int {
 		}
 		return r
 	}
-	for _, op := range operations(root) {
+	// errorBodies groups an operation's error responses of one class by
+	// body; withRange includes the class's range response.
+	errorBodies := func(rs obj, class string, withRange bool) (groups map[string][]string, bodies map[string]obj) {
+		groups, bodies = map[string][]string{}, map[string]obj{}
+		for _, code := range sortedKeys(rs) {
+			isRange := strings.EqualFold(code, class+"XX")
+			if len(code) != 3 || !strings.HasPrefix(code, class) || (strings.ContainsAny(code, "Xx") && !(withRange && isRange)) {
+				continue
+			}
+			content := child(resolve(child(rs, code)), "content")
+			if len(content) == 0 {
+				continue
+			}
+			shape := obj{}
+			for mt, m := range content {
+				mo, _ := asObj(m)
+				shape[mt] = obj{"schema": child(mo, "schema")}
+			}
+			key := canonical(shape)
+			groups[key] = append(groups[key], code)
+			bodies[key] = shape
+		}
+		return groups, bodies
+	}
+	ops := operations(root)
+	envelope := map[string]string{}
+	for _, class := range []string{"4", "5"} {
+		uses := map[string]int{} // operations using each body (ranges included, so a second run agrees)
+		for _, op := range ops {
+			groups, _ := errorBodies(child(op.Op, "responses"), class, true)
+			for key := range groups {
+				uses[key]++
+			}
+		}
+		for key, n := range uses {
+			if best := envelope[class]; n > uses[best] || (n == uses[best] && key < best) {
+				envelope[class] = key
+			}
+		}
+	}
+	for _, op := range ops {
 		rs := child(op.Op, "responses")
 		for _, class := range []string{"4", "5"} {
 			rangeCode := class + "XX"
 			if _, has := rs[rangeCode]; has {
 				continue
 			}
-			groups := map[string][]string{}
-			bodies := map[string]obj{}
-			for _, code := range sortedKeys(rs) {
-				if len(code) != 3 || !strings.HasPrefix(code, class) || strings.ContainsAny(code, "Xx") {
+			groups, bodies := errorBodies(rs, class, false)
+			best := envelope[class]
+			if len(groups[best]) == 0 {
+				best = ""
+				for key, codes := range groups {
+					if len(codes) > len(groups[best]) || (len(codes) == len(groups[best]) && key < best) {
+						best = key
+					}
+				}
+				if len(groups[best]) < 2 {
 					continue
-				}
-				r := resolve(child(rs, code))
-				content := child(r, "content")
-				if len(content) == 0 {
-					continue
-				}
-				shape := obj{}
-				for mt, m := range content {
-					mo, _ := asObj(m)
-					shape[mt] = obj{"schema": child(mo, "schema")}
-				}
-				key := canonical(shape)
-				groups[key] = append(groups[key], code)
-				bodies[key] = shape
-			}
-			best := ""
-			for key, codes := range groups {
-				if len(codes) > len(groups[best]) || (len(codes) == len(groups[best]) && key < best) {
-					best = key
 				}
 			}
 			codes := groups[best]
-			if len(codes) < 2 {
-				continue
-			}
 			sort.Strings(codes)
 			for _, c := range codes {
 				delete(rs, c)
