@@ -60,10 +60,13 @@ func (op Operation) pathShape() string {
 // without prose; the schemas they refer to matched through schemas, which
 // maps old schema names to new ones), whose paths differ in one segment
 // (/v2/acts/{id}/runs → /v2/actors/{id}/runs). An operation that refers
-// to no schema is never matched this way: its form says too little (a
-// DELETE of one resource looks like a DELETE of another). Each match is
-// unique both ways. It returns the renames and the old routes of the
-// matched operations mapped to the new ones.
+// to no schema is never matched by form: its form says too little (a
+// DELETE of one resource looks like a DELETE of another). Then, whatever
+// their forms, operations whose paths differ only by one segment that
+// moved the same way for two or more of them (acts → actors at the same
+// place): upstream moved a family of paths. Each match is unique both
+// ways. It returns the renames, the old routes of the matched operations
+// mapped to the new ones, and the moves for the report.
 func movedOperations(prev, next []Operation, schemas map[string]string) ([]rename, map[string]string, []Move) {
 	oldRoutes, newRoutes := map[string]bool{}, map[string]bool{}
 	oldGo, newGo := map[string]bool{}, map[string]bool{}
@@ -99,6 +102,18 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 		}
 		return true
 	}
+	var out []rename
+	var moves []Move
+	routes := map[string]string{}
+	matched, taken := map[int]bool{}, map[int]bool{}
+	accept := func(i, j int, by string) {
+		a, b := gone[i], added[j]
+		matched[i], taken[j] = true, true
+		out = append(out, rename{from: a.Go, to: b.Go})
+		routes[a.route()] = b.route()
+		moves = append(moves, Move{From: a, To: b, By: by})
+	}
+	// By form: one candidate each way.
 	fwd := map[int][]int{}
 	back := map[int]int{}
 	for i, a := range gone {
@@ -109,28 +124,88 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 			}
 		}
 	}
-	var out []rename
-	var moves []Move
-	routes := map[string]string{}
-	for i, a := range gone {
+	for i := range gone {
 		if c := fwd[i]; len(c) == 1 && back[c[0]] == 1 {
-			b := added[c[0]]
-			out = append(out, rename{from: a.Go, to: b.Go})
-			routes[a.route()] = b.route()
-			moves = append(moves, Move{From: a, To: b})
+			accept(i, c[0], "form")
 		}
 	}
+	// By a path segment that moved for several operations at once (acts →
+	// actors at one place), whatever else changed: the same method and the
+	// same path but for that one substitution, one candidate each way.
+	type sub struct {
+		at       int
+		from, to string
+	}
+	bySub := map[sub][][2]int{}
+	subsOf := map[int]int{}
+	for i, a := range gone {
+		if matched[i] {
+			continue
+		}
+		for j, b := range added {
+			if taken[j] || a.Method != b.Method || a.pathShape() != b.pathShape() {
+				continue
+			}
+			if k, x, y, ok := segmentMoved(a.Path, b.Path); ok {
+				bySub[sub{k, x, y}] = append(bySub[sub{k, x, y}], [2]int{i, j})
+				subsOf[i]++
+			}
+		}
+	}
+	keys := make([]sub, 0, len(bySub))
+	for k := range bySub {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(x, y int) bool { return fmt.Sprint(keys[x]) < fmt.Sprint(keys[y]) })
+	for _, k := range keys {
+		pairs := bySub[k]
+		gones, addeds := map[int]int{}, map[int]int{}
+		for _, p := range pairs {
+			gones[p[0]]++
+			addeds[p[1]]++
+		}
+		if len(gones) < 2 {
+			continue // one operation alone is no evidence of a moved segment
+		}
+		for _, p := range pairs {
+			if gones[p[0]] == 1 && addeds[p[1]] == 1 && subsOf[p[0]] == 1 && !matched[p[0]] && !taken[p[1]] {
+				accept(p[0], p[1], fmt.Sprintf("path segment %s → %s", k.from, k.to))
+			}
+		}
+	}
+	sort.Slice(moves, func(x, y int) bool { return moves[x].From.route() < moves[y].From.route() })
 	return out, routes, moves
+}
+
+// segmentMoved reports the one literal segment in which two paths of one
+// shape differ: its index and both values.
+func segmentMoved(a, b string) (int, string, string, bool) {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	at := -1
+	for i := range as {
+		if as[i] != bs[i] && !pathParameter.MatchString(as[i]) {
+			if at >= 0 {
+				return 0, "", "", false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return 0, "", "", false
+	}
+	return at, as[at], bs[at], true
 }
 
 // Move is an operation whose path and operationId both changed, matched by
 // its form (see movedOperations).
 type Move struct {
 	From, To Operation
+	// By says what matched them: "form", or the path segment that moved.
+	By string
 }
 
 func (m Move) String() string {
-	return fmt.Sprintf("%s %s (%s) → %s %s (%s)", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID)
+	return fmt.Sprintf("%s %s (%s) → %s %s (%s), by %s", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID, m.By)
 }
 
 // operationForm hashes an operation without prose, its operationId and

@@ -90,7 +90,7 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "    ~ %s %s %s → %s\n", a.Package, a.Kind, a.Name, a.Target)
 	}
 	if len(r.Moved) > 0 {
-		fmt.Fprintf(&b, "  moved: %d (path and operationId both changed; matched by parameters, request body and responses)\n", len(r.Moved))
+		fmt.Fprintf(&b, "  moved: %d (path and operationId both changed; matched by their form, or by a path segment that moved for several)\n", len(r.Moved))
 		for _, m := range r.Moved {
 			fmt.Fprintf(&b, "    > %s\n", m)
 		}
