@@ -99,77 +99,106 @@ func TestDoneWhenShape(t *testing.T) {
 	}
 }
 
-// TestResourcePaths checks the method, path and query every kind of
-// resource client sends, composed ones included.
+// TestResourcePaths checks the method, path (as sent, escaped) and query every
+// kind of resource client sends, composed ones included, on apifytest: each
+// call must also work there.
 func TestResourcePaths(t *testing.T) {
-	// A stub, not apifytest: it answers every made-up ID and records the escaped path.
-	s := newStubAPI(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/keys") || strings.HasSuffix(r.URL.Path, "/requests"):
-			writeData(w, http.StatusOK, map[string]any{"items": []any{}})
-		case r.Method == http.MethodDelete:
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			writeData(w, http.StatusOK, runJSON("run1", "SUCCEEDED"))
+	srv := apifytest.NewServer(t, apifytest.WithUsername("jane"))
+	release := make(chan struct{})
+	defer close(release)
+	scraper := addActor(t, srv, "web-scraper", func(ctx context.Context, run *apifytest.ActorRun) error {
+		var in struct{ Hold bool }
+		if err := run.DecodeInput(&in); err != nil {
+			return err
 		}
-	})
-	c := s.client(t, nil)
-	ctx := testCtx(t)
-	drain := func(seq func(func(KeyValueStoreKey, error) bool)) {
-		for _, err := range seq {
-			if err != nil {
-				t.Error(err)
+		if in.Hold {
+			select {
+			case <-release:
+			case <-ctx.Done():
 			}
 		}
+		return run.SetRecord("OUTPUT", []byte(`{"ok":true}`), "application/json")
+	}, apifytest.ActorOptions{ChargeEvents: map[string]apifytest.ChargeEvent{"page": {PriceUSD: 0.01}}})
+	doomed := addActor(t, srv, "doomed", func(context.Context, *apifytest.ActorRun) error { return nil })
+	if _, err := srv.AddTask(scraper, "nightly", nil); err != nil {
+		t.Fatal(err)
 	}
-	last := c.Task("jane/nightly").LastRun(&LastRunOptions{Status: RunSucceeded, Origin: OriginScheduler})
+	store, _ := srv.AddKeyValueStore("")
+	c := fakeClient(t, srv, nil)
+	ctx := testCtx(t)
+	run, err := c.Task("jane/nightly").Call(ctx, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook, err := c.Webhooks().Create(ctx, &WebhookCreate{RequestURL: "https://example.com/hook", EventTypes: []WebhookEventType{EventRunFailed},
+		Condition: gen.WebhookCondition{ActorID: nullable.NewNullableWithValue(scraper)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dispatch, err := c.Webhook(hook.ID).Test(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := c.Schedules().Create(ctx, &ScheduleCreate{Name: Value("s"), CronExpression: Value("@daily")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain := func(seq func(func(KeyValueStoreKey, error) bool)) error {
+		for _, err := range seq {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	last := c.Task("jane/nightly").LastRun(&LastRunOptions{Status: RunSucceeded, Origin: OriginAPI})
 	calls := []struct {
 		call func() error
 		want string
 	}{
 		{func() error { _, err := c.Actor("jane/web-scraper").Get(ctx); return err }, "GET /v2/actors/jane~web-scraper"},
-		{func() error { return c.Actor("a").Delete(ctx) }, "DELETE /v2/actors/a"},
-		{func() error { _, err := c.Actor("a").Version("0.1").Get(ctx); return err }, "GET /v2/actors/a/versions/0.1"},
-		{func() error { _, err := c.Task("t").Get(ctx); return err }, "GET /v2/actor-tasks/t"},
-		{func() error { _, err := c.Run("r").Get(ctx); return err }, "GET /v2/actor-runs/r"},
-		{func() error { _, err := c.Build("b").Get(ctx); return err }, "GET /v2/actor-builds/b"},
-		{func() error { _, err := c.Dataset("d").Get(ctx); return err }, "GET /v2/datasets/d"},
-		{func() error { return c.KeyValueStore("k").Delete(ctx) }, "DELETE /v2/key-value-stores/k"},
-		{func() error { _, err := c.RequestQueue("q").Get(ctx); return err }, "GET /v2/request-queues/q"},
-		{func() error { _, err := c.Webhook("w").Get(ctx); return err }, "GET /v2/webhooks/w"},
-		{func() error { _, err := c.WebhookDispatch("x").Get(ctx); return err }, "GET /v2/webhook-dispatches/x"},
-		{func() error { return c.Schedule("s").Delete(ctx) }, "DELETE /v2/schedules/s"},
+		{func() error { return c.Actor(doomed).Delete(ctx) }, "DELETE /v2/actors/" + doomed},
+		{func() error { _, err := c.Actor(scraper).Version("0.0").Get(ctx); return err }, "GET /v2/actors/" + scraper + "/versions/0.0"},
+		{func() error { _, err := c.Task("jane/nightly").Get(ctx); return err }, "GET /v2/actor-tasks/jane~nightly"},
+		{func() error { _, err := c.Run(run.ID).Get(ctx); return err }, "GET /v2/actor-runs/" + run.ID},
+		{func() error { _, err := c.Build(run.BuildID).Get(ctx); return err }, "GET /v2/actor-builds/" + run.BuildID},
+		{func() error { _, err := c.Dataset(run.DefaultDatasetID).Get(ctx); return err }, "GET /v2/datasets/" + run.DefaultDatasetID},
+		{func() error { return c.KeyValueStore(store).Delete(ctx) }, "DELETE /v2/key-value-stores/" + store},
+		{func() error { _, err := c.RequestQueue(run.DefaultRequestQueueID).Get(ctx); return err }, "GET /v2/request-queues/" + run.DefaultRequestQueueID},
+		{func() error { _, err := c.Webhook(hook.ID).Get(ctx); return err }, "GET /v2/webhooks/" + hook.ID},
+		{func() error { _, err := c.WebhookDispatch(dispatch.ID).Get(ctx); return err }, "GET /v2/webhook-dispatches/" + dispatch.ID},
+		{func() error { return c.Schedule(sched.ID).Delete(ctx) }, "DELETE /v2/schedules/" + sched.ID},
 		{func() error { _, err := c.User("me").Get(ctx); return err }, "GET /v2/users/me"},
-		{func() error { _, err := c.Log("r").Get(ctx); return err }, "GET /v2/logs/r"},
+		{func() error { _, err := c.Log(run.ID).Get(ctx); return err }, "GET /v2/logs/" + run.ID},
 		{func() error { _, err := c.Datasets().GetOrCreate(ctx, "mine"); return err }, "POST /v2/datasets?name=mine"},
 		{func() error { _, err := c.RequestQueues().GetOrCreate(ctx, ""); return err }, "POST /v2/request-queues"},
-		{func() error { _, err := last.Get(ctx); return err }, "GET /v2/actor-tasks/jane~nightly/runs/last?origin=SCHEDULER&status=SUCCEEDED"},
-		{func() error { _, err := last.Abort(ctx, nil); return err }, "POST /v2/actor-tasks/jane~nightly/runs/last/abort?origin=SCHEDULER&status=SUCCEEDED"},
+		{func() error { _, err := last.Get(ctx); return err }, "GET /v2/actor-tasks/jane~nightly/runs/last?origin=API&status=SUCCEEDED"},
 		{func() error { _, err := last.KeyValueStore().GetRecord(ctx, "OUTPUT"); return err },
-			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/records/OUTPUT?origin=SCHEDULER&status=SUCCEEDED"},
-		{func() error { drain(last.KeyValueStore().ListKeys(ctx, nil)); return nil },
-			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/keys?limit=1000&origin=SCHEDULER&status=SUCCEEDED"},
+			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/records/OUTPUT?origin=API&status=SUCCEEDED"},
+		{func() error { return drain(last.KeyValueStore().ListKeys(ctx, nil)) },
+			"GET /v2/actor-tasks/jane~nightly/runs/last/key-value-store/keys?limit=1000&origin=API&status=SUCCEEDED"},
 		{func() error {
-			_, err := c.Run("r").RequestQueue(&RequestQueueOptions{ClientKey: "me"}).LockHead(ctx, nil)
+			_, err := c.Run(run.ID).RequestQueue(&RequestQueueOptions{ClientKey: "me"}).LockHead(ctx, nil)
 			return err
 		},
-			"POST /v2/actor-runs/r/request-queue/head/lock?clientKey=me&limit=25&lockSecs=60"},
-		{func() error { _, err := c.Run("r").Dataset().Get(ctx); return err }, "GET /v2/actor-runs/r/dataset"},
+			"POST /v2/actor-runs/" + run.ID + "/request-queue/head/lock?clientKey=me&limit=25&lockSecs=60"},
+		{func() error { _, err := c.Run(run.ID).Dataset().Get(ctx); return err }, "GET /v2/actor-runs/" + run.ID + "/dataset"},
+		{func() error { _, err := last.Abort(ctx, nil); return err }, "POST /v2/actor-tasks/jane~nightly/runs/last/abort?origin=API&status=SUCCEEDED"},
 	}
 	for _, tc := range calls {
-		before := len(s.requests())
+		srv.ResetRequests()
 		if err := tc.call(); err != nil {
 			t.Errorf("%s: %v", tc.want, err)
 			continue
 		}
-		reqs := s.requests()[before:]
+		reqs := srv.Requests()
 		if len(reqs) != 1 {
 			t.Errorf("%s: %d requests", tc.want, len(reqs))
 			continue
 		}
-		got := reqs[0].Method + " " + reqs[0].RawPath
-		if reqs[0].Query != "" {
-			got += "?" + reqs[0].Query
+		got := reqs[0].Method + " " + reqs[0].EscapedPath
+		if q := reqs[0].Query.Encode(); q != "" {
+			got += "?" + q
 		}
 		if got != tc.want {
 			t.Errorf("got  %s\nwant %s", got, tc.want)
@@ -177,13 +206,22 @@ func TestResourcePaths(t *testing.T) {
 	}
 
 	// A last run is looked up once for what the API offers only by run ID.
-	before := len(s.requests())
-	if err := last.Charge(ctx, "page", 2, &ChargeOptions{IdempotencyKey: "k1"}); err != nil {
+	held, err := c.Task("jane/nightly").Start(ctx, map[string]any{"hold": true}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	reqs := s.requests()[before:]
-	if len(reqs) != 2 || reqs[1].RawPath != "/v2/actor-runs/run1/charge" || reqs[1].Header.Get("Idempotency-Key") != "k1" {
+	srv.ResetRequests()
+	running := c.Task("jane/nightly").LastRun(&LastRunOptions{Status: RunRunning})
+	if err := running.Charge(ctx, "page", 2, &ChargeOptions{IdempotencyKey: "k1"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].EscapedPath != "/v2/actor-tasks/jane~nightly/runs/last" ||
+		reqs[1].EscapedPath != "/v2/actor-runs/"+held.ID+"/charge" || reqs[1].Header.Get("Idempotency-Key") != "k1" {
 		t.Errorf("charge of the last run: %+v", reqs)
+	}
+	if events, _, err := srv.ChargedEvents(held.ID); err != nil || events["page"] != 2 {
+		t.Errorf("charged %v, %v; want 2 page events", events, err)
 	}
 }
 

@@ -127,3 +127,23 @@ func TestKeyValueStoreKeysPaging(t *testing.T) {
 		t.Errorf("keys %q, want %q", got, want)
 	}
 }
+
+// TestRequestLogKeepsTheEscapedPath: the log shows the path as sent and
+// unescaped.
+func TestRequestLogKeepsTheEscapedPath(t *testing.T) {
+	t.Parallel()
+	s, c := newTestServer(t)
+	id := must(s.AddKeyValueStore("paths"))(t)
+	c.do(http.MethodPut, "/v2/key-value-stores/"+id+"/records/a%21b%28c%29", `{}`).want(http.StatusCreated)
+	reqs := s.Requests()
+	last := reqs[len(reqs)-1]
+	if want := "/v2/key-value-stores/" + id + "/records/a!b(c)"; last.Path != want {
+		t.Errorf("Path %q, want %q", last.Path, want)
+	}
+	if want := "/v2/key-value-stores/" + id + "/records/a%21b%28c%29"; last.EscapedPath != want {
+		t.Errorf("EscapedPath %q, want %q", last.EscapedPath, want)
+	}
+	if _, _, ok := s.Record(id, "a!b(c)"); !ok {
+		t.Error("the record a!b(c) was not stored under its unescaped key")
+	}
+}

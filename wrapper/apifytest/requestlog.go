@@ -14,6 +14,9 @@ import (
 type RecordedRequest struct {
 	// Method and Path (unescaped) of the request.
 	Method, Path string
+	// EscapedPath is the path as the client sent it, percent-encoding kept
+	// ("/v2/key-value-stores/k/records/a%2Fb" where Path has "a/b").
+	EscapedPath string
 	// Query holds the query parameters, with token redacted.
 	Query url.Values
 	// Header holds the request headers, with Authorization redacted.

@@ -25,11 +25,12 @@ const payloadLimit = 9 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	entry := RecordedRequest{
-		Method: r.Method,
-		Path:   r.URL.Path,
-		Query:  redactQuery(r.URL.Query()),
-		Header: redactHeader(r.Header),
-		Time:   s.cfg.clock.Now(),
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		EscapedPath: r.URL.EscapedPath(),
+		Query:       redactQuery(r.URL.Query()),
+		Header:      redactHeader(r.Header),
+		Time:        s.cfg.clock.Now(),
 	}
 	sw := &statusWriter{ResponseWriter: w, head: r.Method == http.MethodHead}
 	// The entry is recorded before the client can see the end of the
