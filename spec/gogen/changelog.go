@@ -7,11 +7,16 @@ import (
 
 // AddToChangelog adds the report's summary to the Unreleased section of a
 // Keep a Changelog file, under "### Changed" (created when missing), and
-// returns the new text. It changes nothing when the document's version did
-// not change or there is no Unreleased section.
+// returns the new text. It changes nothing when neither the document's
+// version nor the generated surface changed, or there is no Unreleased
+// section.
 func AddToChangelog(changelog string, r Report) (string, bool) {
-	if r.First || r.PreviousVersion == r.Version {
+	if r.First || r.PreviousVersion == r.Version && !r.Changes() {
 		return changelog, false
+	}
+	document := r.Version
+	if r.Revision != "" {
+		document = r.Revision
 	}
 	lines := strings.Split(changelog, "\n")
 	start := -1
@@ -31,7 +36,7 @@ func AddToChangelog(changelog string, r Report) (string, bool) {
 			break
 		}
 	}
-	entry := fmt.Sprintf("- Generated packages regenerated from the Apify API document %s (was %s): %s; see `make spec-update`'s compatibility report.", r.Version, r.PreviousVersion, r.Summary())
+	entry := fmt.Sprintf("- Generated packages regenerated from the Apify API document %s (was %s): %s; see `make spec-update`'s compatibility report.", document, r.PreviousVersion, r.Summary())
 	for i := start + 1; i < end; i++ {
 		if strings.TrimSpace(lines[i]) == "### Changed" {
 			out := append(append(append([]string{}, lines[:i+1]...), entry), lines[i+1:]...)

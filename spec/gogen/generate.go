@@ -1,6 +1,8 @@
 package gogen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/format"
@@ -22,6 +24,11 @@ type Input struct {
 	// empty for the first one).
 	Previous *Record
 	Options  Options
+	// DocumentSHA256 is the hex sha256 of the document as published (from
+	// the lock); it names the document in deprecations and the changelog
+	// when its info.version did not change. Empty: the normalized
+	// document's hash is used.
+	DocumentSHA256 string
 }
 
 // Output is one generation: the files to commit (the generated packages
@@ -66,7 +73,17 @@ func Generate(in Input) (*Output, error) {
 		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
 	}
 	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
-	aliases, removed, reused := compatibility(prev, plain, renames, version)
+	revision := version
+	if len(prev.Exported) > 0 && prev.Version == version {
+		// The same info.version with other content: say which content.
+		sum := in.DocumentSHA256
+		if sum == "" {
+			h := sha256.Sum256(in.Document)
+			sum = hex.EncodeToString(h[:])
+		}
+		revision = fmt.Sprintf("%s (sha256 %s)", version, sum[:min(12, len(sum))])
+	}
+	aliases, removed, reused := compatibility(prev, plain, renames, revision)
 	files, err = addCompat(files, aliases, in.Options)
 	if err != nil {
 		return nil, err
@@ -80,7 +97,9 @@ func Generate(in Input) (*Output, error) {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
-	return &Output{Files: files, Record: rec, Report: report(prev, rec, final, aliases, removed, changed, reused, moves)}, nil
+	r := report(prev, rec, final, aliases, removed, changed, reused, moves, repointedOperations(prev.Operations, ops))
+	r.Revision = revision
+	return &Output{Files: files, Record: rec, Report: r}, nil
 }
 
 func documentVersion(doc []byte) string {

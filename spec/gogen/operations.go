@@ -286,3 +286,40 @@ func successes(v any) any {
 	}
 	return out
 }
+
+// Repoint is an operation's Go name that now calls another operation: the
+// operation it called is still in the document, under another name.
+type Repoint struct {
+	Go       string
+	From, To Operation
+}
+
+func (r Repoint) String() string {
+	return fmt.Sprintf("%s: called %s %s (%s), now calls %s %s (%s)", r.Go, r.From.Method, r.From.Path, r.From.OperationID, r.To.Method, r.To.Path, r.To.OperationID)
+}
+
+// repointedOperations lists the Go names of operations that both documents
+// have at different routes while the old route is still in the new
+// document under another name (two operations swapped operationIds, or a
+// name went to another operation): callers keep compiling and call
+// something else.
+func repointedOperations(prev, next []Operation) []Repoint {
+	byGo, byRoute := map[string]Operation{}, map[string]Operation{}
+	for _, op := range next {
+		if op.Go != "" {
+			byGo[op.Go] = op
+		}
+		byRoute[op.route()] = op
+	}
+	var out []Repoint
+	for _, op := range prev {
+		now, ok := byGo[op.Go]
+		if !ok || op.Go == "" || now.route() == op.route() {
+			continue
+		}
+		if there, ok := byRoute[op.route()]; ok && there.Go != op.Go {
+			out = append(out, Repoint{Go: op.Go, From: op, To: now})
+		}
+	}
+	return out
+}

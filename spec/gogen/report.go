@@ -9,6 +9,9 @@ import (
 // previous one, computed from the exported identifiers of the Go code.
 type Report struct {
 	PreviousVersion, Version string
+	// Revision names the new document: its version, and its sha256 when
+	// the version is the previous one's.
+	Revision string
 	// First is set when there was no previous record to compare with.
 	First bool
 	// Added lists identifiers the previous generation did not export.
@@ -30,10 +33,14 @@ type Report struct {
 	// Moved lists the operations whose path and operationId both changed,
 	// matched by their parameters, request body and responses.
 	Moved []Move
+	// Repointed lists operation names that now call another operation
+	// while the one they called is still there under another name: they
+	// compile and do something else, a breaking change.
+	Repointed []Repoint
 }
 
-func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange, reused []Reuse, moved []Move) Report {
-	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed, Changed: changed, Reused: reused, Moved: moved}
+func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange, reused []Reuse, moved []Move, repointed []Repoint) Report {
+	r := Report{PreviousVersion: prev.Version, Version: next.Version, Removed: removed, Changed: changed, Reused: reused, Moved: moved, Repointed: repointed}
 	if len(prev.Exported) == 0 {
 		r.First = true
 		return r
@@ -56,8 +63,14 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 	return r
 }
 
-// Breaking reports whether a previously exported identifier was removed.
-func (r Report) Breaking() bool { return len(r.Removed) > 0 }
+// Changes reports whether the generated surface changed.
+func (r Report) Changes() bool {
+	return len(r.Added)+len(r.Deprecated)+len(r.Removed)+len(r.Repointed)+len(r.Reused) > 0
+}
+
+// Breaking reports whether a previously exported identifier was removed,
+// or an operation's name now calls another operation.
+func (r Report) Breaking() bool { return len(r.Removed) > 0 || len(r.Repointed) > 0 }
 
 // Summary is the report in one line, for the changelog.
 func (r Report) Summary() string {
@@ -67,6 +80,9 @@ func (r Report) Summary() string {
 	s := fmt.Sprintf("%d identifiers added, %d deprecated (renamed upstream; the old names forward to the new ones), %d removed", len(r.Added), len(r.Deprecated), len(r.Removed))
 	if len(r.Reused) > 0 {
 		s += fmt.Sprintf(", %d reused for something else", len(r.Reused))
+	}
+	if len(r.Repointed) > 0 {
+		s += fmt.Sprintf(", %d operation names now call another operation", len(r.Repointed))
 	}
 	if r.Breaking() {
 		s += " (breaking)"
@@ -107,7 +123,13 @@ func (r Report) String() string {
 			fmt.Fprintf(&b, "    ? %s\n", u)
 		}
 	}
-	if r.Breaking() {
+	if len(r.Repointed) > 0 {
+		fmt.Fprintf(&b, "  repointed: %d — breaking: these names compile but call another operation, whose own old name now has another\n", len(r.Repointed))
+		for _, p := range r.Repointed {
+			fmt.Fprintf(&b, "    ! %s\n", p)
+		}
+	}
+	if len(r.Removed) > 0 {
 		fmt.Fprintf(&b, "  removed: %d — breaking: nothing in the new document replaces them\n", len(r.Removed))
 	} else {
 		fmt.Fprintf(&b, "  removed: 0\n")

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/apifygo/apify/spec"
 	"github.com/apifygo/apify/spec/gogen"
 )
 
@@ -56,6 +57,9 @@ func run(modelsPath, clientPath, docPath, root, changelog string, check, accept 
 	if in.Previous, err = gogen.ParseRecord(prev); err != nil {
 		return err
 	}
+	if lock, err := spec.ReadLock(filepath.Join(root, "spec", "apify.lock")); err == nil {
+		in.DocumentSHA256 = lock.SHA256
+	}
 	out, err := gogen.Generate(in)
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func run(modelsPath, clientPath, docPath, root, changelog string, check, accept 
 	}
 	fmt.Print(out.Report)
 	if out.Report.Breaking() && !accept {
-		return fmt.Errorf("%d previously exported identifiers would no longer compile (listed above); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed))
+		return fmt.Errorf("%d previously exported identifiers would no longer compile and %d operation names would call another operation (listed above); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed), len(out.Report.Repointed))
 	}
 	if err := gogen.Write(root, out.Files); err != nil {
 		return err
