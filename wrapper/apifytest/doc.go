@@ -127,6 +127,8 @@
 //   - Webhooks are delivered once, to loopback addresses only (127.0.0.1, ::1,
 //     localhost: the fake serves tests, which stay off the network); other
 //     URLs, and failed deliveries, end as FAILED dispatches without retries.
+//     Deliveries run in the background; Server.WaitForDispatches waits for
+//     them to end.
 //     Request headers sent: the headers template's, Content-Type,
 //     X-Apify-Webhook and X-Apify-Webhook-Dispatch-Id.
 //   - Charging: a charge that would take a run past its maxTotalChargeUsd is
