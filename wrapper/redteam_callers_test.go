@@ -50,6 +50,16 @@ func walkResourceMethods(t *testing.T, label string, clients map[string]any, arg
 	return n
 }
 
+// argWithCtx is argFor with ctx for the context.Context parameters.
+func argWithCtx(ctx context.Context) func(reflect.Type) reflect.Value {
+	return func(tp reflect.Type) reflect.Value {
+		if tp == reflect.TypeFor[context.Context]() {
+			return reflect.ValueOf(ctx)
+		}
+		return argFor(tp)
+	}
+}
+
 // liveCtx returns a context bounded by a deadline, for calls that must not hang.
 func liveCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -62,12 +72,7 @@ func liveCtx(t *testing.T) context.Context {
 // naming the mistake, never panic.
 func TestRedteamZeroValueClient(t *testing.T) {
 	ctx := liveCtx(t)
-	arg := func(tp reflect.Type) reflect.Value {
-		if tp == reflect.TypeFor[context.Context]() {
-			return reflect.ValueOf(ctx)
-		}
-		return argFor(tp)
-	}
+	arg := argWithCtx(ctx)
 	n := walkResourceMethods(t, "zero Client", resourceClients(&Client{}), arg)
 	if n < 60 {
 		t.Errorf("only %d methods walked", n)
@@ -99,12 +104,7 @@ func TestRedteamZeroValueClient(t *testing.T) {
 // nil pointer, as the handles of go-github and stripe-go do.
 func TestZeroValueResourceClients(t *testing.T) {
 	ctx := liveCtx(t)
-	arg := func(tp reflect.Type) reflect.Value {
-		if tp == reflect.TypeFor[context.Context]() {
-			return reflect.ValueOf(ctx)
-		}
-		return argFor(tp)
-	}
+	arg := argWithCtx(ctx)
 	zero := map[string]any{}
 	for name, rc := range resourceClients(&Client{}) {
 		zero[name] = reflect.New(reflect.TypeOf(rc).Elem()).Interface()
@@ -123,12 +123,7 @@ func TestZeroValueResourceClients(t *testing.T) {
 // TestRedteamNilClient: resource clients made from a nil *Client.
 func TestRedteamNilClient(t *testing.T) {
 	ctx := liveCtx(t)
-	arg := func(tp reflect.Type) reflect.Value {
-		if tp == reflect.TypeFor[context.Context]() {
-			return reflect.ValueOf(ctx)
-		}
-		return argFor(tp)
-	}
+	arg := argWithCtx(ctx)
 	var c *Client
 	walkResourceMethods(t, "nil Client", resourceClients(c), arg)
 }
