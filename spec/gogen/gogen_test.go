@@ -743,3 +743,17 @@ func TestSwappedOperationIdsAreBreaking(t *testing.T) {
 		t.Errorf("the accepted swap is still reported:\n%s", again.Report)
 	}
 }
+
+func TestMergedSchemasKeepTheirNames(t *testing.T) {
+	wrapper := `{"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Thing"}}}`
+	first := docGeneration(t, "1", "\ntype GetAResponse struct{ Data Thing }\n\ntype CreateAResponse struct{ Data Thing }\n",
+		`, "/a": {"get": {"operationId": "x", "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/GetAResponse"}}}}}},
+			"post": {"operationId": "y", "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateAResponse"}}}}}}}`,
+		`, "GetAResponse": `+wrapper+`, "CreateAResponse": `+wrapper, nil)
+	second := docGeneration(t, "2", "\ntype AResponse struct{ Data Thing }\n",
+		`, "/a": {"get": {"operationId": "x", "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AResponse"}}}}}},
+			"post": {"operationId": "y", "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AResponse"}}}}}}}`,
+		`, "AResponse": `+wrapper, first.Record)
+	wantCompat(t, second, "type GetAResponse = AResponse", "type CreateAResponse = AResponse")
+	buildGen(t, second, "package gen\n\nvar _ = []any{GetAResponse{}, CreateAResponse{}, AResponse{}}\n")
+}

@@ -275,11 +275,12 @@ type SchemaChange struct {
 // several have one form, by where the document uses them (the same place
 // of the same operation, or of a matched schema); last, a schema that is
 // the only one used where the old one was, of the same kind, is taken for
-// it renamed and changed. routes maps the routes of operations that moved
+// it renamed and changed. Several old schemas of one form may match one
+// new schema used where each of them was (upstream merged them). routes maps the routes of operations that moved
 // to their new routes. It returns the renames of Go types, the schemas
 // renamed and changed, and the old names of the matched schemas mapped to
 // the new ones. Every match is unique both ways: a schema two old
-// ones could be is matched to neither.
+// ones could be is matched to neither, unless it is such a merge.
 func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []SchemaChange, map[string]string) {
 	inNext := map[string]bool{}
 	for _, s := range next {
@@ -382,8 +383,46 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 	}
 	strict := func(a, b *Schema) bool { return sameForm(a, b) && refsAlike(a, b, false) }
 	loose := func(a, b *Schema) bool { return sameForm(a, b) && refsAlike(a, b, true) }
+	strictUsed := func(a, b *Schema) bool { return strict(a, b) && usedAlike(a, b) }
+	// merged matches several old schemas to one new schema of their form
+	// that is used where each of them was, when none of them could be
+	// another new schema (upstream merged identical schemas into one).
+	merged := func() bool {
+		progress := false
+		for _, b := range added {
+			if from[b.Name] {
+				continue
+			}
+			var group []*Schema
+			for _, a := range gone {
+				if _, ok := to[a.Name]; ok || !strictUsed(a, b) {
+					continue
+				}
+				only := true
+				for _, c := range added {
+					if c != b && !from[c.Name] && strict(a, c) {
+						only = false
+						break
+					}
+				}
+				if only {
+					group = append(group, a)
+				}
+			}
+			if len(group) < 2 {
+				continue
+			}
+			for _, a := range group {
+				to[a.Name] = b
+			}
+			from[b.Name] = true
+			progress = true
+		}
+		return progress
+	}
 	for accept(strict, false) ||
-		accept(func(a, b *Schema) bool { return strict(a, b) && usedAlike(a, b) }, false) ||
+		accept(strictUsed, false) ||
+		merged() ||
 		accept(loose, false) ||
 		accept(func(a, b *Schema) bool { return loose(a, b) && usedAlike(a, b) }, false) ||
 		accept(func(a, b *Schema) bool { return a.Kind != "" && a.Kind == b.Kind && usedAlike(a, b) }, true) {
