@@ -107,14 +107,11 @@ func lockFor(t *testing.T, docPath string) string {
 	return lock
 }
 
-// committedRecord reads the committed names record.
+// committedRecord reads the committed names record, with the identifiers
+// of the committed generated code.
 func committedRecord(t *testing.T) *gogen.Record {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", gogen.RecordPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := gogen.ParseRecord(b)
+	r, err := gogen.ReadRecord("..", gogen.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,6 +207,9 @@ func referenceProgram(r *gogen.Record, removed []gogen.Ident) []byte {
 			} else {
 				fmt.Fprintf(&b, "var _ = (*%s.%s).%s\n", id.Package, typ, m)
 			}
+		case "field":
+			typ, f, _ := strings.Cut(id.Name, ".")
+			fmt.Fprintf(&b, "var _ = func(v *%s.%s) any { return v.%s }\n", id.Package, typ, f)
 		default:
 			fmt.Fprintf(&b, "var _ = %s\n", q)
 		}

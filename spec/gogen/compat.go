@@ -216,7 +216,7 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 			if a, ok := carried[id.Package+" "+id.Name]; ok && !cameBack(a) {
 				reused = append(reused, Reuse{Ident: id, Was: a.Target, Now: id.Kind})
 			}
-		case id.Kind == "method":
+		case id.Kind == "method" || id.Kind == "field":
 			methods = append(methods, id) // after the types they belong to
 		default:
 			keep(id)
@@ -226,10 +226,14 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 		typ, method, _ := strings.Cut(id.Name, ".")
 		recv := typ
 		if t, ok := typeAlias[id.Package+"."+typ]; ok {
-			if nextSet[Ident{Package: id.Package, Kind: "method", Name: t + "." + method}] {
-				continue // the alias of the type carries the method
+			if nextSet[Ident{Package: id.Package, Kind: id.Kind, Name: t + "." + method}] {
+				continue // the alias of the type carries the method or field
 			}
 			recv = t
+		}
+		if id.Kind == "field" {
+			removed = append(removed, id) // Go has no alias for a field
+			continue
 		}
 		if !nextSet[Ident{Package: id.Package, Kind: "type", Name: recv}] && !nextSet[Ident{Package: id.Package, Kind: "interface", Name: recv}] {
 			removed = append(removed, id)

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -756,4 +758,48 @@ func TestMergedSchemasKeepTheirNames(t *testing.T) {
 		`, "AResponse": `+wrapper, first.Record)
 	wantCompat(t, second, "type GetAResponse = AResponse", "type CreateAResponse = AResponse")
 	buildGen(t, second, "package gen\n\nvar _ = []any{GetAResponse{}, CreateAResponse{}, AResponse{}}\n")
+}
+
+func TestRemovedFieldIsBreaking(t *testing.T) {
+	box := func(name, fields string) string { return "\ntype " + name + " struct {\n" + fields + "}\n" }
+	schema := func(name, props string) string {
+		return `, "` + name + `": {"type": "object", "properties": {` + props + `}}`
+	}
+	nm := `"n": {"type": "integer"}, "m": {"type": "string"}`
+	first := docGeneration(t, "1", box("Box", "\tN int\n\tM string\n"), response("get", "/b", "Box"), schema("Box", nm), nil)
+	if !slices.Contains(first.Record.Exported["gen"], "field Box.M") {
+		t.Fatalf("struct fields are not identifiers: %v", first.Record.Exported["gen"])
+	}
+
+	dropped := docGeneration(t, "2", box("Box", "\tN int\n"), response("get", "/b", "Box"), schema("Box", `"n": {"type": "integer"}`), first.Record)
+	if !dropped.Report.Breaking() || !strings.Contains(dropped.Report.String(), "- gen field Box.M") {
+		t.Errorf("a removed field is not reported as breaking:\n%s", dropped.Report)
+	}
+
+	// A renamed type keeps its fields through the alias; a field the new
+	// type lacks is removed all the same.
+	renamed := docGeneration(t, "2", box("Crate", "\tN int\n\tM string\n"), response("get", "/b", "Crate"), schema("Crate", nm), first.Record)
+	wantCompat(t, renamed, "type Box = Crate")
+	lost := docGeneration(t, "2", box("Crate", "\tN int\n\tK bool\n"), response("get", "/b", "Crate"), schema("Crate", `"n": {"type": "integer"}, "k": {"type": "boolean"}`), first.Record)
+	if !strings.Contains(lost.Report.String(), "- gen field Box.M") || strings.Contains(lost.Report.String(), "field Box.N") {
+		t.Errorf("the fields of a renamed type are not checked on the new type:\n%s", lost.Report)
+	}
+}
+
+func TestReadRecordReadsTheCommittedCode(t *testing.T) {
+	first := docGeneration(t, "1", "\ntype Box struct {\n\tN int\n}\n", response("get", "/b", "Box"), `, "Box": {"type": "object", "properties": {"n": {"type": "integer"}}}`, nil)
+	root := t.TempDir()
+	if err := Write(root, first.Files); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, RecordPath)); err != nil || strings.Contains(string(b), "Box.N") {
+		t.Fatalf("the record lists identifiers (it should hold names of operations and schemas only): %v\n%s", err, b)
+	}
+	got, err := ReadRecord(root, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Idents(), first.Record.Idents()) || string(got.Marshal()) != string(first.Record.Marshal()) {
+		t.Errorf("read back:\n%v\nwant:\n%v", got.Idents(), first.Record.Idents())
+	}
 }

@@ -3,9 +3,12 @@ package gogen
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -13,9 +16,9 @@ import (
 
 // Record is the committed record of names (api/names.json) that each
 // generation writes and the next one reads: the operations (method, path,
-// operationId and the Go name generated from it), the deprecated names kept
-// for compatibility, and every exported identifier of the generated
-// packages. It holds names only, never the document.
+// operationId and the Go name generated from it), the schemas, and the
+// deprecated names kept for compatibility. It holds names only, never the
+// document; what the generated packages export is read from their code.
 type Record struct {
 	// Version is the info.version of the document the names come from.
 	Version    string      `json:"version"`
@@ -26,8 +29,11 @@ type Record struct {
 	// Deprecated lists the forwarding declarations of the compat files.
 	Deprecated []Alias `json:"deprecated"`
 	// Exported maps a package name (gen, genclient) to its exported
-	// identifiers, each "kind Name" or "method Type.Name" (see Ident).
-	Exported map[string][]string `json:"exported"`
+	// identifiers, each "kind Name", or "method Type.Name" and "field
+	// Type.Name" (see Ident). It is not written to the record: ReadRecord
+	// computes it from the committed generated code, and Generate from the
+	// code it generates.
+	Exported map[string][]string `json:"-"`
 }
 
 // Operation is one operation of the document, its generated Go name, and
@@ -96,6 +102,36 @@ func ParseRecord(b []byte) (*Record, error) {
 	return r, nil
 }
 
+// ReadRecord reads the committed names record under root and computes the
+// identifiers the committed generation exports from its generated files
+// (the folders of o; hand-written files such as doc.go are not counted).
+func ReadRecord(root string, o Options) (*Record, error) {
+	b, err := os.ReadFile(filepath.Join(root, RecordPath))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	r, err := ParseRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	committed, err := existingGenerated(root, []File{{Path: path.Join(o.ModelsDir, "x.go")}, {Path: path.Join(o.ClientDir, "x.go")}})
+	if err != nil {
+		return nil, err
+	}
+	files := make([]File, 0, len(committed))
+	for p, src := range committed {
+		files = append(files, File{Path: p, Content: src})
+	}
+	ids, err := exportedIdents(files)
+	if err != nil {
+		return nil, fmt.Errorf("gogen: reading the committed generated code: %w", err)
+	}
+	for _, id := range ids {
+		r.Exported[id.Package] = append(r.Exported[id.Package], id.key())
+	}
+	return r, nil
+}
+
 // Marshal writes the record deterministically, one entry per line.
 func (r *Record) Marshal() []byte {
 	var b bytes.Buffer
@@ -126,28 +162,7 @@ func (r *Record) Marshal() []byte {
 		fmt.Fprintf(&b, "\n    {\"package\": %s, \"kind\": %s, \"name\": %s, \"target\": %s, \"since\": %s}%s",
 			quote(a.Package), quote(a.Kind), quote(a.Name), quote(a.Target), quote(a.Since), sep)
 	}
-	b.WriteString("\n  ],\n  \"exported\": {")
-	pkgs := make([]string, 0, len(r.Exported))
-	for p := range r.Exported {
-		pkgs = append(pkgs, p)
-	}
-	sort.Strings(pkgs)
-	for i, p := range pkgs {
-		fmt.Fprintf(&b, "\n    %s: [", quote(p))
-		for j, n := range r.Exported[p] {
-			sep := ","
-			if j == len(r.Exported[p])-1 {
-				sep = ""
-			}
-			fmt.Fprintf(&b, "\n      %s%s", quote(n), sep)
-		}
-		sep := ","
-		if i == len(pkgs)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "\n    ]%s", sep)
-	}
-	b.WriteString("\n  }\n}\n")
+	b.WriteString("\n  ]\n}\n")
 	return b.Bytes()
 }
 
@@ -190,8 +205,8 @@ func sortIdents(ids []Ident) {
 }
 
 // exportedIdents lists the exported identifiers that files declare: types,
-// constants, variables, functions, and the exported methods of exported
-// types (interface methods included).
+// constants, variables, functions, and the exported methods (interface
+// methods included) and struct fields of exported types.
 func exportedIdents(files []File) ([]Ident, error) {
 	var out []Ident
 	for _, f := range files {
@@ -244,6 +259,13 @@ func declaredIdents(s *source, pkg string) []Ident {
 						continue
 					}
 					add("type", sp.Name.Name)
+					if st, ok := sp.Type.(*ast.StructType); ok && !sp.Assign.IsValid() {
+						for _, f := range st.Fields.List {
+							for _, n := range fieldNames(f) {
+								add("field", sp.Name.Name+"."+n)
+							}
+						}
+					}
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
 						add(d.Tok.String(), n.Name)
@@ -253,6 +275,29 @@ func declaredIdents(s *source, pkg string) []Ident {
 		}
 	}
 	return out
+}
+
+// fieldNames lists the names of a struct field declaration; an embedded
+// field is named after its type.
+func fieldNames(f *ast.Field) []string {
+	if len(f.Names) > 0 {
+		names := make([]string, len(f.Names))
+		for i, n := range f.Names {
+			names[i] = n.Name
+		}
+		return names
+	}
+	t := f.Type
+	if s, ok := t.(*ast.StarExpr); ok {
+		t = s.X
+	}
+	switch t := t.(type) {
+	case *ast.Ident:
+		return []string{t.Name}
+	case *ast.SelectorExpr:
+		return []string{t.Sel.Name}
+	}
+	return nil
 }
 
 var notLetters = regexp.MustCompile(`[^A-Za-z0-9]`)

@@ -50,11 +50,8 @@ func run(modelsPath, clientPath, docPath, root, changelog string, check, accept 
 		}
 		*dst = b
 	}
-	prev, err := os.ReadFile(filepath.Join(root, gogen.RecordPath))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if in.Previous, err = gogen.ParseRecord(prev); err != nil {
+	var err error
+	if in.Previous, err = gogen.ReadRecord(root, in.Options); err != nil {
 		return err
 	}
 	if lock, err := spec.ReadLock(filepath.Join(root, "spec", "apify.lock")); err == nil {
