@@ -235,6 +235,40 @@ func multiType(root obj) int {
 	return hits
 }
 
+// tupleItems turns `items` given as a list of schemas into one schema: the
+// only one, the common one when all are equal, else anyOf of them (each
+// element of the Go slice may be any of them).
+func tupleItems(root obj) int {
+	hits := 0
+	walkSchemas(root, func(s obj) {
+		l, ok := asList(s["items"])
+		if !ok {
+			return
+		}
+		var members []any
+		seen := map[string]bool{}
+		for _, e := range l {
+			if _, ok := asObj(e); !ok {
+				continue
+			}
+			if key := canonical(e); !seen[key] {
+				seen[key] = true
+				members = append(members, e)
+			}
+		}
+		switch len(members) {
+		case 0:
+			s["items"] = obj{}
+		case 1:
+			s["items"] = members[0]
+		default:
+			s["items"] = obj{"anyOf": members}
+		}
+		hits++
+	})
+	return hits
+}
+
 // singleType turns a one-element type array into a plain type.
 func singleType(root obj) int {
 	hits := 0
