@@ -25,6 +25,7 @@ var Transforms = []Transform{
 	{"header-content", "a response header described with `content` instead of `schema` is generated as *interface{} and binding it fails on every response", headerContent},
 	{"parameter-content-keywords", "contentMediaType/contentEncoding/contentSchema on a parameter turn it into openapi_types.File", parameterContentKeywords},
 	{"tuple-items", "`items` written as a list of schemas (the old JSON Schema tuple form, which OpenAPI does not allow) stops oapi-codegen from loading the document", tupleItems},
+	{"nullable-branches", "a union branch that only says `nullable: true` (OpenAPI 3.0's way to write \"or null\") becomes a union type of its own, which name-inline-schemas can name like an existing schema (duplicate typename)", nullableBranches},
 	{"integer-formats", "`type: number` with an integer format is generated as float32", integerFormats},
 	{"multi-type", "a type array with several non-null types fails generation (unhandled Schema type)", multiType},
 	{"single-type", "a one-element type array is noise", singleType},

@@ -269,6 +269,36 @@ func tupleItems(root obj) int {
 	return hits
 }
 
+// nullableBranches rewrites a oneOf/anyOf branch that holds nothing but
+// `nullable: true` (and words: title, description) as {type: null}, the
+// OpenAPI 3.1 spelling the other transforms and oapi-codegen read as "X or
+// null".
+func nullableBranches(root obj) int {
+	hits := 0
+	walkSchemas(root, func(s obj) {
+		for _, k := range []string{"oneOf", "anyOf"} {
+			l, _ := asList(s[k])
+			for i, e := range l {
+				b, ok := asObj(e)
+				if !ok || b["nullable"] != true {
+					continue
+				}
+				only := true
+				for key := range b {
+					if key != "nullable" && key != "title" && key != "description" {
+						only = false
+					}
+				}
+				if only {
+					l[i] = obj{"type": "null"}
+					hits++
+				}
+			}
+		}
+	})
+	return hits
+}
+
 // singleType turns a one-element type array into a plain type.
 func singleType(root obj) int {
 	hits := 0
