@@ -37,6 +37,7 @@ var Transforms = []Transform{
 	{"free-form-responses", "an inline free-form JSON success body (object without properties, or an array of them) fails to decode arrays and scalars", freeFormResponses},
 	{"inline-union-bodies", "an inline union request body becomes a type without MarshalJSON, so the client sends {}", inlineUnionBodies},
 	{"name-inline-schemas", "inline objects, maps and unions inside schemas get names with underscores or numeric suffixes", nameInlineSchemas},
+	{"annotated-refs", "an allOf of one $ref and members that only add examples or words is generated as a copy of the referenced schema, which redeclares the types named inside it (duplicate declarations)", annotatedRefs},
 	{"collapse-error-responses", "identical 4xx/5xx responses per operation multiply the generated code (and its compile time) by about eight", collapseErrorResponses},
 }
 

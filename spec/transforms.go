@@ -299,6 +299,79 @@ func nullableBranches(root obj) int {
 	return hits
 }
 
+// annotatedRefs replaces allOf [{$ref: X}, {example: …}] (one reference and
+// members holding only examples, a title or a description) with the
+// reference itself, when the allOf is the schema's only structure and X has
+// types named inside it (x-go-type-name, set by name-inline-schemas), which
+// oapi-codegen's copy of X would declare a second time. Other such allOfs
+// are left alone: their generated copies are exported names.
+func annotatedRefs(root obj) int {
+	words := map[string]bool{"example": true, "examples": true, "title": true, "description": true}
+	comps := child(child(root, "components"), "schemas")
+	hits := 0
+	walkSchemas(root, func(s obj) {
+		l, ok := asList(s["allOf"])
+		if !ok || len(l) < 2 {
+			return
+		}
+		for k := range s {
+			if k != "allOf" && !words[k] {
+				return
+			}
+		}
+		var ref any
+		for _, e := range l {
+			m, ok := asObj(e)
+			if !ok {
+				return
+			}
+			if isRef(m) && len(m) == 1 && ref == nil {
+				ref = m["$ref"]
+				continue
+			}
+			for k := range m {
+				if !words[k] {
+					return
+				}
+			}
+		}
+		name, _ := ref.(string)
+		if ref == nil || !strings.HasPrefix(name, componentSchemaPrefix) || !namesInside(child(comps, strings.TrimPrefix(name, componentSchemaPrefix))) {
+			return
+		}
+		delete(s, "allOf")
+		s["$ref"] = ref
+		hits++
+	})
+	return hits
+}
+
+// namesInside reports whether a schema names a type inside itself
+// (x-go-type-name below its top level), not following references.
+func namesInside(s obj) bool {
+	found := false
+	var walk func(v any, top bool)
+	walk = func(v any, top bool) {
+		switch t := v.(type) {
+		case obj:
+			if _, ok := t["x-go-type-name"]; ok && !top {
+				found = true
+			}
+			for k, c := range t {
+				if k != "example" && k != "examples" && k != "default" && k != "enum" && k != "const" {
+					walk(c, false)
+				}
+			}
+		case []any:
+			for _, c := range t {
+				walk(c, false)
+			}
+		}
+	}
+	walk(s, true)
+	return found
+}
+
 // singleType turns a one-element type array into a plain type.
 func singleType(root obj) int {
 	hits := 0
