@@ -72,7 +72,10 @@ func Generate(in Input) (*Output, error) {
 	if len(routes) > 0 { // where the moved operations use schemas counts too
 		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
 	}
-	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
+	inlineRen, inlineChanged := inlineRenames(goneInlineTypes(prev, plain, path.Base(in.Options.ModelsImport)), schemas,
+		oldSchemaGo(prev.Schemas, schemaNames), oldOperationGo(prev.Operations, routes))
+	changed = append(changed, inlineChanged...)
+	renames := longestFirst(append(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...), inlineRen...))
 	revision := version
 	if len(prev.Exported) > 0 && prev.Version == version {
 		// The same info.version with other content: say which content.

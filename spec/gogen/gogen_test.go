@@ -803,3 +803,30 @@ func TestReadRecordReadsTheCommittedCode(t *testing.T) {
 		t.Errorf("read back:\n%v\nwant:\n%v", got.Idents(), first.Record.Idents())
 	}
 }
+
+func TestInlineTypeThatBecameAComponentKeepsItsName(t *testing.T) {
+	gen := func(version, models, response, schemas string, prev *Record) *Output {
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get",
+			"responses": {"200": {"content": {"application/json": {"schema": ` + response + `}}}}}}},
+			"components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}` + schemas + `}}}`
+		out, err := Generate(Input{Models: []byte(strings.ReplaceAll(testModels, "OP", "Get") + models), Client: []byte(strings.ReplaceAll(testClient, "OP", "Get")),
+			Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("1", "\ntype ErrorResponse struct{ Error ErrorResponseError }\n\ntype ErrorResponseError struct{ Message string }\n\ntype GetGet200JSONResponseBody struct{ Items []Thing }\n",
+		`{"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}`,
+		`, "ErrorResponse": {"type": "object", "properties": {"error": {"type": "object", "properties": {"message": {"type": "string"}}}}}`, nil)
+	second := gen("2", "\ntype ErrorResponse struct{ Error ErrorDetail }\n\ntype ErrorDetail struct{ Message, Type string }\n\ntype ThingList struct{ Items []Thing }\n",
+		`{"$ref": "#/components/schemas/ThingList"}`,
+		`, "ErrorResponse": {"type": "object", "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}},
+		"ErrorDetail": {"type": "object", "properties": {"message": {"type": "string"}, "type": {"type": "string"}}},
+		"ThingList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}`, first.Record)
+	wantCompat(t, second, "type ErrorResponseError = ErrorDetail", "type GetGet200JSONResponseBody = ThingList")
+	if s := second.Report.String(); !strings.Contains(s, "! type ErrorResponseError → ErrorDetail") {
+		t.Errorf("the report does not say the type changed:\n%s", s)
+	}
+	buildGen(t, second, "package gen\n\nvar _ = ErrorResponseError{Message: \"x\"}\nvar _ = GetGet200JSONResponseBody{}\n")
+}

@@ -1,0 +1,144 @@
+package gogen
+
+import (
+	"strings"
+)
+
+// inlineRenames matches types the previous generation named after where an
+// inline schema was (a property of a schema, an operation's JSON request
+// or response body: ErrorResponseError, ActorTasksGet200JSONResponseBody)
+// with the component schema the new document refers to at that place
+// instead (ErrorResponse.error became a $ref to ErrorDetail). The old name
+// is rebuilt from the place the way the generator names inline types, with
+// the names the container had in the previous generation, and compared
+// folded (case and separators ignored); a name two schemas could take is
+// matched to neither. gone lists the types of the models
+// package that the previous generation exported and this one does not;
+// oldSchemaGo and oldOpGo give a container's previous Go name from its new
+// name or route. The types may differ, so each is also a change.
+func inlineRenames(gone []string, next []Schema, oldSchemaGo, oldOpGo func(string) string) ([]rename, []SchemaChange) {
+	want := map[string]string{} // folded old name → new Go type
+	conflict := map[string]bool{}
+	for _, s := range next {
+		if s.Go == "" {
+			continue
+		}
+		for _, u := range s.Uses {
+			for _, name := range inlineNames(u, oldSchemaGo, oldOpGo) {
+				if t, ok := want[name]; ok && t != s.Go {
+					conflict[name] = true
+				}
+				want[name] = s.Go
+			}
+		}
+	}
+	var renames []rename
+	var changes []SchemaChange
+	for _, t := range gone {
+		f := foldName(t)
+		to, ok := want[f]
+		if !ok || conflict[f] {
+			continue
+		}
+		renames = append(renames, rename{from: t, to: to, prefixOnly: true})
+		changes = append(changes, SchemaChange{From: t, To: to})
+	}
+	return renames, changes
+}
+
+// inlineNames lists the folded names the generator gave an inline schema at
+// a use (see collectUses): a property path under a schema, or an
+// operation's JSON request or response body.
+func inlineNames(use string, oldSchemaGo, oldOpGo func(string) string) []string {
+	where, pointer, _ := strings.Cut(use, "#")
+	segs := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	if kind, name, ok := strings.Cut(where, " "); ok && !strings.Contains(name, "/") {
+		if kind != "schemas" {
+			return nil
+		}
+		base := oldSchemaGo(name)
+		if base == "" {
+			return nil
+		}
+		// properties/a/properties/b → base + A + B; items → Item.
+		names := []string{foldName(base)}
+		for i := 0; i < len(segs); i++ {
+			switch {
+			case segs[i] == "properties" && i+1 < len(segs):
+				i++
+				for j := range names {
+					names[j] += foldName(unescapePointer(segs[i]))
+				}
+			case segs[i] == "items":
+				n := len(names)
+				for j := 0; j < n; j++ {
+					names = append(names, names[j]) // sometimes without
+					names[j] += "item"
+				}
+			default:
+				return nil
+			}
+		}
+		return names
+	}
+	base := oldOpGo(where)
+	if base == "" {
+		return nil
+	}
+	switch strings.Join(segs, "/") {
+	case "responses/" + segs[min(1, len(segs)-1)] + "/content/application~1json/schema":
+		return []string{foldName(base + segs[1] + "JSONResponseBody")}
+	case "requestBody/content/application~1json/schema":
+		return []string{foldName(base + "JSONBody"), foldName(base + "JSONRequestBody")}
+	}
+	return nil
+}
+
+func unescapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// goneInlineTypes lists the types of the models package that the previous
+// generation exported, this one does not, and no component schema of the
+// previous document had as its Go type.
+func goneInlineTypes(prev *Record, next []Ident, models string) []string {
+	now := newIdentSet(next)
+	schema := map[string]bool{}
+	for _, s := range prev.Schemas {
+		schema[s.Go] = true
+	}
+	var out []string
+	for _, id := range prev.Idents() {
+		if id.Package == models && id.Kind == "type" && !now[id] && !schema[id.Name] {
+			out = append(out, id.Name)
+		}
+	}
+	return out
+}
+
+// oldSchemaGo gives the previous Go type of a schema by its new name.
+func oldSchemaGo(prev []Schema, renamed map[string]string) func(string) string {
+	byName := map[string]string{}
+	for _, s := range prev {
+		byName[s.Name] = s.Go
+	}
+	for old, now := range renamed {
+		if _, ok := byName[now]; !ok {
+			byName[now] = byName[old]
+		}
+	}
+	return func(name string) string { return byName[name] }
+}
+
+// oldOperationGo gives the previous Go name of an operation by its new
+// route.
+func oldOperationGo(prev []Operation, moved map[string]string) func(string) string {
+	byRoute := map[string]string{}
+	for _, op := range prev {
+		byRoute[op.route()] = op.Go
+	}
+	for old, now := range moved {
+		byRoute[now] = byRoute[old]
+	}
+	return func(route string) string { return byRoute[route] }
+}
