@@ -19,6 +19,7 @@ type Transform struct {
 
 // Transforms is the normalization pipeline, in the order it runs.
 var Transforms = []Transform{
+	{"distinct-operation-names", "two operationIds that differ only in separators or case (webhook_dispatches_get, webhookDispatches_get) become the same Go name, declared twice", distinctOperationNames},
 	{"inline-parameters", "component parameters with the same name (limit, limit-2, …) become numbered aliases (Limit2) and can collide with schema names", inlineParameters},
 	{"ignored-header-parameters", "Accept, Content-Type and Authorization header parameters (which OpenAPI says to ignore) become parameter fields; a required Content-Type field overwrites the body's content type", ignoredHeaderParameters},
 	{"no-body-responses", "a 204 or a HEAD answer described with JSON content makes the generated parser decode an empty body and fail", noBodyResponses},

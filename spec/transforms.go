@@ -372,6 +372,36 @@ func namesInside(s obj) bool {
 	return found
 }
 
+// distinctOperationNames gives each operation whose operationId makes the
+// same Go name as an earlier one (in path and method order) an operationId
+// made of its method and path, which is unique and says which route it is.
+func distinctOperationNames(root obj) int {
+	hits := 0
+	taken := map[string]bool{}
+	var clashing []operation
+	for _, op := range operations(root) {
+		if op.id() == "" {
+			continue
+		}
+		if n := goName(op.id()); taken[n] {
+			clashing = append(clashing, op)
+		} else {
+			taken[n] = true
+		}
+	}
+	for _, op := range clashing {
+		base := op.Method + " " + strings.NewReplacer("{", " ", "}", " ", "/", " ").Replace(op.Path)
+		id := base
+		for n := 2; taken[goName(id)]; n++ {
+			id = base + " " + strconv.Itoa(n)
+		}
+		taken[goName(id)] = true
+		op.Op["operationId"] = strings.Join(strings.Fields(id), "_")
+		hits++
+	}
+	return hits
+}
+
 // singleType turns a one-element type array into a plain type.
 func singleType(root obj) int {
 	hits := 0
