@@ -99,9 +99,15 @@ func Generate(in Input) (*Output, error) {
 	for _, id := range final {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}
+	if rec.Signatures, err = signaturesOf(files); err != nil {
+		return nil, err
+	}
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
 	r := report(prev, rec, final, aliases, removed, changed, reused, moves, repointedOperations(prev.Operations, ops))
 	r.Revision = revision
+	if !r.First {
+		r.Retyped = retyped(prev.Signatures, rec.Signatures, aliases)
+	}
 	return &Output{Files: files, Record: rec, Report: r}, nil
 }
 

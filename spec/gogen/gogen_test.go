@@ -830,3 +830,21 @@ func TestInlineTypeThatBecameAComponentKeepsItsName(t *testing.T) {
 	}
 	buildGen(t, second, "package gen\n\nvar _ = ErrorResponseError{Message: \"x\"}\nvar _ = GetGet200JSONResponseBody{}\n")
 }
+
+func TestChangedTypeIsReported(t *testing.T) {
+	box := func(name, fields string) string { return "\ntype " + name + " struct {\n" + fields + "}\n" }
+	schema := func(name, typ string) string {
+		return `, "` + name + `": {"type": "object", "properties": {"n": {"type": "` + typ + `"}}}`
+	}
+	first := docGeneration(t, "1", box("Box", "\tN int\n"), response("get", "/b", "Box"), schema("Box", "integer"), nil)
+	second := docGeneration(t, "2", box("Box", "\tN string\n"), response("get", "/b", "Box"), schema("Box", "string"), first.Record)
+	if second.Report.Breaking() || !strings.Contains(second.Report.String(), "! gen field Box.N: int → string") || !strings.Contains(second.Report.Summary(), "1 changed type") {
+		t.Errorf("a field whose type changed is not reported (for review, not as breaking):\n%s", second.Report)
+	}
+	// A type renamed is not a change of the fields, methods and functions
+	// that mention it.
+	renamed := docGeneration(t, "2", box("Crate", "\tN int\n"), response("get", "/b", "Crate"), schema("Crate", "integer"), first.Record)
+	if len(renamed.Report.Retyped) != 0 {
+		t.Errorf("a renamed type is reported as a change:\n%s", renamed.Report)
+	}
+}

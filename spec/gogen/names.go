@@ -34,6 +34,9 @@ type Record struct {
 	// computes it from the committed generated code, and Generate from the
 	// code it generates.
 	Exported map[string][]string `json:"-"`
+	// Signatures maps each identifier (Ident.String) to its type, as
+	// signaturesOf writes it; in memory only, like Exported.
+	Signatures map[string]string `json:"-"`
 }
 
 // Operation is one operation of the document, its generated Go name, and
@@ -128,6 +131,9 @@ func ReadRecord(root string, o Options) (*Record, error) {
 	}
 	for _, id := range ids {
 		r.Exported[id.Package] = append(r.Exported[id.Package], id.key())
+	}
+	if r.Signatures, err = signaturesOf(files); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -37,6 +37,11 @@ type Report struct {
 	// while the one they called is still there under another name: they
 	// compile and do something else, a breaking change.
 	Repointed []Repoint
+	// Retyped lists identifiers that keep their names but whose type
+	// changed (parameters, results, a field's type) because the document
+	// changed what they describe. Listed for review; not counted as
+	// breaking, since models and operations follow the document.
+	Retyped []Retype
 }
 
 func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange, reused []Reuse, moved []Move, repointed []Repoint) Report {
@@ -65,7 +70,7 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 
 // Changes reports whether the generated surface changed.
 func (r Report) Changes() bool {
-	return len(r.Added)+len(r.Deprecated)+len(r.Removed)+len(r.Repointed)+len(r.Reused) > 0
+	return len(r.Added)+len(r.Deprecated)+len(r.Removed)+len(r.Repointed)+len(r.Reused)+len(r.Retyped) > 0
 }
 
 // Breaking reports whether a previously exported identifier was removed,
@@ -83,6 +88,9 @@ func (r Report) Summary() string {
 	}
 	if len(r.Repointed) > 0 {
 		s += fmt.Sprintf(", %d operation names now call another operation", len(r.Repointed))
+	}
+	if len(r.Retyped) > 0 {
+		s += fmt.Sprintf(", %d changed type", len(r.Retyped))
 	}
 	if r.Breaking() {
 		s += " (breaking)"
@@ -127,6 +135,12 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "  repointed: %d — breaking: these names compile but call another operation, whose own old name now has another\n", len(r.Repointed))
 		for _, p := range r.Repointed {
 			fmt.Fprintf(&b, "    ! %s\n", p)
+		}
+	}
+	if len(r.Retyped) > 0 {
+		fmt.Fprintf(&b, "  changed type: %d (the names stay; what the document describes changed, so code that passes or assigns them may need changes)\n", len(r.Retyped))
+		for _, t := range r.Retyped {
+			fmt.Fprintf(&b, "    ! %s\n", t)
 		}
 	}
 	if len(r.Removed) > 0 {

@@ -1,0 +1,168 @@
+package gogen
+
+import (
+	"fmt"
+	"go/ast"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Retype is an identifier that still exists (under its name, or through a
+// deprecated alias) but whose type changed: a function's or method's
+// parameters or results, a field's type, or what a type is. Code that uses
+// it may need to change; the report lists it for review.
+type Retype struct {
+	Ident    Ident
+	Was, Now string
+}
+
+func (r Retype) String() string { return fmt.Sprintf("%s: %s → %s", r.Ident, r.Was, r.Now) }
+
+// signaturesOf maps each exported function, method, field and (non-alias)
+// type that files declare (keyed by Ident.String) to its type, written
+// without parameter names: what callers depend on besides the name.
+func signaturesOf(files []File) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		s, err := parseSource(f.Path, f.Content)
+		if err != nil {
+			return nil, err
+		}
+		pkg := path.Base(path.Dir(f.Path))
+		put := func(kind, name, sig string) {
+			if ast.IsExported(name[strings.LastIndex(name, ".")+1:]) {
+				out[Ident{Package: pkg, Kind: kind, Name: name}.String()] = sig
+			}
+		}
+		for _, d := range s.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					put("func", d.Name.Name, funcSignature(s, d.Type))
+				} else if recv := receiverType(d.Recv.List[0].Type); ast.IsExported(recv) {
+					put("method", recv+"."+d.Name.Name, funcSignature(s, d.Type))
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					ts, ok := sp.(*ast.TypeSpec)
+					if !ok || ts.Assign.IsValid() || !ast.IsExported(ts.Name.Name) {
+						continue
+					}
+					switch t := ts.Type.(type) {
+					case *ast.StructType:
+						put("type", ts.Name.Name, "struct")
+						for _, f := range t.Fields.List {
+							for _, n := range fieldNames(f) {
+								put("field", ts.Name.Name+"."+n, s.exprText(f.Type))
+							}
+						}
+					case *ast.InterfaceType:
+						for _, m := range t.Methods.List {
+							if ft, ok := m.Type.(*ast.FuncType); ok {
+								for _, n := range m.Names {
+									put("method", ts.Name.Name+"."+n.Name, funcSignature(s, ft))
+								}
+							}
+						}
+					default:
+						put("type", ts.Name.Name, s.exprText(ts.Type))
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// funcSignature writes a function type without parameter names.
+func funcSignature(s *source, ft *ast.FuncType) string {
+	list := func(fl *ast.FieldList) []string {
+		var out []string
+		if fl == nil {
+			return out
+		}
+		for _, f := range fl.List {
+			t := s.exprText(f.Type)
+			for range max(1, len(f.Names)) {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	sig := "func(" + strings.Join(list(ft.Params), ", ") + ")"
+	switch res := list(ft.Results); len(res) {
+	case 0:
+	case 1:
+		sig += " " + res[0]
+	default:
+		sig += " (" + strings.Join(res, ", ") + ")"
+	}
+	return sig
+}
+
+var typeName = regexp.MustCompile(`\b(?:([a-z]\w*)\.)?([A-Z]\w*)\b`)
+
+// retyped lists the identifiers of the previous generation whose type
+// changed: each one the new generation still declares under its name, or
+// whose alias forwards to a declaration, or a method or field of a type
+// kept as an alias, compared with that declaration after the previous
+// signature's type names are mapped through the aliases (a renamed type
+// is not a change).
+func retyped(prev, next map[string]string, aliases []Alias) []Retype {
+	typeTarget := map[string]string{} // package.Name → target
+	forward := map[string]string{}    // Ident.String of an alias → of its target
+	for _, a := range aliases {
+		forward[Ident{Package: a.Package, Kind: a.Kind, Name: a.Name}.String()] = Ident{Package: a.Package, Kind: a.Kind, Name: a.Target}.String()
+		if a.Kind == "type" || a.Kind == "interface" {
+			typeTarget[a.Package+"."+a.Name] = a.Target
+		}
+	}
+	var out []Retype
+	for key, was := range prev {
+		id := identOf(key)
+		now, ok := next[key]
+		if !ok {
+			t, ok2 := forward[key]
+			if !ok2 && (id.Kind == "method" || id.Kind == "field") {
+				typ, member, _ := strings.Cut(id.Name, ".")
+				if target, ok3 := typeTarget[id.Package+"."+typ]; ok3 {
+					t, ok2 = Ident{Package: id.Package, Kind: id.Kind, Name: target + "." + member}.String(), true
+				}
+			}
+			if !ok2 {
+				continue
+			}
+			if now, ok = next[t]; !ok {
+				continue
+			}
+		}
+		mapped := typeName.ReplaceAllStringFunc(was, func(m string) string {
+			sub := typeName.FindStringSubmatch(m)
+			pkg := sub[1]
+			if pkg == "" {
+				pkg = id.Package
+			}
+			if t, ok := typeTarget[pkg+"."+sub[2]]; ok {
+				return strings.TrimSuffix(m, sub[2]) + t
+			}
+			return m
+		})
+		if mapped != now && was != now {
+			out = append(out, Retype{Ident: id, Was: was, Now: now})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Ident.String() < out[j].Ident.String() })
+	return out
+}
+
+// identOf parses Ident.String.
+func identOf(s string) Ident {
+	pkg, rest, _ := strings.Cut(s, " ")
+	kind, name, _ := strings.Cut(rest, " ")
+	return Ident{Package: pkg, Kind: kind, Name: name}
+}
