@@ -40,8 +40,8 @@ type TypedResponse[T any] interface {
 //   - a 2xx answer returns the payload the generated parser already decoded
 //     (the body is not decoded again); an answer without one (another
 //     content type, an empty or null body, an object without the "data"
-//     member of an envelope) is an error matching [ErrUnexpectedResponse],
-//     never a zero value.
+//     member of an envelope, an object without the "id" its type requires)
+//     is an error matching [ErrUnexpectedResponse], never a zero value.
 //
 // Operations whose answers carry no JSON body (deletes, raw data) have no
 // Payload method: use [Check], and read Body for raw data.
@@ -61,9 +61,6 @@ func Result[T any](resp TypedResponse[T], err error) (*T, error) {
 		// Only here is the body looked at again: an answer without the
 		// envelope's "data" member parses into a zero payload.
 		return nil, responseError(hr, errors.New(`the answer has no "data" member`))
-	}
-	if missingID(v) {
-		return nil, responseError(hr, fmt.Errorf(`the answer's %T has no "id", which the API always sends`, *v))
 	}
 	return v, nil
 }

@@ -22,6 +22,12 @@ func noPayload(hr *http.Response) error {
 	return fmt.Errorf("%w (HTTP %d, Content-Type %q)", ErrNoPayload, hr.StatusCode, hr.Header.Get("Content-Type"))
 }
 
+// noID is the error of an answer whose object lacks the "id" that its type
+// requires (an empty object, or {"data": {}}): not the documented type.
+func noID(typ string) error {
+	return fmt.Errorf("%w: the answer's %s has no \"id\", which the API document requires", ErrNoPayload, typ)
+}
+
 // GetHTTPResponse returns the HTTP answer r was parsed from, or nil.
 func (r *ActorBuildsGetResponse) GetHTTPResponse() *http.Response {
 	if r == nil {
@@ -64,6 +70,8 @@ func (r *ActorBuildGetResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -84,6 +92,8 @@ func (r *ActorBuildAbortPostResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -160,6 +170,8 @@ func (r *ActorRunGetResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -180,6 +192,8 @@ func (r *ActorRunPutResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -200,6 +214,8 @@ func (r *ActorRunAbortPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -248,6 +264,8 @@ func (r *ActorRunDatasetGetResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -268,6 +286,8 @@ func (r *ActorRunDatasetPutResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -344,6 +364,8 @@ func (r *ActorRunKeyValueStoreGetResponse) Payload() (*gen.KeyValueStore, error)
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -364,6 +386,8 @@ func (r *ActorRunKeyValueStorePutResponse) Payload() (*gen.KeyValueStore, error)
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -476,6 +500,8 @@ func (r *ActorRunMetamorphPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -496,6 +522,8 @@ func (r *ActorRunRebootPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -780,6 +808,8 @@ func (r *PostResurrectRunResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -820,6 +850,8 @@ func (r *ActorTasksPostResponse) Payload() (*gen.Task, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Task")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -848,6 +880,8 @@ func (r *ActorTaskGetResponse) Payload() (*gen.Task, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Task")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -868,6 +902,8 @@ func (r *ActorTaskPutResponse) Payload() (*gen.Task, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Task")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1004,6 +1040,8 @@ func (r *ActorTaskRunsPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -1024,6 +1062,8 @@ func (r *ActorTaskRunsLastGetResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1044,6 +1084,8 @@ func (r *ActorTaskRunsLastAbortPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1072,6 +1114,8 @@ func (r *ActorTaskRunsLastDatasetGetResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1092,6 +1136,8 @@ func (r *ActorTaskRunsLastDatasetPutResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1168,6 +1214,8 @@ func (r *ActorTaskRunsLastKeyValueStoreGetResponse) Payload() (*gen.KeyValueStor
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1188,6 +1236,8 @@ func (r *ActorTaskRunsLastKeyValueStorePutResponse) Payload() (*gen.KeyValueStor
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1300,6 +1350,8 @@ func (r *ActorTaskRunsLastMetamorphPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1320,6 +1372,8 @@ func (r *ActorTaskRunsLastRebootPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1644,6 +1698,8 @@ func (r *ActorsPostResponse) Payload() (*gen.Actor, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Actor")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -1672,6 +1728,8 @@ func (r *ActorGetResponse) Payload() (*gen.Actor, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Actor")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1692,6 +1750,8 @@ func (r *ActorPutResponse) Payload() (*gen.Actor, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Actor")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1732,6 +1792,8 @@ func (r *ActorsBuildsPostResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -1752,6 +1814,8 @@ func (r *ActorBuildDefaultGetResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1772,6 +1836,8 @@ func (r *ActorsBuildGetResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1792,6 +1858,8 @@ func (r *ActorsBuildAbortPostResponse) Payload() (*gen.Build, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Build")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1908,6 +1976,8 @@ func (r *ActorsRunsPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -1928,6 +1998,8 @@ func (r *ActorRunsLastGetResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1948,6 +2020,8 @@ func (r *ActorRunsLastAbortPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1976,6 +2050,8 @@ func (r *ActorRunsLastDatasetGetResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -1996,6 +2072,8 @@ func (r *ActorRunsLastDatasetPutResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2072,6 +2150,8 @@ func (r *ActorRunsLastKeyValueStoreGetResponse) Payload() (*gen.KeyValueStore, e
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2092,6 +2172,8 @@ func (r *ActorRunsLastKeyValueStorePutResponse) Payload() (*gen.KeyValueStore, e
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2204,6 +2286,8 @@ func (r *ActorRunsLastMetamorphPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2224,6 +2308,8 @@ func (r *ActorRunsLastRebootPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2508,6 +2594,8 @@ func (r *ActorsRunGetResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2528,6 +2616,8 @@ func (r *ActorsRunAbortPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2548,6 +2638,8 @@ func (r *ActorsRunMetamorphPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2568,6 +2660,8 @@ func (r *ActorRunResurrectPostResponse) Payload() (*gen.Run, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Run")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2944,8 +3038,12 @@ func (r *DatasetsPostResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -2974,6 +3072,8 @@ func (r *DatasetGetResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -2994,6 +3094,8 @@ func (r *DatasetPutResponse) Payload() (*gen.Dataset, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Dataset")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3090,8 +3192,12 @@ func (r *KeyValueStoresPostResponse) Payload() (*gen.KeyValueStore, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -3120,6 +3226,8 @@ func (r *KeyValueStoreGetResponse) Payload() (*gen.KeyValueStore, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3140,6 +3248,8 @@ func (r *KeyValueStorePutResponse) Payload() (*gen.KeyValueStore, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.KeyValueStore")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3586,6 +3696,8 @@ func (r *SchedulesPostResponse) Payload() (*gen.Schedule, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Schedule")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -3614,6 +3726,8 @@ func (r *ScheduleGetResponse) Payload() (*gen.Schedule, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Schedule")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3634,6 +3748,8 @@ func (r *SchedulePutResponse) Payload() (*gen.Schedule, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Schedule")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3854,6 +3970,8 @@ func (r *WebhookDispatchGetResponse) Payload() (*gen.WebhookDispatch, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.WebhookDispatch")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3894,6 +4012,8 @@ func (r *WebhooksPostResponse) Payload() (*gen.Webhook, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.Webhook")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}
@@ -3922,6 +4042,8 @@ func (r *WebhookGetResponse) Payload() (*gen.Webhook, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Webhook")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3942,6 +4064,8 @@ func (r *WebhookPutResponse) Payload() (*gen.Webhook, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON200 != nil && r.JSON200.Data.ID == "":
+		return nil, noID("gen.Webhook")
 	case r.JSON200 != nil:
 		return &r.JSON200.Data, nil
 	}
@@ -3982,6 +4106,8 @@ func (r *WebhookTestPostResponse) Payload() (*gen.WebhookDispatch, error) {
 	switch {
 	case r == nil:
 		return nil, noPayload(nil)
+	case r.JSON201 != nil && r.JSON201.Data.ID == "":
+		return nil, noID("gen.WebhookDispatch")
 	case r.JSON201 != nil:
 		return &r.JSON201.Data, nil
 	}

@@ -18,6 +18,12 @@ func noPayload(hr *http.Response) error {
 		return fmt.Errorf("%w (no HTTP response)", ErrNoPayload)
 	}
 	return fmt.Errorf("%w (HTTP %d, Content-Type %q)", ErrNoPayload, hr.StatusCode, hr.Header.Get("Content-Type"))
+}
+
+// noID is the error of an answer whose object lacks the "id" that its type
+// requires (an empty object, or {"data": {}}): not the documented type.
+func noID(typ string) error {
+	return fmt.Errorf("%w: the answer's %s has no \"id\", which the API document requires", ErrNoPayload, typ)
 }`
 
 var jsonSuccessField = regexp.MustCompile(`^JSON2\d\d$`)
@@ -81,6 +87,14 @@ func payloadMethod(name string, st *ast.StructType, qs, ms *source, modelStructs
 		}
 		payloadType = typ
 		fields = append(fields, field)
+		if id := requiredID(modelStructs, typ, models); id != "" {
+			value := map[string]string{"": "r." + field, ".Data": "r." + field + ".Data", ".Data*": "r." + field + ".Data"}[unwrap]
+			guard := "r." + field + " != nil"
+			if unwrap == ".Data*" {
+				guard += " && r." + field + ".Data != nil"
+			}
+			cases = append(cases, fmt.Sprintf("\tcase %s && %s.%s == \"\":\n\t\treturn nil, noID(%q)", guard, value, id, typ))
+		}
 		switch unwrap {
 		case "":
 			cases = append(cases, fmt.Sprintf("\tcase r.%[1]s != nil:\n\t\treturn r.%[1]s, nil", field))
@@ -103,6 +117,24 @@ func (r *%[1]s) Payload() (*%[3]s, error) {
 	}
 	return nil, noPayload(r.HTTPResponse)
 }`, name, strings.Join(fields, ", "), payloadType, strings.Join(cases, "\n")), true
+}
+
+// requiredID names the Go field of a model struct that holds its required
+// "id" (a string field, so required and not nullable), or "".
+func requiredID(modelStructs map[string]*ast.StructType, typ, models string) string {
+	st := modelStructs[strings.TrimPrefix(typ, models+".")]
+	if st == nil {
+		return ""
+	}
+	for _, f := range st.Fields.List {
+		if len(f.Names) != 1 || f.Tag == nil {
+			continue
+		}
+		if id, ok := f.Type.(*ast.Ident); ok && id.Name == "string" && strings.Contains(f.Tag.Value, `json:"id"`) {
+			return f.Names[0].Name
+		}
+	}
+	return ""
 }
 
 // structsOf maps the struct types a source declares by name.
