@@ -91,6 +91,9 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDeclarations(files, ops, schemas); err != nil {
+		return nil, err
+	}
 	final, err := exportedIdents(files)
 	if err != nil {
 		return nil, err
@@ -106,7 +109,7 @@ func Generate(in Input) (*Output, error) {
 	r := report(prev, rec, final, aliases, removed, changed, reused, moves, repointedOperations(prev.Operations, ops))
 	r.Revision = revision
 	if !r.First {
-		r.Retyped = retyped(prev.Signatures, rec.Signatures, aliases)
+		r.Retyped, r.Revalued = retyped(prev.Signatures, rec.Signatures, aliases)
 	}
 	return &Output{Files: files, Record: rec, Report: r}, nil
 }

@@ -848,3 +848,30 @@ func TestChangedTypeIsReported(t *testing.T) {
 		t.Errorf("a renamed type is reported as a change:\n%s", renamed.Report)
 	}
 }
+
+func TestOneGoNameForTwoDocumentNamesIsRefused(t *testing.T) {
+	m := strings.ReplaceAll(testModels, "OP", "Get") + "\ntype GetGetParams struct{ X string }\n"
+	doc := `{"info": {"version": "v1"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}},
+		"components": {"schemas": {"Thing": {"type": "object"}, "GetGetParams": {"type": "object", "properties": {"x": {"type": "string"}}}}}}`
+	_, err := Generate(Input{Models: []byte(m), Client: []byte(strings.ReplaceAll(testClient, "OP", "Get")), Document: []byte(doc), Options: DefaultOptions})
+	if err == nil {
+		t.Fatal("a name declared twice was generated")
+	}
+	t.Log(err)
+	for _, want := range []string{"gen.GetGetParams, declared 2 times", "schema GetGetParams", "operation GET /things (Get_get)", "nothing was written"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestConstantWithAnotherValueIsBreaking(t *testing.T) {
+	enum := func(consts string) string { return "\ntype Status string\n\nconst (\n" + consts + ")\n" }
+	schema := func(values string) string { return `, "Status": {"type": "string", "enum": [` + values + `]}` }
+	first := docGeneration(t, "1", enum("\tStatusTIMINGOUT Status = \"TIMING-OUT\"\n"), response("get", "/s", "Status"), schema(`"TIMING-OUT"`), nil)
+	// A new value whose constant name folds to the old one's takes it.
+	second := docGeneration(t, "2", enum("\tStatusTIMINGOUT Status = \"TIMING_OUT\"\n\tStatusTIMINGOUT1 Status = \"TIMING-OUT\"\n"), response("get", "/s", "Status"), schema(`"TIMING_OUT", "TIMING-OUT"`), first.Record)
+	if !second.Report.Breaking() || !strings.Contains(second.Report.String(), `! gen const StatusTIMINGOUT: Status = "TIMING-OUT" → Status = "TIMING_OUT"`) {
+		t.Errorf("a constant that changed value is not breaking:\n%s", second.Report)
+	}
+}

@@ -42,6 +42,11 @@ type Report struct {
 	// changed what they describe. Listed for review; not counted as
 	// breaking, since models and operations follow the document.
 	Retyped []Retype
+	// Revalued lists constants kept under their names whose values
+	// changed (an enum value the generator now names differently): code
+	// that compares with them compiles and means another value, a
+	// breaking change.
+	Revalued []Retype
 }
 
 func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident, changed []SchemaChange, reused []Reuse, moved []Move, repointed []Repoint) Report {
@@ -70,12 +75,14 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 
 // Changes reports whether the generated surface changed.
 func (r Report) Changes() bool {
-	return len(r.Added)+len(r.Deprecated)+len(r.Removed)+len(r.Repointed)+len(r.Reused)+len(r.Retyped) > 0
+	return len(r.Added)+len(r.Deprecated)+len(r.Removed)+len(r.Repointed)+len(r.Reused)+len(r.Retyped)+len(r.Revalued) > 0
 }
 
 // Breaking reports whether a previously exported identifier was removed,
 // or an operation's name now calls another operation.
-func (r Report) Breaking() bool { return len(r.Removed) > 0 || len(r.Repointed) > 0 }
+func (r Report) Breaking() bool {
+	return len(r.Removed) > 0 || len(r.Repointed) > 0 || len(r.Revalued) > 0
+}
 
 // Summary is the report in one line, for the changelog.
 func (r Report) Summary() string {
@@ -91,6 +98,9 @@ func (r Report) Summary() string {
 	}
 	if len(r.Retyped) > 0 {
 		s += fmt.Sprintf(", %d changed type", len(r.Retyped))
+	}
+	if len(r.Revalued) > 0 {
+		s += fmt.Sprintf(", %d constants changed value", len(r.Revalued))
 	}
 	if r.Breaking() {
 		s += " (breaking)"
@@ -140,6 +150,12 @@ func (r Report) String() string {
 	if len(r.Retyped) > 0 {
 		fmt.Fprintf(&b, "  changed type: %d (the names stay; what the document describes changed, so code that passes or assigns them may need changes)\n", len(r.Retyped))
 		for _, t := range r.Retyped {
+			fmt.Fprintf(&b, "    ! %s\n", t)
+		}
+	}
+	if len(r.Revalued) > 0 {
+		fmt.Fprintf(&b, "  changed value: %d — breaking: these constants compile but stand for another value\n", len(r.Revalued))
+		for _, t := range r.Revalued {
 			fmt.Fprintf(&b, "    ! %s\n", t)
 		}
 	}

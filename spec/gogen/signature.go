@@ -3,6 +3,7 @@ package gogen
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"path"
 	"regexp"
 	"sort"
@@ -48,6 +49,22 @@ func signaturesOf(files []File) (map[string]string, error) {
 					put("method", recv+"."+d.Name.Name, funcSignature(s, d.Type))
 				}
 			case *ast.GenDecl:
+				if d.Tok == token.CONST {
+					for _, sp := range d.Specs {
+						vs := sp.(*ast.ValueSpec)
+						for i, n := range vs.Names {
+							// A constant that names another one is a
+							// deprecated alias: compared through its target.
+							if i >= len(vs.Values) {
+								continue
+							}
+							if _, alias := vs.Values[i].(*ast.Ident); !alias || vs.Type != nil {
+								put("const", n.Name, constSignature(s, vs, i))
+							}
+						}
+					}
+					continue
+				}
 				for _, sp := range d.Specs {
 					ts, ok := sp.(*ast.TypeSpec)
 					if !ok || ts.Assign.IsValid() || !ast.IsExported(ts.Name.Name) {
@@ -77,6 +94,15 @@ func signaturesOf(files []File) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// constSignature writes a constant's type and value.
+func constSignature(s *source, vs *ast.ValueSpec, i int) string {
+	v := s.exprText(vs.Values[i])
+	if vs.Type == nil {
+		return "= " + v
+	}
+	return s.exprText(vs.Type) + " = " + v
 }
 
 // funcSignature writes a function type without parameter names.
@@ -113,7 +139,10 @@ var typeName = regexp.MustCompile(`\b(?:([a-z]\w*)\.)?([A-Z]\w*)\b`)
 // kept as an alias, compared with that declaration after the previous
 // signature's type names are mapped through the aliases (a renamed type
 // is not a change).
-func retyped(prev, next map[string]string, aliases []Alias) []Retype {
+//
+// Constants whose value changed are returned apart (revalued): code that
+// compares with them compiles and silently means another value.
+func retyped(prev, next map[string]string, aliases []Alias) (retypes, revalued []Retype) {
 	typeTarget := map[string]string{} // package.Name → target
 	forward := map[string]string{}    // Ident.String of an alias → of its target
 	for _, a := range aliases {
@@ -122,7 +151,6 @@ func retyped(prev, next map[string]string, aliases []Alias) []Retype {
 			typeTarget[a.Package+"."+a.Name] = a.Target
 		}
 	}
-	var out []Retype
 	for key, was := range prev {
 		id := identOf(key)
 		now, ok := next[key]
@@ -153,11 +181,19 @@ func retyped(prev, next map[string]string, aliases []Alias) []Retype {
 			return m
 		})
 		if mapped != now && was != now {
-			out = append(out, Retype{Ident: id, Was: was, Now: now})
+			if id.Kind == "const" {
+				revalued = append(revalued, Retype{Ident: id, Was: was, Now: now})
+			} else {
+				retypes = append(retypes, Retype{Ident: id, Was: was, Now: now})
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Ident.String() < out[j].Ident.String() })
-	return out
+	byName := func(l []Retype) {
+		sort.Slice(l, func(i, j int) bool { return l[i].Ident.String() < l[j].Ident.String() })
+	}
+	byName(retypes)
+	byName(revalued)
+	return retypes, revalued
 }
 
 // identOf parses Ident.String.
