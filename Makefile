@@ -72,14 +72,24 @@ generate:
 ## accept a new document, update the lock, print the change report,
 ## regenerate gen/ keeping every previously exported name (deprecated aliases
 ## for renamed operations), print the compatibility report and add its
-## summary to CHANGELOG.md. A regeneration that removes a previously exported
-## identifier writes nothing and fails unless ACCEPT_REMOVALS=1.
+## summary to CHANGELOG.md, then build the whole module. A regeneration that
+## removes a previously exported identifier, or after which the module (the
+## wrapper too) does not compile, changes nothing and fails; with
+## ACCEPT_REMOVALS=1 it is kept (and a module that does not compile still
+## fails, naming what to fix).
 spec-update:
 	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>] [ACCEPT_REMOVALS=1]"; exit 2; }
-	@mkdir -p build && cp spec/apify.lock build/apify.lock.before
-	$(GO) run ./spec/cmd/apify-spec -update -spec "$(call source,$(SPEC))" -previous "$(call source,$(PREVIOUS))" -lock spec/apify.lock -out build/openapi.json || { cp build/apify.lock.before spec/apify.lock; exit 1; }
-	APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { cp build/apify.lock.before spec/apify.lock; echo "spec-update: nothing changed (spec/apify.lock is back at its previous version)"; exit 1; }
-	$(GO) build ./gen/...
+	@mkdir -p build && tar -cf $(BEFORE_UPDATE) spec/apify.lock api/names.json gen $(wildcard CHANGELOG.md)
+	$(GO) run ./spec/cmd/apify-spec -update -spec "$(call source,$(SPEC))" -previous "$(call source,$(PREVIOUS))" -lock spec/apify.lock -out build/openapi.json || { $(restore); exit 1; }
+	APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { $(restore); echo "spec-update: nothing changed (spec/apify.lock is back at its previous version)"; exit 1; }
+	$(GO) build ./gen/... || { $(restore); echo "spec-update: the regenerated packages do not compile (a generator bug: report it with the document); nothing changed"; exit 1; }
+	@$(GO) build ./... || { \
+	  if [ -n "$(ACCEPT_REMOVALS)" ]; then echo "spec-update: the new generation is written (ACCEPT_REMOVALS=1), but the packages above no longer compile against it: fix them before committing"; \
+	  else $(restore); echo "spec-update: the packages above no longer compile against the new generation, so nothing changed; a field or signature that the compatibility report does not cover went away. Fix the callers and run again with ACCEPT_REMOVALS=1"; fi; exit 1; }
+
+# BEFORE_UPDATE holds what spec-update may change; restore puts it back.
+BEFORE_UPDATE = build/spec-update.before.tar
+restore = rm -rf gen && tar -xf $(BEFORE_UPDATE)
 
 # source makes a document path absolute (go generate runs in api/, so a
 # relative path would not be found there); URLs and empty values pass as is.
