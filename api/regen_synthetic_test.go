@@ -13,14 +13,17 @@ import (
 )
 
 // TestRegenerationSurvivesSyntheticRenames derives, in memory, a new
-// version of the pinned document that renames what upstream plausibly
-// renames (operationIds on the same method and path, path parameter names,
-// an object schema, an enum schema, a member of a union) and removes one
-// operation; regenerates from it with the committed names record; and
-// compiles a program referencing every identifier the committed generation
-// exported, except the removed operation's, which the report must name as
-// removed (and nothing else). One regeneration and one compile: the
-// published pair of documents is TestRegenerationKeepsEveryName's.
+// version of the pinned document that changes what upstream plausibly
+// changes: operationIds renamed on the same method and path, every path
+// parameter renamed, one operation moved to another path and renamed, an
+// enum, a member of a union and an object referring to the enum renamed, a
+// schema renamed and given a new property, two schemas of identical
+// content both renamed, and one operation removed. It regenerates from it
+// with the committed names record and compiles a program referencing every
+// identifier the committed generation exported, except the removed
+// operation's, which the report must name as removed (and nothing else).
+// One regeneration and one compile: the published pair of documents is
+// TestRegenerationKeepsEveryName's.
 func TestRegenerationSurvivesSyntheticRenames(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -38,8 +41,8 @@ func TestRegenerationSurvivesSyntheticRenames(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := generateFrom(t, path, lockFor(t, path), prev)
-	t.Logf("%d operations renamed, schemas renamed %v, %s removed; report: %d added, %d deprecated, %d removed",
-		len(m.ops), m.schemas, m.removedGo, len(out.Report.Added), len(out.Report.Deprecated), len(out.Report.Removed))
+	t.Logf("%d operations renamed, %s moved and renamed, schemas renamed %v, %s removed; report: %d added, %d deprecated, %d removed",
+		len(m.ops), m.moved.Go, m.schemas, m.removedGo, len(out.Report.Added), len(out.Report.Deprecated), len(out.Report.Removed))
 
 	// Every renamed operation and schema is matched and keeps its name.
 	goOf := map[string]string{} // method path → Go name, in the new generation
@@ -59,6 +62,15 @@ func TestRegenerationSurvivesSyntheticRenames(t *testing.T) {
 		if got := deprecated["genclient method ClientInterface."+op.Go]; got != "ClientInterface."+to {
 			t.Errorf("ClientInterface.%s forwards to %q; want ClientInterface.%s", op.Go, got, to)
 		}
+	}
+	movedGo := ""
+	for _, op := range out.Record.Operations {
+		if op.OperationID == m.movedTo {
+			movedGo = op.Go
+		}
+	}
+	if got := deprecated["genclient method ClientInterface."+m.moved.Go]; movedGo == "" || got != "ClientInterface."+movedGo {
+		t.Errorf("ClientInterface.%s (moved from %s and renamed %s) forwards to %q; want ClientInterface.%s", m.moved.Go, m.moved.Path, m.movedTo, got, movedGo)
 	}
 	for from, to := range m.schemas {
 		if got := deprecated["gen type "+from]; got != to {
@@ -105,14 +117,14 @@ type mutation struct {
 	ops       []gogen.Operation
 	schemas   map[string]string
 	removedGo string
+	// moved is an operation whose path and operationId both changed; its
+	// new operationId is movedTo.
+	moved   gogen.Operation
+	movedTo string
 }
 
-// mutate renames and removes in doc, choosing what to change from the
-// document's shape (so that it keeps working on later documents): every
-// ninth operation's operationId, every path parameter's name, three schemas
-// (an enum, a member of a oneOf union, and an object with properties that
-// refers to that enum) and one DELETE operation whose Go name no other
-// operation's contains.
+// mutate renames, moves and removes in doc, choosing what to change from
+// the document's shape (so that it keeps working on later documents).
 func mutate(t *testing.T, doc map[string]any, prev *gogen.Record) mutation {
 	t.Helper()
 	m := mutation{schemas: map[string]string{}}
@@ -139,6 +151,28 @@ func mutate(t *testing.T, doc map[string]any, prev *gogen.Record) mutation {
 			obj(t, obj(t, paths, op.Path), strings.ToLower(op.Method))["operationId"] = op.OperationID + "_renamed"
 			m.ops = append(m.ops, op)
 		}
+	}
+	refers := map[string]bool{} // method path of the operations that refer to a schema
+	for _, op := range prev.Operations {
+		refers[op.Method+" "+op.Path] = len(op.Refs) > 0
+	}
+	for i, op := range all {
+		segments := strings.Split(op.Path, "/")
+		if i%9 != 5 || op.Method != "GET" || m.movedTo != "" || !refers[op.Method+" "+op.Path] || len(segments) < 4 {
+			continue
+		}
+		// One segment changes (/v2/actors/{actorId} → /v2/actors-moved/{actorId}),
+		// as when upstream moved /v2/acts/… to /v2/actors/….
+		item := obj(t, paths, op.Path)
+		o := obj(t, item, "get")
+		delete(item, "get")
+		m.moved, m.movedTo = op, op.OperationID+"_moved"
+		o["operationId"] = m.movedTo
+		segments[2] += "-moved"
+		paths[strings.Join(segments, "/")] = map[string]any{"get": o}
+	}
+	if m.movedTo == "" {
+		t.Fatal("no GET operation to move")
 	}
 	for _, op := range all {
 		if op.Method != "DELETE" || isRenamed(m.ops, op) {
@@ -193,6 +227,28 @@ func mutate(t *testing.T, doc map[string]any, prev *gogen.Record) mutation {
 		return s["type"] == "object" && s["properties"] != nil && !members[name] &&
 			bytes.Contains(b, []byte(`"#/components/schemas/`+enum+`"`))
 	})
+	changed := pick("an object with properties that is used somewhere", func(name string, s map[string]any) bool {
+		return s["type"] == "object" && s["properties"] != nil && !members[name]
+	})
+	obj(t, obj(t, schemas, changed), "properties")["addedBySyntheticDocument"] = map[string]any{"type": "string"}
+	forms := map[string][]string{}
+	for _, name := range sortedKeys(schemas) {
+		if _, done := m.schemas[name]; !done && goType[name] == name {
+			b, _ := json.Marshal(withoutProse(schemas[name]))
+			forms[string(b)] = append(forms[string(b)], name)
+		}
+	}
+	twins := false
+	for _, form := range sortedKeys(forms) {
+		if names := forms[form]; len(names) == 2 && strings.HasPrefix(form, `{"properties"`) {
+			m.schemas[names[0]], m.schemas[names[1]] = names[0]+"Renamed", names[1]+"Renamed"
+			twins = true
+			break
+		}
+	}
+	if !twins {
+		t.Fatal("no two object schemas of identical content")
+	}
 	for _, from := range sortedKeys(m.schemas) {
 		renameSchema(t, doc, from, m.schemas[from])
 	}
@@ -266,6 +322,30 @@ func renameSchema(t *testing.T, doc map[string]any, from, to string) {
 		}
 	}
 	walk(doc)
+}
+
+// withoutProse drops what does not change a schema: descriptions, titles
+// and examples.
+func withoutProse(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			switch k {
+			case "description", "title", "example", "examples":
+			default:
+				out[k] = withoutProse(x)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = withoutProse(x)
+		}
+		return out
+	}
+	return v
 }
 
 // routeOf drops the names of a path's parameters: /a/{x}/b → /a/{}/b.
