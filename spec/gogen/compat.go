@@ -141,9 +141,9 @@ var unionHelpers = []string{"As", "From", "Merge"}
 //
 // A name the new generation declares itself is never also an alias (no
 // duplicate declaration): when it was a deprecated alias and now names
-// something else, or is declared as another kind, it is listed in reused
+// something else (not the type it forwarded to, through aliasOf), or is declared as another kind, it is listed in reused
 // (and, for another kind, in removed: it no longer compiles as before).
-func compatibility(prev *Record, next []Ident, renames []rename, version string) (aliases []Alias, removed []Ident, reused []Reuse) {
+func compatibility(prev *Record, next []Ident, renames []rename, version string, aliasOf func(string) string) (aliases []Alias, removed []Ident, reused []Reuse) {
 	nextSet := newIdentSet(next)
 	kindOf := map[string]string{} // package name → kind of what next declares
 	for _, id := range next {
@@ -157,7 +157,14 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string)
 	// again because what it forwarded to was renamed back to it.
 	cameBack := func(a Alias) bool {
 		t, ok := renamed(Ident{Package: a.Package, Kind: a.Kind, Name: a.Target}, renames, nextSet)
-		return ok && t == a.Name
+		if ok && t == a.Name {
+			return true
+		}
+		// Or the name is declared again as the type it forwarded to.
+		if !ok {
+			t = a.Target
+		}
+		return (a.Kind == "type" || a.Kind == "interface") && aliasOf(a.Package+"."+a.Name) == aliasOf(a.Package+"."+t)
 	}
 	resolve := func(id Ident) (Alias, bool) {
 		if a, ok := carried[id.Package+" "+id.Name]; ok && a.Kind == id.Kind {
@@ -407,4 +414,49 @@ func interfaceMethod(a Alias, it *ast.InterfaceType, s *source) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// typeAliases returns what a package-qualified type name (pkg.Name) names
+// in files, following their type aliases whose right side is a name
+// (type A = B); a name that is no such alias names itself.
+func typeAliases(files []File) (func(string) string, error) {
+	alias := map[string]string{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		s, err := parseSource(f.Path, f.Content)
+		if err != nil {
+			return nil, err
+		}
+		pkg := path.Base(path.Dir(f.Path))
+		for _, d := range s.file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, sp := range g.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok && ts.Assign.IsValid() {
+					switch t := ts.Type.(type) {
+					case *ast.Ident:
+						alias[pkg+"."+ts.Name.Name] = pkg + "." + t.Name
+					case *ast.SelectorExpr:
+						if x, ok := t.X.(*ast.Ident); ok {
+							alias[pkg+"."+ts.Name.Name] = x.Name + "." + t.Sel.Name
+						}
+					}
+				}
+			}
+		}
+	}
+	return func(q string) string {
+		for i := 0; i < 32; i++ {
+			t, ok := alias[q]
+			if !ok {
+				break
+			}
+			q = t
+		}
+		return q
+	}, nil
 }

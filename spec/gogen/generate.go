@@ -72,10 +72,23 @@ func Generate(in Input) (*Output, error) {
 	if len(routes) > 0 { // where the moved operations use schemas counts too
 		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
 	}
-	inlineRen, inlineChanged := inlineRenames(goneInlineTypes(prev, plain, path.Base(in.Options.ModelsImport)), schemas,
-		oldSchemaGo(prev.Schemas, schemaNames), oldOperationGo(prev.Operations, routes))
+	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
+	// Types named after an inline schema that no rename above keeps.
+	models := path.Base(in.Options.ModelsImport)
+	var inlineGone []string
+	plainSet := newIdentSet(plain)
+	for _, t := range goneInlineTypes(prev, plain, models) {
+		if _, ok := renamed(Ident{Package: models, Kind: "type", Name: t}, renames, plainSet); !ok {
+			inlineGone = append(inlineGone, t)
+		}
+	}
+	inlineRen, inlineChanged := inlineRenames(inlineGone, schemas, oldSchemaGo(prev.Schemas, schemaNames), oldOperationGo(prev.Operations, routes))
 	changed = append(changed, inlineChanged...)
-	renames := longestFirst(append(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...), inlineRen...))
+	renames = longestFirst(append(renames, inlineRen...))
+	aliasOf, err := typeAliases(files)
+	if err != nil {
+		return nil, err
+	}
 	revision := version
 	if len(prev.Exported) > 0 && prev.Version == version {
 		// The same info.version with other content: say which content.
@@ -86,7 +99,7 @@ func Generate(in Input) (*Output, error) {
 		}
 		revision = fmt.Sprintf("%s (sha256 %s)", version, sum[:min(12, len(sum))])
 	}
-	aliases, removed, reused := compatibility(prev, plain, renames, revision)
+	aliases, removed, reused := compatibility(prev, plain, renames, revision, aliasOf)
 	files, err = addCompat(files, aliases, in.Options)
 	if err != nil {
 		return nil, err

@@ -875,3 +875,29 @@ func TestConstantWithAnotherValueIsBreaking(t *testing.T) {
 		t.Errorf("a constant that changed value is not breaking:\n%s", second.Report)
 	}
 }
+
+func TestRenamedOperationsBodyAliasFollowsTheOperation(t *testing.T) {
+	gen := func(op, version string, prev *Record) *Output {
+		models := strings.ReplaceAll(testModels, "OP", op) + "\ntype " + op + "GetJSONRequestBody = Thing\n"
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "` + op + `_get",
+			"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}},
+			"components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}}}`
+		out, err := Generate(Input{Models: []byte(models), Client: []byte(strings.ReplaceAll(testClient, "OP", op)), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("Old", "1", nil)
+	second := gen("New", "2", first.Record)
+	wantCompat(t, second, "type OldGetJSONRequestBody = NewGetJSONRequestBody")
+	if len(second.Report.Changed) != 0 {
+		t.Errorf("the body alias is reported as an inline type that changed:\n%s", second.Report)
+	}
+	// Back to the first name: the alias's name is the operation's body
+	// again, the same type, not a reuse.
+	back := gen("Old", "3", second.Record)
+	if back.Report.Breaking() || len(back.Report.Reused) != 0 {
+		t.Errorf("renaming back:\n%s", back.Report)
+	}
+}
