@@ -216,12 +216,23 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string,
 			typeAlias[a.Package+"."+a.Name] = a.Target
 		}
 	}
+	prevMembers := map[string][]Ident{} // package.Type → its methods and fields
+	for _, id := range prev.Idents() {
+		if id.Kind == "method" || id.Kind == "field" {
+			typ, _, _ := strings.Cut(id.Name, ".")
+			prevMembers[id.Package+"."+typ] = append(prevMembers[id.Package+"."+typ], id)
+		}
+	}
 	var methods []Ident
 	for _, id := range prev.Idents() {
 		switch {
 		case nextSet[id]:
 			if a, ok := carried[id.Package+" "+id.Name]; ok && !cameBack(a) {
 				reused = append(reused, Reuse{Ident: id, Was: a.Target, Now: id.Kind})
+				if a.Kind == "type" {
+					// The alias gave its target's methods and fields.
+					removed = append(removed, lostMembers(prevMembers, id.Package, a.Target, id.Name, nextSet)...)
+				}
 			}
 		case id.Kind == "method" || id.Kind == "field":
 			methods = append(methods, id) // after the types they belong to
@@ -459,4 +470,19 @@ func typeAliases(files []File) (func(string) string, error) {
 		}
 		return q
 	}, nil
+}
+
+// lostMembers lists the methods and fields that a type alias name gave (its
+// target's, in the previous generation) and the new declaration of that
+// name lacks, named on the alias.
+func lostMembers(prev map[string][]Ident, pkg, target, name string, next identSet) []Ident {
+	var out []Ident
+	for _, m := range prev[pkg+"."+target] {
+		_, member, _ := strings.Cut(m.Name, ".")
+		id := Ident{Package: pkg, Kind: m.Kind, Name: name + "." + member}
+		if !next[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }

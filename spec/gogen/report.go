@@ -79,9 +79,10 @@ func (r Report) Changes() bool {
 }
 
 // Breaking reports whether a previously exported identifier was removed,
-// or an operation's name now calls another operation.
+// an operation's name now calls another operation, a constant has another
+// value, or a name now declares something else (reused).
 func (r Report) Breaking() bool {
-	return len(r.Removed) > 0 || len(r.Repointed) > 0 || len(r.Revalued) > 0
+	return len(r.Removed) > 0 || len(r.Repointed) > 0 || len(r.Revalued) > 0 || len(r.Reused) > 0
 }
 
 // Summary is the report in one line, for the changelog.
@@ -136,7 +137,7 @@ func (r Report) String() string {
 		}
 	}
 	if len(r.Reused) > 0 {
-		fmt.Fprintf(&b, "  reused: %d (names the new document declares for something else; code that used the old meaning must change)\n", len(r.Reused))
+		fmt.Fprintf(&b, "  reused: %d — breaking: names the new document declares for something else; code that used the old meaning must change\n", len(r.Reused))
 		for _, u := range r.Reused {
 			fmt.Fprintf(&b, "    ? %s\n", u)
 		}

@@ -74,7 +74,7 @@ func run(modelsPath, clientPath, docPath, root, changelog string, check, accept 
 	}
 	fmt.Print(out.Report)
 	if out.Report.Breaking() && !accept {
-		return fmt.Errorf("the regeneration breaks code that compiled (listed above: %d identifiers removed, %d operation names calling another operation, %d constants with another value); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed), len(out.Report.Repointed), len(out.Report.Revalued))
+		return fmt.Errorf("the regeneration breaks code that compiled (listed above: %d identifiers removed, %d operation names calling another operation, %d constants with another value, %d names declaring something else); nothing was written. To accept a breaking regeneration, run it again with APIFY_ACCEPT_REMOVALS=1 (make spec-update … ACCEPT_REMOVALS=1) and say so in CHANGELOG.md", len(out.Report.Removed), len(out.Report.Repointed), len(out.Report.Revalued), len(out.Report.Reused))
 	}
 	if err := gogen.Write(root, out.Files); err != nil {
 		return err
