@@ -247,6 +247,18 @@ func TestRenamedSchemaKeepsItsNames(t *testing.T) {
 			t.Errorf("gen/compat.go lacks %q:\n%s", want, c)
 		}
 	}
+	// Renamed again: every old name forwards to the newest.
+	third := gen("Entry", "3", second.Record)
+	if third.Report.Breaking() {
+		t.Fatalf("names lost on the second rename:\n%s", third.Report)
+	}
+	c3 := fileOf(t, third, "gen/compat.go")
+	for _, want := range []string{"type Thing = Entry", "type Item = Entry", "type ThingKind = EntryKind", "const ThingKindA = EntryKindA", "type ItemKind = EntryKind", "type ThingResponse = EntryResponse"} {
+		if !strings.Contains(c3, want) {
+			t.Errorf("gen/compat.go lacks %q:\n%s", want, c3)
+		}
+	}
+	buildGen(t, third, "package gen\n\nvar _ = []any{Thing{}, Item{}, ThingKindA, ItemKindA, ThingResponse{}}\n")
 	// A record written before forms (a shape hash only) still matches.
 	old := *first.Record
 	old.Schemas = nil
@@ -901,4 +913,20 @@ func TestRenamedOperationsBodyAliasFollowsTheOperation(t *testing.T) {
 	if back.Report.Breaking() || len(back.Report.Reused) != 0 {
 		t.Errorf("renaming back:\n%s", back.Report)
 	}
+}
+
+func TestRenamedOperationsParameterEnumKeepsItsNames(t *testing.T) {
+	gen := func(op, version string, prev *Record) *Output {
+		models := strings.ReplaceAll(testModels+"\ntype OPGetParamsSort string\n\nconst OPGetParamsSortAsc OPGetParamsSort = \"asc\"\n\nfunc (e OPGetParamsSort) Valid() bool { return e == OPGetParamsSortAsc }\n", "OP", op)
+		doc := strings.ReplaceAll(strings.ReplaceAll(testDoc, "OP", op), "VERSION", version)
+		out, err := Generate(Input{Models: []byte(models), Client: []byte(strings.ReplaceAll(testClient, "OP", op)), Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("Old", "1", nil)
+	second := gen("New", "2", first.Record)
+	wantCompat(t, second, "type OldGetParamsSort = NewGetParamsSort", "const OldGetParamsSortAsc = NewGetParamsSortAsc")
+	buildGen(t, second, "package gen\n\nvar _ = OldGetParamsSortAsc.Valid()\nvar _ OldGetParamsSort = NewGetParamsSortAsc\n")
 }
