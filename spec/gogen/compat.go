@@ -431,16 +431,13 @@ func interfaceMethod(a Alias, it *ast.InterfaceType, s *source) (string, bool) {
 // in files, following their type aliases whose right side is a name
 // (type A = B); a name that is no such alias names itself.
 func typeAliases(files []File) (func(string) string, error) {
+	sources, err := goSources(files)
+	if err != nil {
+		return nil, err
+	}
 	alias := map[string]string{}
-	for _, f := range files {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		s, err := parseSource(f.Path, f.Content)
-		if err != nil {
-			return nil, err
-		}
-		pkg := path.Base(path.Dir(f.Path))
+	for _, s := range sources {
+		pkg := s.pkg
 		for _, d := range s.file.Decls {
 			g, ok := d.(*ast.GenDecl)
 			if !ok {

@@ -214,17 +214,13 @@ func sortIdents(ids []Ident) {
 // constants, variables, functions, and the exported methods (interface
 // methods included) and struct fields of exported types.
 func exportedIdents(files []File) ([]Ident, error) {
+	sources, err := goSources(files)
+	if err != nil {
+		return nil, err
+	}
 	var out []Ident
-	for _, f := range files {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		s, err := parseSource(f.Path, f.Content)
-		if err != nil {
-			return nil, err
-		}
-		pkg := path.Base(path.Dir(f.Path))
-		out = append(out, declaredIdents(s, pkg)...)
+	for _, s := range sources {
+		out = append(out, declaredIdents(s.source, s.pkg)...)
 	}
 	sortIdents(out)
 	return out, nil

@@ -224,13 +224,8 @@ var operationProse = map[string]bool{"operationId": true, "tags": true, "summary
 func opForm(v any, refs *[]string) any {
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		out := map[string]any{}
-		for _, k := range keys {
+		for _, k := range sortedKeys(v) {
 			x := v[k]
 			switch {
 			case prose[k] || operationProse[k] || strings.HasPrefix(k, "x-"):

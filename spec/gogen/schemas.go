@@ -60,7 +60,8 @@ func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error
 	return out, nil
 }
 
-func sortedKeys(m map[string]bool) []string {
+// sortedKeys lists a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -118,13 +119,8 @@ func schemaForm(v any, refs *[]string) any {
 	if !ok {
 		return v
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	out := map[string]any{}
-	for _, k := range keys {
+	for _, k := range sortedKeys(m) {
 		x := m[k]
 		switch {
 		case prose[k]:
@@ -161,13 +157,8 @@ func namedSchemas(v any, refs *[]string) any {
 	if !ok {
 		return v
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	out := map[string]any{}
-	for _, k := range keys {
+	for _, k := range sortedKeys(m) {
 		out[k] = schemaForm(m[k], refs)
 	}
 	return out
@@ -189,7 +180,7 @@ func discriminatorForm(v any, refs *[]string) any {
 		out[k] = x
 	}
 	anon := map[string]any{}
-	for _, k := range sortedKeys(boolSet(mapping)) {
+	for _, k := range sortedKeys(mapping) {
 		x := mapping[k]
 		if s, ok := x.(string); ok && strings.HasPrefix(s, schemaRef) {
 			*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
@@ -198,14 +189,6 @@ func discriminatorForm(v any, refs *[]string) any {
 		anon[k] = x
 	}
 	out["mapping"] = anon
-	return out
-}
-
-func boolSet(m map[string]any) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -155,4 +156,27 @@ func typeSpecs(s *source) []*ast.TypeSpec {
 		}
 	}
 	return out
+}
+
+// pkgSource is one parsed generated Go file and its package's name (the
+// last element of its folder).
+type pkgSource struct {
+	pkg string
+	*source
+}
+
+// goSources parses the Go files of files.
+func goSources(files []File) ([]pkgSource, error) {
+	var out []pkgSource
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		s, err := parseSource(f.Path, f.Content)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pkgSource{pkg: path.Base(path.Dir(f.Path)), source: s})
+	}
+	return out, nil
 }
