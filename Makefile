@@ -84,9 +84,12 @@ spec-update:
 	APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { $(restore); echo "spec-update: nothing changed (spec/apify.lock is back at its previous version)"; exit 1; }
 	$(GO) build ./gen/... || { $(restore); echo "spec-update: the regenerated packages do not compile (a generator bug: report it with the document); nothing changed"; exit 1; }
 	@$(GO) build ./... || { \
-	  if [ -n "$(ACCEPT_REMOVALS)" ]; then echo "spec-update: the new generation is written (ACCEPT_REMOVALS=1), but the packages above no longer compile against it: fix them before committing"; \
+	  if [ -n "$(accepting)" ]; then echo "spec-update: the new generation is written (ACCEPT_REMOVALS=1), but the packages above no longer compile against it: fix them before committing"; \
 	  else $(restore); echo "spec-update: the packages above no longer compile against the new generation, so nothing changed; a field or signature that the compatibility report does not cover went away. Fix the callers and run again with ACCEPT_REMOVALS=1"; fi; exit 1; }
 
+# accepting is ACCEPT_REMOVALS when it says yes (1 or true, as apify-gen
+# reads it; 0 and false say no).
+accepting = $(filter 1 t T true TRUE True,$(ACCEPT_REMOVALS))
 # BEFORE_UPDATE holds what spec-update may change; restore puts it back.
 BEFORE_UPDATE = build/spec-update.before.tar
 restore = rm -rf gen && tar -xf $(BEFORE_UPDATE)

@@ -8,8 +8,9 @@
 //
 //	apify-gen -models build/_oapi/models.go -client build/_oapi/client.go -doc build/openapi.json -root . [-check] [-accept-removals]
 //
-// -check defaults to true when $APIFY_GEN_CHECK is set (make
-// check-generated), -accept-removals when $APIFY_ACCEPT_REMOVALS is set.
+// -check defaults to true when $APIFY_GEN_CHECK is 1 or true (make
+// check-generated), -accept-removals when $APIFY_ACCEPT_REMOVALS is (0,
+// false or empty mean no; any other value is an error).
 // Without -accept-removals a generation that removes a previously exported
 // identifier writes nothing and exits with status 1.
 package main
@@ -20,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/apifygo/apify/spec"
 	"github.com/apifygo/apify/spec/gogen"
@@ -30,14 +32,37 @@ func main() {
 	client := flag.String("client", "build/_oapi/client.go", "oapi-codegen output with the client")
 	doc := flag.String("doc", "build/openapi.json", "the normalized document both were generated from")
 	root := flag.String("root", ".", "module root the generated packages are written under")
-	check := flag.Bool("check", os.Getenv("APIFY_GEN_CHECK") != "", "compare with the committed files instead of writing them")
-	accept := flag.Bool("accept-removals", os.Getenv("APIFY_ACCEPT_REMOVALS") != "", "write a generation that removes previously exported identifiers")
+	check := flag.Bool("check", envBool("APIFY_GEN_CHECK"), "compare with the committed files instead of writing them")
+	accept := flag.Bool("accept-removals", envBool("APIFY_ACCEPT_REMOVALS"), "write a generation that removes previously exported identifiers")
 	changelog := flag.String("changelog", "CHANGELOG.md", "changelog (under -root) whose Unreleased section gets the report's summary when the document's version changes; empty: none")
 	flag.Parse()
 	if err := run(*models, *client, *doc, *root, *changelog, *check, *accept); err != nil {
 		fmt.Fprintln(os.Stderr, "apify-gen:", err)
 		os.Exit(1)
 	}
+}
+
+// envBool reads a boolean environment variable: empty is false, 1 or true
+// is true, 0 or false is false; anything else ends the program, so that
+// APIFY_ACCEPT_REMOVALS=no never accepts a breaking regeneration.
+func envBool(name string) bool {
+	v, err := parseEnvBool(name, os.Getenv(name))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apify-gen:", err)
+		os.Exit(2)
+	}
+	return v
+}
+
+func parseEnvBool(name, value string) (bool, error) {
+	if value == "" {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(value)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is neither true nor false: set it to 1 to turn it on, or leave it empty", name, value)
+	}
+	return v, nil
 }
 
 func run(modelsPath, clientPath, docPath, root, changelog string, check, accept bool) error {
