@@ -842,6 +842,15 @@ func TestInlineTypeThatBecameAComponentKeepsItsName(t *testing.T) {
 		t.Errorf("the report does not say the type changed:\n%s", s)
 	}
 	buildGen(t, second, "package gen\n\nvar _ = ErrorResponseError{Message: \"x\"}\nvar _ = GetGet200JSONResponseBody{}\n")
+	// The next generation carries the aliases; it reports no change again.
+	again := gen("2", "\ntype ErrorResponse struct{ Error ErrorDetail }\n\ntype ErrorDetail struct{ Message, Type string }\n\ntype ThingList struct{ Items []Thing }\n",
+		`{"$ref": "#/components/schemas/ThingList"}`,
+		`, "ErrorResponse": {"type": "object", "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}},
+		"ErrorDetail": {"type": "object", "properties": {"message": {"type": "string"}, "type": {"type": "string"}}},
+		"ThingList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}`, second.Record)
+	if len(again.Report.Changed) != 0 || fileOf(t, again, "gen/compat.go") != fileOf(t, second, "gen/compat.go") {
+		t.Errorf("regenerating reports the carried aliases again:\n%s", again.Report)
+	}
 }
 
 func TestChangedTypeIsReported(t *testing.T) {

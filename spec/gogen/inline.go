@@ -99,13 +99,17 @@ func unescapePointer(s string) string {
 }
 
 // goneInlineTypes lists the types of the models package that the previous
-// generation exported, this one does not, and no component schema of the
-// previous document had as its Go type.
+// generation exported, this one does not, and that were neither the Go
+// type of a component schema of the previous document nor a deprecated
+// alias.
 func goneInlineTypes(prev *Record, next []Ident, models string) []string {
 	now := newIdentSet(next)
 	schema := map[string]bool{}
 	for _, s := range prev.Schemas {
 		schema[s.Go] = true
+	}
+	for _, a := range prev.Deprecated {
+		schema[a.Name] = true // an alias already: carried as it is
 	}
 	var out []string
 	for _, id := range prev.Idents() {
