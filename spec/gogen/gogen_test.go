@@ -729,6 +729,29 @@ func TestPathFamilyMovedWithRenamedOperations(t *testing.T) {
 	if cc := fileOf(t, second, "gen/genclient/compat.go"); !strings.Contains(cc, "func (c *Client) ActA(ctx context.Context) (*http.Response, error) {\n\treturn c.ActorA(ctx)") {
 		t.Errorf("genclient/compat.go:\n%s", cc)
 	}
+	// A segment inserted before the family's paths moves them too.
+	inserted := gen("Pub", "public/acts", "2", "", first.Record)
+	if inserted.Report.Breaking() || len(inserted.Report.Moved) != 2 || !strings.Contains(inserted.Report.String(), "by path segment public inserted") {
+		t.Errorf("report:\n%s", inserted.Report)
+	}
+	// A segment appended makes another resource, not the same one.
+	for _, c := range []struct {
+		a, b     string
+		ok       bool
+		from, to string
+	}{
+		{"/v2/acts/{id}", "/v2/actors/{actorId}", true, "acts", "actors"},
+		{"/v2/acts/{id}", "/v2/public/acts/{id}", true, "", "public"},
+		{"/v2/public/acts/{id}", "/v2/acts/{id}", true, "public", ""},
+		{"/v2/acts/{id}", "/v2/acts/{id}/details", false, "", ""},
+		{"/v2/acts/{id}", "/v2/acts/latest", false, "", ""},
+		{"/v2/acts/{id}/runs", "/v2/actors/{id}/builds", false, "", ""},
+	} {
+		_, from, to, ok := segmentMoved(c.a, c.b)
+		if ok != c.ok || from != c.from || to != c.to {
+			t.Errorf("segmentMoved(%s, %s) = %q, %q, %v; want %q, %q, %v", c.a, c.b, from, to, ok, c.from, c.to, c.ok)
+		}
+	}
 	// One operation alone whose segment changed is no evidence.
 	lone := Record(*first.Record)
 	lone.Operations = lone.Operations[:1]

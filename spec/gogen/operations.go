@@ -130,8 +130,9 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 		}
 	}
 	// By a path segment that moved for several operations at once (acts →
-	// actors at one place), whatever else changed: the same method and the
-	// same path but for that one substitution, one candidate each way.
+	// actors at one place, or a segment inserted or removed at one place),
+	// whatever else changed: the same method and the same path but for
+	// that one change, one candidate each way.
 	type sub struct {
 		at       int
 		from, to string
@@ -143,7 +144,7 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 			continue
 		}
 		for j, b := range added {
-			if taken[j] || a.Method != b.Method || a.pathShape() != b.pathShape() {
+			if taken[j] || a.Method != b.Method {
 				continue
 			}
 			if k, x, y, ok := segmentMoved(a.Path, b.Path); ok {
@@ -169,7 +170,14 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 		}
 		for _, p := range pairs {
 			if gones[p[0]] == 1 && addeds[p[1]] == 1 && subsOf[p[0]] == 1 && !matched[p[0]] && !taken[p[1]] {
-				accept(p[0], p[1], fmt.Sprintf("path segment %s → %s", k.from, k.to))
+				by := fmt.Sprintf("path segment %s → %s", k.from, k.to)
+				switch {
+				case k.from == "":
+					by = fmt.Sprintf("path segment %s inserted", k.to)
+				case k.to == "":
+					by = fmt.Sprintf("path segment %s removed", k.from)
+				}
+				accept(p[0], p[1], by)
 			}
 		}
 	}
@@ -177,23 +185,59 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 	return out, routes, moves
 }
 
-// segmentMoved reports the one literal segment in which two paths of one
-// shape differ: its index and both values.
+// segmentMoved reports the one literal segment in which two paths differ:
+// replaced (its index and both values), or inserted or removed (one value
+// empty); parameters match parameters whatever their names.
 func segmentMoved(a, b string) (int, string, string, bool) {
 	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	at := -1
-	for i := range as {
-		if as[i] != bs[i] && !pathParameter.MatchString(as[i]) {
-			if at >= 0 {
+	same := func(x, y string) bool {
+		px, py := pathParameter.MatchString(x), pathParameter.MatchString(y)
+		return px && py || !px && !py && x == y
+	}
+	switch len(as) - len(bs) {
+	case 0:
+		at := -1
+		for i := range as {
+			if same(as[i], bs[i]) {
+				continue
+			}
+			if at >= 0 || pathParameter.MatchString(as[i]) || pathParameter.MatchString(bs[i]) {
 				return 0, "", "", false
 			}
 			at = i
 		}
+		if at < 0 {
+			return 0, "", "", false
+		}
+		return at, as[at], bs[at], true
+	case 1, -1:
+		long, short := as, bs
+		if len(bs) > len(as) {
+			long, short = bs, as
+		}
+		for k := range long[:len(long)-1] { // not the last: a segment appended is another resource
+			if pathParameter.MatchString(long[k]) || !segmentsEqual(append(append([]string{}, long[:k]...), long[k+1:]...), short, same) {
+				continue
+			}
+			if len(as) > len(bs) {
+				return k, long[k], "", true
+			}
+			return k, "", long[k], true
+		}
 	}
-	if at < 0 {
-		return 0, "", "", false
+	return 0, "", "", false
+}
+
+func segmentsEqual(a, b []string, same func(x, y string) bool) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return at, as[at], bs[at], true
+	for i := range a {
+		if !same(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Move is an operation whose path and operationId both changed, matched by
