@@ -962,3 +962,17 @@ func TestRenamedOperationsParameterEnumKeepsItsNames(t *testing.T) {
 	wantCompat(t, second, "type OldGetParamsSort = NewGetParamsSort", "const OldGetParamsSortAsc = NewGetParamsSortAsc")
 	buildGen(t, second, "package gen\n\nvar _ = OldGetParamsSortAsc.Valid()\nvar _ OldGetParamsSort = NewGetParamsSortAsc\n")
 }
+
+// Extensions (x-…) that are not objects where path items and components
+// are, and other such values, are left out, not an error.
+func TestExtensionsInTheDocumentAreIgnored(t *testing.T) {
+	doc := `{"info": {"version": "v1"}, "x-top": true, "paths": {"x-ext": "v", "/things": {"x-item": 1, "get": {"operationId": "Get_get"}}},
+		"components": {"x-ext": 1, "schemas": {"x-s": "no schema", "Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}}}`
+	out, err := Generate(Input{Models: []byte(strings.ReplaceAll(testModels, "OP", "Get")), Client: []byte(strings.ReplaceAll(testClient, "OP", "Get")), Document: []byte(doc), Options: DefaultOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Record.Operations) != 1 {
+		t.Errorf("operations: %+v", out.Record.Operations)
+	}
+}

@@ -311,11 +311,9 @@ func foldName(s string) string { return strings.ToLower(notLetters.ReplaceAllStr
 // documentOperations lists the operations of a normalized document, with the
 // Go name of each taken from the generated ClientInterface methods.
 func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
-	var d struct {
-		Paths map[string]map[string]any `json:"paths"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	d, err := parseDocument(doc)
+	if err != nil {
+		return nil, err
 	}
 	methods := map[string]string{}
 	for _, id := range client {
@@ -325,7 +323,7 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 		}
 	}
 	var ops []Operation
-	for p, item := range d.Paths {
+	for p, item := range d.paths {
 		for method, v := range item {
 			op, _ := v.(map[string]any)
 			id, _ := op["operationId"].(string)

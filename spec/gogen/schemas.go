@@ -19,12 +19,9 @@ const schemaRef = "#/components/schemas/"
 // without prose and with the names of the schemas it refers to left out),
 // the schemas it refers to, in order, and where the document uses it.
 func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error) {
-	var d struct {
-		Paths      map[string]map[string]any `json:"paths"`
-		Components map[string]map[string]any `json:"components"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	d, err := parseDocument(doc)
+	if err != nil {
+		return nil, err
 	}
 	types := map[string]string{}
 	for _, id := range idents {
@@ -33,19 +30,19 @@ func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error
 		}
 	}
 	uses := map[string]map[string]bool{}
-	for p, item := range d.Paths {
+	for p, item := range d.paths {
 		for method, op := range item {
 			route := Operation{Method: strings.ToUpper(method), Path: p}.route()
 			collectUses(op, route+"#", uses)
 		}
 	}
-	for kind, named := range d.Components {
+	for kind, named := range d.components {
 		for name, v := range named {
 			collectUses(v, kind+" "+name+"#", uses)
 		}
 	}
 	var out []Schema
-	for name, schema := range d.Components["schemas"] {
+	for name, schema := range d.components["schemas"] {
 		b, _ := json.Marshal(withoutProse(schema))
 		sum := sha256.Sum256(b)
 		var refs []string
@@ -427,4 +424,31 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 		}
 	}
 	return renames, changes, names
+}
+
+// document is what the names record reads of a normalized document: its
+// path items and its components by kind, each an object (extensions and
+// other values that are not objects are left out).
+type document struct {
+	paths, components map[string]map[string]any
+}
+
+func parseDocument(doc []byte) (document, error) {
+	var d struct {
+		Paths      map[string]any `json:"paths"`
+		Components map[string]any `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return document{}, fmt.Errorf("gogen: the normalized document is not JSON: %w", err)
+	}
+	objects := func(m map[string]any) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for k, v := range m {
+			if o, ok := v.(map[string]any); ok {
+				out[k] = o
+			}
+		}
+		return out
+	}
+	return document{paths: objects(d.Paths), components: objects(d.Components)}, nil
 }
