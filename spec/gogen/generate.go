@@ -68,7 +68,7 @@ func Generate(in Input) (*Output, error) {
 		prev = &Record{Exported: map[string][]string{}}
 	}
 	schemaRen, changed, schemaNames := schemaRenames(prev.Schemas, schemas, nil)
-	moved, routes, moves := movedOperations(prev.Operations, ops, schemaNames)
+	moved, routes, moves, near := movedOperations(prev.Operations, ops, schemaNames)
 	if len(routes) > 0 { // where the moved operations use schemas counts too
 		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
 	}
@@ -121,6 +121,7 @@ func Generate(in Input) (*Output, error) {
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
 	r := report(prev, rec, final, aliases, removed, changed, reused, moves, repointedOperations(prev.Operations, ops))
 	r.Revision = revision
+	r.NotMoved = near
 	if !r.First {
 		r.Retyped, r.Revalued = retyped(prev.Signatures, rec.Signatures, aliases)
 	}

@@ -755,8 +755,13 @@ func TestPathFamilyMovedWithRenamedOperations(t *testing.T) {
 	// One operation alone whose segment changed is no evidence.
 	lone := Record(*first.Record)
 	lone.Operations = lone.Operations[:1]
-	if alone := gen("Actor", "actors", "2", "2", &lone); len(alone.Report.Moved) != 0 {
+	alone := gen("Actor", "actors", "2", "2", &lone)
+	if len(alone.Report.Moved) != 0 {
 		t.Errorf("a lone operation was taken for moved:\n%s", alone.Report)
+	}
+	// The report says why the look-alike was not taken.
+	if !strings.Contains(alone.Report.String(), "? GET /v2/acts/{id} (ActA) → GET /v2/actors/{id} (ActorA): it refers to no schema") {
+		t.Errorf("the report does not say why:\n%s", alone.Report)
 	}
 }
 

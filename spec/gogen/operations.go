@@ -66,8 +66,10 @@ func (op Operation) pathShape() string {
 // moved the same way for two or more of them (acts → actors at the same
 // place): upstream moved a family of paths. Each match is unique both
 // ways. It returns the renames, the old routes of the matched operations
-// mapped to the new ones, and the moves for the report.
-func movedOperations(prev, next []Operation, schemas map[string]string) ([]rename, map[string]string, []Move) {
+// mapped to the new ones, the moves for the report, and the pairs of a
+// removed and an added operation that look like a move but were not taken
+// (By says why), for the report too.
+func movedOperations(prev, next []Operation, schemas map[string]string) ([]rename, map[string]string, []Move, []Move) {
 	oldRoutes, newRoutes := map[string]bool{}, map[string]bool{}
 	oldGo, newGo := map[string]bool{}, map[string]bool{}
 	for _, op := range prev {
@@ -182,7 +184,30 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 		}
 	}
 	sort.Slice(moves, func(x, y int) bool { return moves[x].From.route() < moves[y].From.route() })
-	return out, routes, moves
+	// What was not taken, though it looks like a move: for the report.
+	var near []Move
+	for i, a := range gone {
+		if matched[i] {
+			continue
+		}
+		for j, b := range added {
+			if taken[j] || a.Method != b.Method {
+				continue
+			}
+			if _, _, _, ok := segmentMoved(a.Path, b.Path); !ok {
+				continue
+			}
+			why := "its parameters, request body or success responses differ, and no other operation's path moved the same way"
+			switch {
+			case alike(a, b):
+				why = "other operations have the same form"
+			case len(a.Refs) == 0:
+				why = "it refers to no schema, and no other operation's path moved the same way"
+			}
+			near = append(near, Move{From: a, To: b, By: why})
+		}
+	}
+	return out, routes, moves, near
 }
 
 // segmentMoved reports the one literal segment in which two paths differ:

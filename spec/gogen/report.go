@@ -33,6 +33,10 @@ type Report struct {
 	// Moved lists the operations whose path and operationId both changed,
 	// matched by their parameters, request body and responses.
 	Moved []Move
+	// NotMoved lists pairs of a removed and an added operation of one
+	// method, one path segment apart, that were not taken for a move (By
+	// says why): for whoever decides whether to accept the removal.
+	NotMoved []Move
 	// Repointed lists operation names that now call another operation
 	// while the one they called is still there under another name: they
 	// compile and do something else, a breaking change.
@@ -167,6 +171,12 @@ func (r Report) String() string {
 	}
 	for _, id := range r.Removed {
 		fmt.Fprintf(&b, "    - %s\n", id)
+	}
+	if len(r.NotMoved) > 0 {
+		fmt.Fprintf(&b, "  not taken for moves: %d (a removed and an added operation of one method, one path segment apart)\n", len(r.NotMoved))
+		for _, m := range r.NotMoved {
+			fmt.Fprintf(&b, "    ? %s %s (%s) → %s %s (%s): %s\n", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID, m.By)
+		}
 	}
 	return b.String()
 }
