@@ -897,6 +897,11 @@ func TestChangedTypeIsReported(t *testing.T) {
 	if len(renamed.Report.Retyped) != 0 {
 		t.Errorf("a renamed type is reported as a change:\n%s", renamed.Report)
 	}
+	// Nor is a type named through an alias: compared by what it stands for.
+	aliased := docGeneration(t, "2", box("Box", "\tN Count\n")+"\ntype Count = int\n", response("get", "/b", "Box"), schema("Box", "integer"), first.Record)
+	if len(aliased.Report.Retyped) != 0 {
+		t.Errorf("a field whose type is now spelled through an alias is reported as a change:\n%s", aliased.Report)
+	}
 }
 
 func TestOneGoNameForTwoDocumentNamesIsRefused(t *testing.T) {

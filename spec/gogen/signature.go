@@ -21,9 +21,11 @@ type Retype struct {
 
 func (r Retype) String() string { return fmt.Sprintf("%s: %s → %s", r.Ident, r.Was, r.Now) }
 
-// signaturesOf maps each exported function, method, field and (non-alias)
+// signaturesOf maps each exported function, method, field, constant and
 // type that files declare (keyed by Ident.String) to its type, written
-// without parameter names: what callers depend on besides the name.
+// without parameter names: what callers depend on besides the name. Type
+// aliases are listed as kind "alias", with what they stand for, so that
+// signatures can be compared by the types they name, not by spelling.
 func signaturesOf(files []File) (map[string]string, error) {
 	out := map[string]string{}
 	for _, f := range files {
@@ -67,7 +69,12 @@ func signaturesOf(files []File) (map[string]string, error) {
 				}
 				for _, sp := range d.Specs {
 					ts, ok := sp.(*ast.TypeSpec)
-					if !ok || ts.Assign.IsValid() || !ast.IsExported(ts.Name.Name) {
+					if !ok || !ast.IsExported(ts.Name.Name) {
+						continue
+					}
+					if ts.Assign.IsValid() {
+						// Recorded to resolve names, not compared.
+						put("alias", ts.Name.Name, s.exprText(ts.Type))
 						continue
 					}
 					switch t := ts.Type.(type) {
@@ -131,7 +138,10 @@ func funcSignature(s *source, ft *ast.FuncType) string {
 	return sig
 }
 
-var typeName = regexp.MustCompile(`\b(?:([a-z]\w*)\.)?([A-Z]\w*)\b`)
+var (
+	typeName  = regexp.MustCompile(`\b(?:([a-z]\w*)\.)?([A-Z]\w*)\b`)
+	namedType = regexp.MustCompile(`^(?:([a-z]\w*)\.)?(\w+)$`)
+)
 
 // retyped lists the identifiers of the previous generation whose type
 // changed: each one the new generation still declares under its name, or
@@ -153,6 +163,9 @@ func retyped(prev, next map[string]string, aliases []Alias) (retypes, revalued [
 	}
 	for key, was := range prev {
 		id := identOf(key)
+		if id.Kind == "alias" {
+			continue
+		}
 		now, ok := next[key]
 		if !ok {
 			t, ok2 := forward[key]
@@ -169,18 +182,11 @@ func retyped(prev, next map[string]string, aliases []Alias) (retypes, revalued [
 				continue
 			}
 		}
-		mapped := typeName.ReplaceAllStringFunc(was, func(m string) string {
-			sub := typeName.FindStringSubmatch(m)
-			pkg := sub[1]
-			if pkg == "" {
-				pkg = id.Package
-			}
-			if t, ok := typeTarget[pkg+"."+sub[2]]; ok {
-				return strings.TrimSuffix(m, sub[2]) + t
-			}
-			return m
-		})
-		if mapped != now && was != now {
+		// Both sides name types as the new generation resolves them: the
+		// previous one's aliases followed, then its renamed types mapped to
+		// their replacements, then the new one's aliases followed.
+		mapped := canonical(next, id.Package, canonical(prev, id.Package, was, nil), typeTarget)
+		if mapped != canonical(next, id.Package, now, nil) && was != now {
 			if id.Kind == "const" {
 				revalued = append(revalued, Retype{Ident: id, Was: was, Now: now})
 			} else {
@@ -194,6 +200,43 @@ func retyped(prev, next map[string]string, aliases []Alias) (retypes, revalued [
 	byName(retypes)
 	byName(revalued)
 	return retypes, revalued
+}
+
+// canonical rewrites the type names in sig (written in package pkg) to what
+// they stand for after the aliases of sigs (kind "alias") and then the
+// renames (package.Old → New) are followed.
+func canonical(sigs map[string]string, pkg, sig string, renames map[string]string) string {
+	return typeName.ReplaceAllStringFunc(sig, func(m string) string {
+		sub := typeName.FindStringSubmatch(m)
+		qual, name := sub[1], sub[2]
+		p := qual
+		if p == "" {
+			p = pkg
+		}
+		for range 8 { // alias chains are short; a cycle stops here
+			if t, ok := renames[p+"."+name]; ok {
+				name = t
+				continue
+			}
+			target, ok := sigs[Ident{Package: p, Kind: "alias", Name: name}.String()]
+			if !ok {
+				break
+			}
+			t := namedType.FindStringSubmatch(target)
+			if t == nil {
+				break // an alias of a composite type: keep the name
+			}
+			tq, tn := t[1], t[2]
+			if tq != "" {
+				p, qual = tq, tq
+			}
+			name = tn
+		}
+		if qual == "" {
+			return name
+		}
+		return qual + "." + name
+	})
 }
 
 // identOf parses Ident.String.
