@@ -986,3 +986,19 @@ func TestExtensionsInTheDocumentAreIgnored(t *testing.T) {
 		t.Errorf("operations: %+v", out.Record.Operations)
 	}
 }
+
+func TestOperationThatLostItsOperationIDKeepsItsNames(t *testing.T) {
+	first := generationAt(t, "Old", "/things/get", "1", nil)
+	// Without an operationId the generator names the operation after its
+	// method and path: GetThingsGet.
+	doc := `{"info": {"version": "v2"}, "paths": {"/things/get": {"get": {}}}}`
+	second, err := Generate(Input{Models: []byte(strings.ReplaceAll(testModels, "OP", "GetThings")), Client: []byte(strings.ReplaceAll(testClient, "OP", "GetThings")),
+		Document: []byte(doc), Previous: first.Record, Options: DefaultOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Record.Operations) != 1 || second.Record.Operations[0].Go != "GetThingsGet" {
+		t.Fatalf("operations: %+v", second.Record.Operations)
+	}
+	wantCompat(t, second, "type OldGetParams = GetThingsGetParams")
+}

@@ -302,6 +302,9 @@ func fieldNames(f *ast.Field) []string {
 	return nil
 }
 
+// httpMethods are the keys of a path item that are operations.
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
+
 var notLetters = regexp.MustCompile(`[^A-Za-z0-9]`)
 
 // foldName folds an operationId or a Go name to lower-case letters and
@@ -326,12 +329,17 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 	for p, item := range d.paths {
 		for method, v := range item {
 			op, _ := v.(map[string]any)
-			id, _ := op["operationId"].(string)
-			if id == "" {
+			if op == nil || !httpMethods[strings.ToLower(method)] {
 				continue
 			}
+			id, _ := op["operationId"].(string)
+			name := id
+			if name == "" {
+				// The generator names it after its method and path.
+				name = method + p
+			}
 			form, refs := operationForm(op)
-			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: id, Go: methods[foldName(id)], Form: form, Refs: refs})
+			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: id, Go: methods[foldName(name)], Form: form, Refs: refs})
 		}
 	}
 	sort.Slice(ops, func(i, j int) bool {
