@@ -169,6 +169,13 @@ func TestRenamedOperationKeepsItsNames(t *testing.T) {
 	if cc := fileOf(t, back, "gen/genclient/compat.go"); strings.Contains(cc, ") OldGet(") || !strings.Contains(cc, ") NewGet(") {
 		t.Errorf("genclient/compat.go after renaming back:\n%s", cc)
 	}
+	// The members of a type that comes back were reachable through its
+	// alias: they are not new.
+	for _, id := range back.Report.Added {
+		if id.Kind == "method" || id.Kind == "field" {
+			t.Errorf("reported as added after renaming back: %s", id)
+		}
+	}
 }
 
 func TestRenamedPathParameterKeepsTheRoute(t *testing.T) {

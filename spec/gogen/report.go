@@ -60,10 +60,17 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 		return r
 	}
 	before := newIdentSet(prev.Idents())
-	for _, id := range final {
-		if !before[id] {
-			r.Added = append(r.Added, id)
+	aliasOf := map[string]string{} // package Type → the type a deprecated alias named it for
+	for _, a := range prev.Deprecated {
+		if a.Kind == "type" || a.Kind == "interface" {
+			aliasOf[a.Package+" "+a.Name] = a.Target
 		}
+	}
+	for _, id := range final {
+		if before[id] || reachedThroughAlias(id, aliasOf, before) {
+			continue
+		}
+		r.Added = append(r.Added, id)
 	}
 	known := map[string]bool{}
 	for _, a := range prev.Deprecated {
@@ -75,6 +82,18 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 		}
 	}
 	return r
+}
+
+// reachedThroughAlias reports whether a method or field was already there
+// as a member of the type that a previous deprecated alias of the same name
+// stood for (a type renamed back: its members are not new).
+func reachedThroughAlias(id Ident, aliasOf map[string]string, before identSet) bool {
+	if id.Kind != "method" && id.Kind != "field" {
+		return false
+	}
+	typ, member, _ := strings.Cut(id.Name, ".")
+	target, ok := aliasOf[id.Package+" "+typ]
+	return ok && before[Ident{Package: id.Package, Kind: id.Kind, Name: target + "." + member}]
 }
 
 // Changes reports whether the generated surface changed.
