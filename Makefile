@@ -3,9 +3,14 @@
 
 GO ?= go
 # The API document: a path or URL. In this repository's checkout the copy in
-# ../shared is used when present; elsewhere it stays unset, so the generator
-# takes the cached copy of the pinned document, else downloads the published one.
-APIFY_OPENAPI ?= $(wildcard $(CURDIR)/../shared/apify-openapi/openapi.json)
+# ../shared is used when present and it is the document spec/apify.lock pins;
+# otherwise (elsewhere, or after `make spec-update` to another document) it
+# stays unset, so the generator takes the cached copy of the pinned document,
+# else downloads the published one.
+SHARED_DOC := $(wildcard $(CURDIR)/../shared/apify-openapi/openapi.json)
+PINNED_SHA256 = $(shell sed -n 's/^sha256 //p' spec/apify.lock 2>/dev/null)
+sha256_of = $(firstword $(shell sha256sum $(1) 2>/dev/null || shasum -a 256 $(1) 2>/dev/null))
+APIFY_OPENAPI ?= $(if $(SHARED_DOC),$(if $(filter $(PINNED_SHA256),$(call sha256_of,$(SHARED_DOC))),$(SHARED_DOC)))
 export APIFY_OPENAPI
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Hand-written packages (gen/ and gen/genclient/ are generated and not linted).
