@@ -3,7 +3,6 @@ package gogen
 import (
 	"fmt"
 	"go/ast"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -17,16 +16,13 @@ import (
 // operation); the error names them, so nothing is written.
 func checkDeclarations(files []File, ops []Operation, schemas []Schema) error {
 	seen := map[string][]string{} // package + " " + name → files
-	for _, f := range files {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		s, err := parseSource(f.Path, f.Content)
-		if err != nil {
-			return err
-		}
-		pkg := path.Base(path.Dir(f.Path))
-		note := func(name string) { seen[pkg+" "+name] = append(seen[pkg+" "+name], f.Path) }
+	sources, err := goSources(files)
+	if err != nil {
+		return err
+	}
+	for _, s := range sources {
+		pkg, file := s.pkg, s.fset.File(s.file.Pos()).Name()
+		note := func(name string) { seen[pkg+" "+name] = append(seen[pkg+" "+name], file) }
 		for _, d := range s.file.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:

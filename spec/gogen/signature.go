@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -27,16 +26,13 @@ func (r Retype) String() string { return fmt.Sprintf("%s: %s → %s", r.Ident, r
 // aliases are listed as kind "alias", with what they stand for, so that
 // signatures can be compared by the types they name, not by spelling.
 func signaturesOf(files []File) (map[string]string, error) {
+	sources, err := goSources(files)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
-	for _, f := range files {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		s, err := parseSource(f.Path, f.Content)
-		if err != nil {
-			return nil, err
-		}
-		pkg := path.Base(path.Dir(f.Path))
+	for _, ps := range sources {
+		pkg, s := ps.pkg, ps.source
 		put := func(kind, name, sig string) {
 			if ast.IsExported(name[strings.LastIndex(name, ".")+1:]) {
 				out[Ident{Package: pkg, Kind: kind, Name: name}.String()] = sig
