@@ -1009,3 +1009,36 @@ func TestOperationThatLostItsOperationIDKeepsItsNames(t *testing.T) {
 	}
 	wantCompat(t, second, "type OldGetParams = GetThingsGetParams")
 }
+
+func TestSchemaAbsorbedByAnExistingOneKeepsItsName(t *testing.T) {
+	body := func(schema string) string {
+		return `, "/env": {"post": {"operationId": "x", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/` + schema + `"}}}}}}`
+	}
+	envVar := `, "EnvVar": {"type": "object", "properties": {"name": {"type": "string"}}}`
+	first := docGeneration(t, "1", "\ntype EnvVar struct{ Name string }\n\ntype CreateEnvVarRequest struct{ Name string; IsSecret bool }\n",
+		body("CreateEnvVarRequest")+response("get", "/env/{name}", "EnvVar"),
+		envVar+`, "CreateEnvVarRequest": {"type": "object", "properties": {"name": {"type": "string"}, "isSecret": {"type": "boolean"}}}`, nil)
+	second := docGeneration(t, "2", "\ntype EnvVar struct{ Name string }\n", body("EnvVar")+response("get", "/env/{name}", "EnvVar"), envVar, first.Record)
+	if c := fileOf(t, second, "gen/compat.go"); !strings.Contains(c, "type CreateEnvVarRequest = EnvVar") {
+		t.Errorf("gen/compat.go:\n%s", c)
+	}
+	// The type stays; the field EnvVar lacks is what breaks.
+	r := second.Report.String()
+	if !strings.Contains(r, "! type CreateEnvVarRequest → EnvVar") || len(second.Report.Removed) != 1 || !strings.Contains(r, "- gen field CreateEnvVarRequest.IsSecret") {
+		t.Errorf("report:\n%s", r)
+	}
+}
+
+func TestNestedInlineTypesFollowTheirContainer(t *testing.T) {
+	first := docGeneration(t, "1", "\ntype ListResponse struct{ Data ListResponseData }\n\ntype ListResponseData struct{ Items []ListResponseDataItems }\n\ntype ListResponseDataItems struct{ ID string }\n",
+		response("get", "/list", "ListResponse"),
+		`, "ListResponse": {"type": "object", "properties": {"data": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}`, nil)
+	// The inline data became List, and its inline items Entry.
+	second := docGeneration(t, "2", "\ntype ListResponse struct{ Data List }\n\ntype List struct{ Items []Entry }\n\ntype Entry struct{ ID string }\n",
+		response("get", "/list", "ListResponse"),
+		`, "ListResponse": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/List"}}},
+		"List": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}},
+		"Entry": {"type": "object", "properties": {"id": {"type": "string"}}}`, first.Record)
+	wantCompat(t, second, "type ListResponseData = List", "type ListResponseDataItems = Entry")
+	buildGen(t, second, "package gen\n\nvar _ = ListResponseData{Items: []ListResponseDataItems{{ID: \"x\"}}}\n")
+}

@@ -17,31 +17,55 @@ import (
 // oldSchemaGo and oldOpGo give a container's previous Go name from its new
 // name or route. The types may differ, so each is also a change.
 func inlineRenames(gone []string, next []Schema, oldSchemaGo, oldOpGo func(string) string) ([]rename, []SchemaChange) {
-	want := map[string]string{} // folded old name → new Go type
-	conflict := map[string]bool{}
+	// A new schema that took an inline type's place names its own inline
+	// types' places as the old inline type did (Data → ListOfSchedules,
+	// then DataItems → ScheduleShort): repeat with those names.
+	nameOfGo := map[string]string{}
 	for _, s := range next {
-		if s.Go == "" {
-			continue
+		if s.Go != "" {
+			nameOfGo[s.Go] = s.Name
 		}
-		for _, u := range s.Uses {
-			for _, name := range inlineNames(u, oldSchemaGo, oldOpGo) {
-				if t, ok := want[name]; ok && t != s.Go {
-					conflict[name] = true
-				}
-				want[name] = s.Go
-			}
+	}
+	took := map[string]string{} // new schema name → the old inline type it replaced
+	containerGo := func(name string) string {
+		if g := oldSchemaGo(name); g != "" {
+			return g
 		}
+		return took[name]
 	}
 	var renames []rename
 	var changes []SchemaChange
-	for _, t := range gone {
-		f := foldName(t)
-		to, ok := want[f]
-		if !ok || conflict[f] {
-			continue
+	done := map[string]bool{}
+	for progress := true; progress; {
+		progress = false
+		want := map[string]string{} // folded old name → new Go type
+		conflict := map[string]bool{}
+		for _, s := range next {
+			if s.Go == "" {
+				continue
+			}
+			for _, u := range s.Uses {
+				for _, name := range inlineNames(u, containerGo, oldOpGo) {
+					if t, ok := want[name]; ok && t != s.Go {
+						conflict[name] = true
+					}
+					want[name] = s.Go
+				}
+			}
 		}
-		renames = append(renames, rename{from: t, to: to, prefixOnly: true})
-		changes = append(changes, SchemaChange{From: t, To: to})
+		for _, t := range gone {
+			f := foldName(t)
+			to, ok := want[f]
+			if done[t] || !ok || conflict[f] {
+				continue
+			}
+			done[t], progress = true, true
+			renames = append(renames, rename{from: t, to: to, prefixOnly: true})
+			changes = append(changes, SchemaChange{From: t, To: to})
+			if n := nameOfGo[to]; oldSchemaGo(n) == "" && took[n] == "" {
+				took[n] = t
+			}
+		}
 	}
 	return renames, changes
 }

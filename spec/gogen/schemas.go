@@ -315,19 +315,23 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 		}
 		return a.Form == b.Form
 	}
+	// translate is an old use as a place of the new document.
+	translate := func(u string) string {
+		where, pointer, _ := strings.Cut(u, "#")
+		if kind, name, ok := strings.Cut(where, " "); ok && kind == "schemas" {
+			where = kind + " " + mapName(name)
+		} else if r, ok := routes[where]; ok {
+			where = r
+		}
+		return where + "#" + pointer
+	}
 	usedAlike := func(a, b *Schema) bool {
 		at := map[string]bool{}
 		for _, u := range b.Uses {
 			at[u] = true
 		}
 		for _, u := range a.Uses {
-			where, pointer, _ := strings.Cut(u, "#")
-			if kind, name, ok := strings.Cut(where, " "); ok && kind == "schemas" {
-				where = kind + " " + mapName(name)
-			} else if r, ok := routes[where]; ok {
-				where = r
-			}
-			if at[where+"#"+pointer] {
+			if at[translate(u)] {
 				return true
 			}
 		}
@@ -406,6 +410,37 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 		accept(loose, false) ||
 		accept(func(a, b *Schema) bool { return loose(a, b) && usedAlike(a, b) }, false) ||
 		accept(func(a, b *Schema) bool { return a.Kind != "" && a.Kind == b.Kind && usedAlike(a, b) }, true) {
+	}
+	// Absorbed: an old schema whose every place that is still there now
+	// refers to one schema the old document had too, of its kind (a request
+	// body that now refers to the schema it duplicated).
+	usedAt := map[string][]*Schema{}
+	for i := range next {
+		for _, u := range next[i].Uses {
+			usedAt[u] = append(usedAt[u], &next[i])
+		}
+	}
+	for _, a := range gone {
+		if _, ok := to[a.Name]; ok || a.Kind == "" {
+			continue
+		}
+		var target *Schema
+		one := true
+		for _, u := range a.Uses {
+			at := usedAt[translate(u)]
+			if len(at) == 0 {
+				continue // the place is gone
+			}
+			if len(at) > 1 || target != nil && at[0] != target {
+				one = false
+				break
+			}
+			target = at[0]
+		}
+		if one && target != nil && inPrev[target.Name] && target.Kind == a.Kind {
+			to[a.Name] = target
+			changed[a.Name] = true
+		}
 	}
 	var renames []rename
 	var changes []SchemaChange
