@@ -1042,3 +1042,12 @@ func TestNestedInlineTypesFollowTheirContainer(t *testing.T) {
 	wantCompat(t, second, "type ListResponseData = List", "type ListResponseDataItems = Entry")
 	buildGen(t, second, "package gen\n\nvar _ = ListResponseData{Items: []ListResponseDataItems{{ID: \"x\"}}}\n")
 }
+
+func TestObjectThatBecameACompositionIsTheSameKind(t *testing.T) {
+	first := docGeneration(t, "1", "\ntype Page struct{ Total int }\n", response("get", "/p", "Page"),
+		`, "Page": {"type": "object", "properties": {"total": {"type": "integer"}}}`, nil)
+	second := docGeneration(t, "2", "\ntype Paging struct{ Total, Offset int }\n\ntype PageList struct{ Total, Offset int; Items []string }\n", response("get", "/p", "PageList"),
+		`, "Paging": {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"}}},
+		"PageList": {"allOf": [{"$ref": "#/components/schemas/Paging"}, {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}}}}]}`, first.Record)
+	wantCompat(t, second, "type Page = PageList")
+}

@@ -409,7 +409,7 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 		merged() ||
 		accept(loose, false) ||
 		accept(func(a, b *Schema) bool { return loose(a, b) && usedAlike(a, b) }, false) ||
-		accept(func(a, b *Schema) bool { return a.Kind != "" && a.Kind == b.Kind && usedAlike(a, b) }, true) {
+		accept(func(a, b *Schema) bool { return kindsAlike(a.Kind, b.Kind) && usedAlike(a, b) }, true) {
 	}
 	// Absorbed: an old schema whose every place that is still there now
 	// refers to one schema the old document had too, of its kind (a request
@@ -437,7 +437,7 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 			}
 			target = at[0]
 		}
-		if one && target != nil && inPrev[target.Name] && target.Kind == a.Kind {
+		if one && target != nil && inPrev[target.Name] && kindsAlike(a.Kind, target.Kind) {
 			to[a.Name] = target
 			changed[a.Name] = true
 		}
@@ -486,4 +486,14 @@ func parseDocument(doc []byte) (document, error) {
 		return out
 	}
 	return document{paths: objects(d.Paths), components: objects(d.Components)}, nil
+}
+
+// objectKinds are the kinds of schemas generated as structs: an object, a
+// schema with properties but no type, a composition (allOf).
+var objectKinds = map[string]bool{"object": true, "properties": true, "allOf": true}
+
+// kindsAlike reports whether a schema of one kind may have become one of
+// the other (a renamed and changed schema keeps its kind).
+func kindsAlike(a, b string) bool {
+	return a != "" && (a == b || objectKinds[a] && objectKinds[b])
 }
