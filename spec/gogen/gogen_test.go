@@ -1051,3 +1051,14 @@ func TestObjectThatBecameACompositionIsTheSameKind(t *testing.T) {
 		"PageList": {"allOf": [{"$ref": "#/components/schemas/Paging"}, {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}}}}]}`, first.Record)
 	wantCompat(t, second, "type Page = PageList")
 }
+
+func TestPropertyMovedIntoAnAllOfMemberIsTheSamePlace(t *testing.T) {
+	first := docGeneration(t, "1", "\ntype Page struct{ Rows []Row }\n\ntype Row struct{ A string }\n", response("get", "/p", "Page"),
+		`, "Page": {"type": "object", "properties": {"rows": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}}}},
+		"Row": {"type": "object", "properties": {"a": {"type": "string"}}}`, nil)
+	second := docGeneration(t, "2", "\ntype Paging struct{ Total, Offset int }\n\ntype PageList struct{ Total, Offset int; Rows []Line }\n\ntype Line struct{ A, B string }\n", response("get", "/p", "PageList"),
+		`, "Paging": {"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"}}},
+		"PageList": {"allOf": [{"$ref": "#/components/schemas/Paging"}, {"type": "object", "properties": {"rows": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}}}}]},
+		"Line": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}`, first.Record)
+	wantCompat(t, second, "type Page = PageList", "type Row = Line")
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -323,12 +324,12 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 		} else if r, ok := routes[where]; ok {
 			where = r
 		}
-		return where + "#" + pointer
+		return place(where + "#" + pointer)
 	}
 	usedAlike := func(a, b *Schema) bool {
 		at := map[string]bool{}
 		for _, u := range b.Uses {
-			at[u] = true
+			at[place(u)] = true
 		}
 		for _, u := range a.Uses {
 			if at[translate(u)] {
@@ -417,7 +418,7 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 	usedAt := map[string][]*Schema{}
 	for i := range next {
 		for _, u := range next[i].Uses {
-			usedAt[u] = append(usedAt[u], &next[i])
+			usedAt[place(u)] = append(usedAt[place(u)], &next[i])
 		}
 	}
 	for _, a := range gone {
@@ -497,3 +498,10 @@ var objectKinds = map[string]bool{"object": true, "properties": true, "allOf": t
 func kindsAlike(a, b string) bool {
 	return a != "" && (a == b || objectKinds[a] && objectKinds[b])
 }
+
+var allOfMember = regexp.MustCompile(`/allOf/[0-9]+`)
+
+// place is a use without the allOf members on its way: a property of a
+// composition is a property of the schema (ListOfSchedules.items, whether
+// the items property is in the schema or in one of its allOf members).
+func place(use string) string { return allOfMember.ReplaceAllString(use, "") }
