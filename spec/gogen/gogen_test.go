@@ -1062,3 +1062,31 @@ func TestPropertyMovedIntoAnAllOfMemberIsTheSamePlace(t *testing.T) {
 		"Line": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}`, first.Record)
 	wantCompat(t, second, "type Page = PageList", "type Row = Line")
 }
+
+func TestInlineBodyUnderAnotherSuccessStatusKeepsItsName(t *testing.T) {
+	gen := func(version, code, models, response, schemas string, prev *Record) *Output {
+		doc := `{"info": {"version": "v` + version + `"}, "paths": {"/things": {"get": {"operationId": "Get_get",
+			"responses": {"` + code + `": {"content": {"application/json": {"schema": ` + response + `}}}}}}},
+			"components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}` + schemas + `}}}`
+		out, err := Generate(Input{Models: []byte(strings.ReplaceAll(testModels, "OP", "Get") + models), Client: []byte(strings.ReplaceAll(testClient, "OP", "Get")),
+			Document: []byte(doc), Previous: prev, Options: DefaultOptions})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := gen("1", "200", "\ntype GetGet200JSONResponseBody struct{ N int }\n", `{"type": "object", "properties": {"n": {"type": "integer"}}}`, "", nil)
+	second := gen("2", "201", "\ntype Lock struct{ N int }\n", `{"$ref": "#/components/schemas/Lock"}`,
+		`, "Lock": {"type": "object", "properties": {"n": {"type": "integer"}}}`, first.Record)
+	wantCompat(t, second, "type GetGet200JSONResponseBody = Lock")
+}
+
+func TestObjectThatBecameAUnionIsTheSameKind(t *testing.T) {
+	first := docGeneration(t, "1", "\ntype Action struct{ Kind string }\n", response("get", "/a", "Action"),
+		`, "Action": {"type": "object", "properties": {"kind": {"type": "string"}}}`, nil)
+	second := docGeneration(t, "2", "\ntype AnyAction struct{ union []byte }\n", response("get", "/a", "AnyAction"),
+		`, "AnyAction": {"oneOf": [{"type": "object", "properties": {"kind": {"type": "string", "const": "a"}}}, {"type": "object", "properties": {"kind": {"type": "string", "const": "b"}}}]}`, first.Record)
+	if c := fileOf(t, second, "gen/compat.go"); !strings.Contains(c, "type Action = AnyAction") {
+		t.Errorf("gen/compat.go:\n%s", c)
+	}
+}

@@ -40,16 +40,29 @@ func inlineRenames(gone []string, next []Schema, oldSchemaGo, oldOpGo func(strin
 		progress = false
 		want := map[string]string{} // folded old name → new Go type
 		conflict := map[string]bool{}
-		for _, s := range next {
-			if s.Go == "" {
-				continue
-			}
-			for _, u := range s.Uses {
-				for _, name := range inlineNames(u, containerGo, oldOpGo) {
-					if t, ok := want[name]; ok && t != s.Go {
-						conflict[name] = true
+		exact := map[string]bool{}
+		// Names of the place itself first; then, for a success response,
+		// the names it had under another 2xx status (200 became 201).
+		for _, other := range []bool{false, true} {
+			for _, s := range next {
+				if s.Go == "" {
+					continue
+				}
+				for _, u := range s.Uses {
+					names := inlineNames(u, containerGo, oldOpGo)
+					if other {
+						names = otherSuccessNames(u, oldOpGo)
 					}
-					want[name] = s.Go
+					for _, name := range names {
+						if other && exact[name] {
+							continue
+						}
+						if t, ok := want[name]; ok && t != s.Go {
+							conflict[name] = true
+						}
+						want[name] = s.Go
+						exact[name] = exact[name] || !other
+					}
 				}
 			}
 		}
@@ -169,4 +182,25 @@ func oldOperationGo(prev []Operation, moved map[string]string) func(string) stri
 		byRoute[now] = byRoute[old]
 	}
 	return func(route string) string { return byRoute[route] }
+}
+
+// successStatuses are the 2xx statuses a JSON response body is named with.
+var successStatuses = []string{"200", "201", "202", "203", "206"}
+
+// otherSuccessNames lists the folded names an operation's JSON response
+// body at a 2xx status had under the other 2xx statuses.
+func otherSuccessNames(use string, oldOpGo func(string) string) []string {
+	where, pointer, _ := strings.Cut(use, "#")
+	segs := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	base := oldOpGo(where)
+	if base == "" || len(segs) != 5 || segs[0] != "responses" || !strings.HasPrefix(segs[1], "2") || strings.Join(segs[2:], "/") != "content/application~1json/schema" {
+		return nil
+	}
+	var out []string
+	for _, code := range successStatuses {
+		if code != segs[1] {
+			out = append(out, foldName(base+code+"JSONResponseBody"))
+		}
+	}
+	return out
 }

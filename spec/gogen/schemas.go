@@ -490,8 +490,8 @@ func parseDocument(doc []byte) (document, error) {
 }
 
 // objectKinds are the kinds of schemas generated as structs: an object, a
-// schema with properties but no type, a composition (allOf).
-var objectKinds = map[string]bool{"object": true, "properties": true, "allOf": true}
+// schema with properties but no type, a composition (allOf), a union.
+var objectKinds = map[string]bool{"object": true, "properties": true, "allOf": true, "oneOf": true, "anyOf": true}
 
 // kindsAlike reports whether a schema of one kind may have become one of
 // the other (a renamed and changed schema keeps its kind).
