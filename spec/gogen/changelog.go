@@ -37,12 +37,54 @@ func AddToChangelog(changelog string, r Report) (string, bool) {
 		}
 	}
 	entry := fmt.Sprintf("- Generated packages regenerated from the Apify API document %s (was %s): %s; see `make spec-update`'s compatibility report.", document, r.PreviousVersion, r.Summary())
+	lines = addEntry(lines, start, end, "### Changed", entry)
+	if gone := removedNames(r); len(gone) > 0 {
+		end += len(lines) - len(strings.Split(changelog, "\n"))
+		lines = addEntry(lines, start, end, "### Removed", fmt.Sprintf("- From the generated packages (%s): %s.", document, strings.Join(gone, ", ")))
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// addEntry adds entry under heading in the section lines[start:end],
+// adding the heading at the section's top when it is missing.
+func addEntry(lines []string, start, end int, heading, entry string) []string {
 	for i := start + 1; i < end; i++ {
-		if strings.TrimSpace(lines[i]) == "### Changed" {
-			out := append(append(append([]string{}, lines[:i+1]...), entry), lines[i+1:]...)
-			return strings.Join(out, "\n"), true
+		if strings.TrimSpace(lines[i]) == heading {
+			return append(append(append([]string{}, lines[:i+1]...), entry), lines[i+1:]...)
 		}
 	}
-	out := append(append(append([]string{}, lines[:start+1]...), "", "### Changed", entry), lines[start+1:]...)
-	return strings.Join(out, "\n"), true
+	return append(append(append([]string{}, lines[:start+1]...), "", heading, entry), lines[start+1:]...)
+}
+
+// maxRemovedNames bounds the names a changelog entry lists.
+const maxRemovedNames = 40
+
+// removedNames lists, for the changelog, what a breaking regeneration took
+// away: the removed identifiers (not the members of a removed type, which
+// go with it), the names now declaring something else, and the operation
+// names now calling another operation.
+func removedNames(r Report) []string {
+	gone := map[string]bool{}
+	for _, id := range r.Removed {
+		if id.Kind != "method" && id.Kind != "field" {
+			gone[id.Package+"."+id.Name] = true
+		}
+	}
+	var out []string
+	for _, id := range r.Removed {
+		if typ, _, ok := strings.Cut(id.Name, "."); ok && gone[id.Package+"."+typ] {
+			continue
+		}
+		out = append(out, "`"+id.Package+"."+id.Name+"`")
+	}
+	for _, u := range r.Reused {
+		out = append(out, "`"+u.Ident.Package+"."+u.Ident.Name+"` (now declares something else)")
+	}
+	for _, p := range r.Repointed {
+		out = append(out, "`"+p.Go+"` (now calls "+p.To.Method+" "+p.To.Path+")")
+	}
+	if len(out) > maxRemovedNames {
+		out = append(out[:maxRemovedNames], fmt.Sprintf("and %d more", len(out)-maxRemovedNames))
+	}
+	return out
 }

@@ -220,6 +220,15 @@ func TestAddToChangelog(t *testing.T) {
 	if got, ok := AddToChangelog(log, same); !ok || !strings.Contains(got, "document v2 (sha256 0123456789ab) (was v2): 0 identifiers added, 1 deprecated") {
 		t.Errorf("a changed document of the same version:\n%s", got)
 	}
+	// An accepted breaking regeneration says what went, under Removed.
+	breaking := Report{PreviousVersion: "v1", Version: "v2", Removed: []Ident{
+		{Package: "gen", Kind: "type", Name: "X"}, {Package: "gen", Kind: "field", Name: "X.A"}, {Package: "genclient", Kind: "method", Name: "Client.Y"},
+	}}
+	got, ok = AddToChangelog(log, breaking)
+	if !ok || !strings.Contains(got, "### Changed\n- Generated packages regenerated") || !strings.Contains(got, "3 removed (breaking)") ||
+		!strings.Contains(got, "### Removed\n- From the generated packages (v2): `gen.X`, `genclient.Client.Y`.\n") || strings.Index(got, "## [0.1.0]") < strings.Index(got, "### Removed") {
+		t.Errorf("a breaking regeneration:\n%s", got)
+	}
 }
 
 func TestSameVersionOtherContentIsNamedBySHA(t *testing.T) {
