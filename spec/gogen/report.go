@@ -72,12 +72,22 @@ func report(prev, next *Record, final []Ident, aliases []Alias, removed []Ident,
 		}
 		r.Added = append(r.Added, id)
 	}
+	// A carried method alias moves to its type's new name when the type
+	// is renamed again (New.AsOld0 → Newest.AsOld0): the same deprecation,
+	// known by its method name and version.
 	known := map[string]bool{}
+	member := func(a Alias) string {
+		_, m, _ := strings.Cut(a.Name, ".")
+		return a.Package + " " + a.Kind + " ." + m + " " + a.Since
+	}
 	for _, a := range prev.Deprecated {
 		known[a.Package+" "+a.Name] = true
+		if a.Kind == "method" {
+			known[member(a)] = true
+		}
 	}
 	for _, a := range aliases {
-		if !known[a.Package+" "+a.Name] {
+		if !known[a.Package+" "+a.Name] && !(a.Kind == "method" && known[member(a)]) {
 			r.Deprecated = append(r.Deprecated, a)
 		}
 	}
