@@ -113,6 +113,9 @@ func renamedMethod(id Ident, recv string, renames []rename, next identSet) (stri
 // for each occurrence that is a whole word run of a Go name (not followed
 // by a lower-case letter: Run in RunGet and Run2, not in Runner).
 func replacedAtWordStart(s, from, to string) []string {
+	if from == "" {
+		return nil
+	}
 	var out []string
 	for i := 0; ; {
 		j := strings.Index(s[i:], from)
