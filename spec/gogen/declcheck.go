@@ -1,6 +1,7 @@
 package gogen
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"slices"
@@ -101,4 +102,45 @@ func longestOpName(name string, ops []Operation) string {
 		}
 	}
 	return best
+}
+
+// collisionError is a name that both of oapi-codegen's outputs declare (a
+// schema named like a type generated for an operation, such as
+// <Operation>Response).
+type collisionError struct{ name string }
+
+func (e *collisionError) Error() string {
+	return fmt.Sprintf("gogen: %s is declared by both the models and the client output", e.name)
+}
+
+// explainCollision says which names of the document a collision comes from,
+// matched on the document itself (the Go names fold operationIds and schema
+// names to letters and digits).
+func explainCollision(e *collisionError, doc []byte) error {
+	var d struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	_ = json.Unmarshal(doc, &d)
+	var ops []Operation
+	for p, item := range d.Paths {
+		for method, raw := range item {
+			var op struct {
+				OperationID string `json:"operationId"`
+			}
+			if json.Unmarshal(raw, &op) == nil && op.OperationID != "" {
+				ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: op.OperationID, Go: foldName(op.OperationID)})
+			}
+		}
+	}
+	var schemas []Schema
+	for name := range d.Components.Schemas {
+		schemas = append(schemas, Schema{Name: name, Go: foldName(name)})
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Path+ops[i].Method < ops[j].Path+ops[j].Method })
+	sort.Slice(schemas, func(i, j int) bool { return schemas[i].Name < schemas[j].Name })
+	return fmt.Errorf("gogen: the generated code would not compile: %s is both a model and a type of the typed client%s; nothing was written. Rename one of them upstream (or, for a schema, give it an x-go-name in api/overlay.yaml)",
+		e.name, origins(foldName(e.name), ops, schemas))
 }

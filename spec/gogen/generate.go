@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/format"
 	"path"
@@ -47,6 +48,10 @@ type Output struct {
 // nothing replaces is reported as removed.
 func Generate(in Input) (*Output, error) {
 	files, err := Shape(in.Models, in.Client, in.Options)
+	var collision *collisionError
+	if errors.As(err, &collision) {
+		return nil, explainCollision(collision, in.Document)
+	}
 	if err != nil {
 		return nil, err
 	}

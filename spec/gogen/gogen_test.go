@@ -1105,3 +1105,18 @@ func TestObjectThatBecameAUnionIsTheSameKind(t *testing.T) {
 		t.Errorf("gen/compat.go:\n%s", c)
 	}
 }
+
+func TestSchemaNamedLikeAClientTypeIsExplained(t *testing.T) {
+	m := strings.ReplaceAll(testModels, "OP", "Get") + "\ntype GetGetResponse struct{ N int }\n"
+	doc := `{"info": {"version": "v1"}, "paths": {"/things": {"get": {"operationId": "Get_get"}}},
+		"components": {"schemas": {"Thing": {"type": "object"}, "GetGetResponse": {"type": "object", "properties": {"n": {"type": "integer"}}}}}}`
+	_, err := Generate(Input{Models: []byte(m), Client: []byte(strings.ReplaceAll(testClient, "OP", "Get")), Document: []byte(doc), Options: DefaultOptions})
+	if err == nil {
+		t.Fatal("a name both outputs declare was generated")
+	}
+	for _, want := range []string{"GetGetResponse is both a model and a type of the typed client", "schema GetGetResponse", "operation GET /things (Get_get)", "nothing was written"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q:\n%v", want, err)
+		}
+	}
+}

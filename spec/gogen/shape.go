@@ -40,7 +40,7 @@ func Shape(models, client []byte, o Options) ([]File, error) {
 	modelNames := ms.topLevelNames()
 	for name := range cs.topLevelNames() {
 		if modelNames[name] {
-			return nil, fmt.Errorf("gogen: %s is declared by both the models and the client output", name)
+			return nil, &collisionError{name: name}
 		}
 	}
 	files, err := shapeModels(ms, o)
