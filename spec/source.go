@@ -38,7 +38,7 @@ func Read(ctx context.Context, src string) ([]byte, error) {
 		}
 		return b, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
@@ -47,7 +47,7 @@ func Read(ctx context.Context, src string) ([]byte, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("spec: downloading the API document: %w", err)
+		return nil, downloadError(ctx, src, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -55,12 +55,24 @@ func Read(ctx context.Context, src string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("spec: downloading the API document from %s: %w", src, err)
+		return nil, downloadError(ctx, src, err)
 	}
 	if len(b) > maxDocumentSize {
 		return nil, fmt.Errorf("spec: the document at %s is larger than %d bytes", src, maxDocumentSize)
 	}
 	return b, nil
+}
+
+// downloadTimeout bounds a download of the document.
+var downloadTimeout = 2 * time.Minute
+
+// downloadError says what went wrong downloading the document, in words
+// when the time ran out.
+func downloadError(ctx context.Context, src string, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("spec: downloading the API document from %s: no complete answer within %s; check the URL, or download the document and pass its path", src, downloadTimeout)
+	}
+	return fmt.Errorf("spec: downloading the API document from %s: %w", src, err)
 }
 
 // SHA256 returns the hex sha256 of b, the form the lock file records.

@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestReadFile(t *testing.T) {
@@ -148,5 +150,24 @@ func TestDefaultCacheHonoursEnvironment(t *testing.T) {
 	t.Setenv("APIFY_SPEC_CACHE", dir)
 	if got := DefaultCache(); got.Dir != dir {
 		t.Errorf("DefaultCache().Dir = %q, want %q", got.Dir, dir)
+	}
+}
+
+func TestReadURLThatNeverAnswers(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	old := downloadTimeout
+	downloadTimeout = 50 * time.Millisecond
+	defer func() { downloadTimeout = old }()
+	_, err := Read(context.Background(), srv.URL+"/openapi.json")
+	if err == nil || !strings.Contains(err.Error(), "no complete answer within 50ms") {
+		t.Errorf("a server that never answers: %v", err)
 	}
 }
