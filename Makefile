@@ -85,9 +85,12 @@ generate:
 spec-update:
 	@test -n "$(SPEC)" || { echo "usage: make spec-update SPEC=<path-or-URL> [PREVIOUS=<path-or-URL>] [ACCEPT_REMOVALS=1]"; exit 2; }
 	@mkdir -p build && tar -cf $(BEFORE_UPDATE) spec/apify.lock api/names.json gen $(wildcard CHANGELOG.md)
-	$(GO) run ./spec/cmd/apify-spec -update -spec "$(call source,$(SPEC))" -previous "$(call source,$(PREVIOUS))" -lock spec/apify.lock -out build/openapi.json || { $(restore); exit 1; }
-	APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { $(restore); echo "spec-update: nothing changed (spec/apify.lock is back at its previous version). If the error above names overlay.yaml, a target of api/overlay.yaml is not in the new document: update the overlay"; exit 1; }
-	$(GO) build ./gen/... || { $(restore); echo "spec-update: the regenerated packages do not compile (a generator bug: report it with the document); nothing changed"; exit 1; }
+	@echo "$(GO) run ./spec/cmd/apify-spec -update -spec $(call source,$(SPEC))"
+	@$(GO) run ./spec/cmd/apify-spec -update -spec "$(call source,$(SPEC))" -previous "$(call source,$(PREVIOUS))" -lock spec/apify.lock -out build/openapi.json || { $(restore); exit 1; }
+	@echo "$(GO) generate ./api/"
+	@APIFY_OPENAPI="$(call source,$(SPEC))" APIFY_ACCEPT_REMOVALS="$(ACCEPT_REMOVALS)" $(GO) generate ./api/ || { $(restore); echo "spec-update: nothing changed (spec/apify.lock is back at its previous version). If the error above names overlay.yaml, a target of api/overlay.yaml is not in the new document: update the overlay"; exit 1; }
+	@echo "$(GO) build ./gen/... && $(GO) build ./..."
+	@$(GO) build ./gen/... || { $(restore); echo "spec-update: the regenerated packages do not compile (a generator bug: report it with the document); nothing changed"; exit 1; }
 	@$(GO) build ./... || { \
 	  if [ -n "$(accepting)" ]; then echo "spec-update: the new generation is written (ACCEPT_REMOVALS=1), but the packages above no longer compile against it: fix them before committing"; \
 	  else $(restore); echo "spec-update: the packages above no longer compile against the new generation, so nothing changed (the report's \"changed type\" lists what the document changed). To keep the new generation and then fix them, run again with ACCEPT_REMOVALS=1"; fi; exit 1; }
