@@ -231,16 +231,18 @@ func mutate(t *testing.T, doc map[string]any, prev *gogen.Record) mutation {
 		return s["type"] == "object" && s["properties"] != nil && !members[name]
 	})
 	obj(t, obj(t, schemas, changed), "properties")["addedBySyntheticDocument"] = map[string]any{"type": "string"}
+	// Two object schemas of one content: the record's form and the schemas
+	// each refers to.
 	forms := map[string][]string{}
-	for _, name := range sortedKeys(schemas) {
-		if _, done := m.schemas[name]; !done && goType[name] == name {
-			b, _ := json.Marshal(withoutProse(schemas[name]))
-			forms[string(b)] = append(forms[string(b)], name)
+	for _, sc := range prev.Schemas {
+		if _, done := m.schemas[sc.Name]; !done && sc.Kind == "object" && goType[sc.Name] == sc.Name {
+			key := sc.Form + " " + strings.Join(sc.Refs, ",")
+			forms[key] = append(forms[key], sc.Name)
 		}
 	}
 	twins := false
 	for _, form := range sortedKeys(forms) {
-		if names := forms[form]; len(names) == 2 && strings.HasPrefix(form, `{"properties"`) {
+		if names := forms[form]; len(names) == 2 {
 			m.schemas[names[0]], m.schemas[names[1]] = names[0]+"Renamed", names[1]+"Renamed"
 			twins = true
 			break
@@ -322,30 +324,6 @@ func renameSchema(t *testing.T, doc map[string]any, from, to string) {
 		}
 	}
 	walk(doc)
-}
-
-// withoutProse drops what does not change a schema: descriptions, titles
-// and examples.
-func withoutProse(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, x := range v {
-			switch k {
-			case "description", "title", "example", "examples":
-			default:
-				out[k] = withoutProse(x)
-			}
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = withoutProse(x)
-		}
-		return out
-	}
-	return v
 }
 
 // routeOf drops the names of a path's parameters: /a/{x}/b → /a/{}/b.
