@@ -149,63 +149,43 @@ func (r Report) String() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "compatibility of the generated packages, %s → %s (from the Go code; record %s):\n", r.PreviousVersion, r.Version, RecordPath)
-	fmt.Fprintf(&b, "  added: %d\n", len(r.Added))
-	for _, id := range r.Added {
-		fmt.Fprintf(&b, "    + %s\n", id)
+	section(&b, "added", "", "+", r.Added, true)
+	deprecated := make([]string, len(r.Deprecated))
+	for i, a := range r.Deprecated {
+		deprecated[i] = fmt.Sprintf("%s %s %s → %s", a.Package, a.Kind, a.Name, a.Target)
 	}
-	fmt.Fprintf(&b, "  deprecated: %d (each kept, forwarding to its replacement)\n", len(r.Deprecated))
-	for _, a := range r.Deprecated {
-		fmt.Fprintf(&b, "    ~ %s %s %s → %s\n", a.Package, a.Kind, a.Name, a.Target)
+	section(&b, "deprecated", " (each kept, forwarding to its replacement)", "~", deprecated, true)
+	section(&b, "moved", " (path and operationId both changed; matched by their form, or by a path segment that moved for several)", ">", r.Moved, false)
+	changed := make([]string, len(r.Changed))
+	for i, c := range r.Changed {
+		changed[i] = fmt.Sprintf("type %s → %s", c.From, c.To)
 	}
-	if len(r.Moved) > 0 {
-		fmt.Fprintf(&b, "  moved: %d (path and operationId both changed; matched by their form, or by a path segment that moved for several)\n", len(r.Moved))
-		for _, m := range r.Moved {
-			fmt.Fprintf(&b, "    > %s\n", m)
-		}
-	}
-	if len(r.Changed) > 0 {
-		fmt.Fprintf(&b, "  renamed and changed: %d (matched by where the document uses them; the old name compiles, the fields may differ)\n", len(r.Changed))
-		for _, c := range r.Changed {
-			fmt.Fprintf(&b, "    ! type %s → %s\n", c.From, c.To)
-		}
-	}
-	if len(r.Reused) > 0 {
-		fmt.Fprintf(&b, "  reused: %d — breaking: names the new document declares for something else; code that used the old meaning must change\n", len(r.Reused))
-		for _, u := range r.Reused {
-			fmt.Fprintf(&b, "    ? %s\n", u)
-		}
-	}
-	if len(r.Repointed) > 0 {
-		fmt.Fprintf(&b, "  repointed: %d — breaking: these names compile but call another operation, whose own old name now has another\n", len(r.Repointed))
-		for _, p := range r.Repointed {
-			fmt.Fprintf(&b, "    ! %s\n", p)
-		}
-	}
-	if len(r.Retyped) > 0 {
-		fmt.Fprintf(&b, "  changed type: %d (the names stay; what the document describes changed, so code that passes or assigns them may need changes)\n", len(r.Retyped))
-		for _, t := range r.Retyped {
-			fmt.Fprintf(&b, "    ! %s\n", t)
-		}
-	}
-	if len(r.Revalued) > 0 {
-		fmt.Fprintf(&b, "  changed value: %d — breaking: these constants compile but stand for another value\n", len(r.Revalued))
-		for _, t := range r.Revalued {
-			fmt.Fprintf(&b, "    ! %s\n", t)
-		}
-	}
+	section(&b, "renamed and changed", " (matched by where the document uses them; the old name compiles, the fields may differ)", "!", changed, false)
+	section(&b, "reused", " — breaking: names the new document declares for something else; code that used the old meaning must change", "?", r.Reused, false)
+	section(&b, "repointed", " — breaking: these names compile but call another operation, whose own old name now has another", "!", r.Repointed, false)
+	section(&b, "changed type", " (the names stay; what the document describes changed, so code that passes or assigns them may need changes)", "!", r.Retyped, false)
+	section(&b, "changed value", " — breaking: these constants compile but stand for another value", "!", r.Revalued, false)
+	removedNote := ""
 	if len(r.Removed) > 0 {
-		fmt.Fprintf(&b, "  removed: %d — breaking: nothing in the new document replaces them\n", len(r.Removed))
-	} else {
-		fmt.Fprintf(&b, "  removed: 0\n")
+		removedNote = " — breaking: nothing in the new document replaces them"
 	}
-	for _, id := range r.Removed {
-		fmt.Fprintf(&b, "    - %s\n", id)
+	section(&b, "removed", removedNote, "-", r.Removed, true)
+	notMoved := make([]string, len(r.NotMoved))
+	for i, m := range r.NotMoved {
+		notMoved[i] = fmt.Sprintf("%s %s (%s) → %s %s (%s): %s", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID, m.By)
 	}
-	if len(r.NotMoved) > 0 {
-		fmt.Fprintf(&b, "  not taken for moves: %d (a removed and an added operation of one method, one path segment apart)\n", len(r.NotMoved))
-		for _, m := range r.NotMoved {
-			fmt.Fprintf(&b, "    ? %s %s (%s) → %s %s (%s): %s\n", m.From.Method, m.From.Path, m.From.OperationID, m.To.Method, m.To.Path, m.To.OperationID, m.By)
-		}
-	}
+	section(&b, "not taken for moves", " (a removed and an added operation of one method, one path segment apart)", "?", notMoved, false)
 	return b.String()
+}
+
+// section writes one part of the report: its title, count and note, then a
+// line per item, each behind mark. An empty part is left out unless always.
+func section[T any](b *strings.Builder, title, note, mark string, items []T, always bool) {
+	if len(items) == 0 && !always {
+		return
+	}
+	fmt.Fprintf(b, "  %s: %d%s\n", title, len(items), note)
+	for _, it := range items {
+		fmt.Fprintf(b, "    %s %v\n", mark, it)
+	}
 }
