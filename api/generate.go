@@ -10,8 +10,10 @@
 // against the lock; normalizes it into ../build/openapi.json; runs
 // oapi-codegen on it twice with one configuration (models, then client); and
 // shapes the two outputs into gen/ and gen/genclient/ (spec/gogen), keeping
-// every name recorded in names.json (deprecated aliases for renamed
-// operations), rewriting names.json and printing the compatibility report.
+// every name the committed generation exports (read from its code; the
+// operations and schemas it came from are recorded in names.json) with
+// deprecated aliases for renamed ones, rewriting names.json and printing the
+// compatibility report.
 // With APIFY_GEN_CHECK set, the last step compares instead of writing
 // (`make check-generated`). oapi-codegen warns that the client run does not
 // declare the models; the models run does, into package gen.
