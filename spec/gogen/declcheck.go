@@ -82,8 +82,9 @@ func origins(name string, ops []Operation, schemas []Schema) string {
 			from = append(from, "schema "+s.Name)
 		}
 	}
+	longest := longestOpName(name, ops)
 	for _, op := range ops {
-		if op.Go != "" && strings.Contains(name, op.Go) && len(op.Go) >= len(longestOpName(name, ops)) {
+		if longest != "" && op.Go == longest {
 			from = append(from, fmt.Sprintf("operation %s %s (%s)", op.Method, op.Path, op.OperationID))
 		}
 	}
