@@ -1,7 +1,6 @@
 package gogen
 
 import (
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"slices"
@@ -118,26 +117,18 @@ func (e *collisionError) Error() string {
 // matched on the document itself (the Go names fold operationIds and schema
 // names to letters and digits).
 func explainCollision(e *collisionError, doc []byte) error {
-	var d struct {
-		Paths      map[string]map[string]json.RawMessage `json:"paths"`
-		Components struct {
-			Schemas map[string]json.RawMessage `json:"schemas"`
-		} `json:"components"`
-	}
-	_ = json.Unmarshal(doc, &d)
+	d, _ := parseDocument(doc) // what cannot be read names no origin
 	var ops []Operation
-	for p, item := range d.Paths {
-		for method, raw := range item {
-			var op struct {
-				OperationID string `json:"operationId"`
-			}
-			if json.Unmarshal(raw, &op) == nil && op.OperationID != "" {
-				ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: op.OperationID, Go: foldName(op.OperationID)})
+	for p, item := range d.paths {
+		for method, v := range item {
+			op, _ := v.(map[string]any)
+			if id, _ := op["operationId"].(string); id != "" {
+				ops = append(ops, Operation{Method: strings.ToUpper(method), Path: p, OperationID: id, Go: foldName(id)})
 			}
 		}
 	}
 	var schemas []Schema
-	for name := range d.Components.Schemas {
+	for name := range d.components["schemas"] {
 		schemas = append(schemas, Schema{Name: name, Go: foldName(name)})
 	}
 	sort.Slice(ops, func(i, j int) bool { return ops[i].Path+ops[i].Method < ops[j].Path+ops[j].Method })
