@@ -3,7 +3,6 @@ package gogen
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"go/format"
@@ -59,15 +58,13 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops, err := documentOperations(in.Document, plain)
+	doc, err := parseDocument(in.Document)
 	if err != nil {
 		return nil, err
 	}
-	schemas, err := documentSchemas(in.Document, plain, path.Base(in.Options.ModelsImport))
-	if err != nil {
-		return nil, err
-	}
-	version := documentVersion(in.Document)
+	ops := documentOperations(doc, plain)
+	schemas := documentSchemas(doc, plain, path.Base(in.Options.ModelsImport))
+	version := doc.version
 	prev := in.Previous
 	if prev == nil {
 		prev = &Record{Exported: map[string][]string{}}
@@ -131,19 +128,6 @@ func Generate(in Input) (*Output, error) {
 		r.Retyped, r.Revalued = retyped(prev.Signatures, rec.Signatures, aliases)
 	}
 	return &Output{Files: files, Record: rec, Report: r}, nil
-}
-
-func documentVersion(doc []byte) string {
-	var d struct {
-		Info struct {
-			Version string `json:"version"`
-		} `json:"info"`
-	}
-	_ = json.Unmarshal(doc, &d)
-	if d.Info.Version == "" {
-		return "an unversioned document"
-	}
-	return d.Info.Version
 }
 
 // addCompat adds the compat.go file of each package that has deprecated

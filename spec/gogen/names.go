@@ -313,11 +313,7 @@ func foldName(s string) string { return strings.ToLower(notLetters.ReplaceAllStr
 
 // documentOperations lists the operations of a normalized document, with the
 // Go name of each taken from the generated ClientInterface methods.
-func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
-	d, err := parseDocument(doc)
-	if err != nil {
-		return nil, err
-	}
+func documentOperations(d document, client []Ident) []Operation {
 	methods := map[string]string{}
 	for _, id := range client {
 		if id.Kind == "method" && strings.HasPrefix(id.Name, "ClientInterface.") {
@@ -348,5 +344,5 @@ func documentOperations(doc []byte, client []Ident) ([]Operation, error) {
 		}
 		return ops[i].Method < ops[j].Method
 	})
-	return ops, nil
+	return ops
 }

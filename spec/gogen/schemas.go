@@ -19,11 +19,7 @@ const schemaRef = "#/components/schemas/"
 // case and drops separators), its kind, its form (a hash of its content
 // without prose and with the names of the schemas it refers to left out),
 // the schemas it refers to, in order, and where the document uses it.
-func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error) {
-	d, err := parseDocument(doc)
-	if err != nil {
-		return nil, err
-	}
+func documentSchemas(d document, idents []Ident, models string) []Schema {
 	types := map[string]string{}
 	for _, id := range idents {
 		if id.Package == models && (id.Kind == "type" || id.Kind == "interface") {
@@ -55,7 +51,7 @@ func documentSchemas(doc []byte, idents []Ident, models string) ([]Schema, error
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out
 }
 
 // sortedKeys lists a map's keys in order.
@@ -463,14 +459,19 @@ func schemaRenames(prev, next []Schema, routes map[string]string) ([]rename, []S
 }
 
 // document is what the names record reads of a normalized document: its
-// path items and its components by kind, each an object (extensions and
-// other values that are not objects are left out).
+// info.version ("an unversioned document" when it has none), its path items
+// and its components by kind, each an object (extensions and other values
+// that are not objects are left out).
 type document struct {
+	version           string
 	paths, components map[string]map[string]any
 }
 
 func parseDocument(doc []byte) (document, error) {
 	var d struct {
+		Info struct {
+			Version string `json:"version"`
+		} `json:"info"`
 		Paths      map[string]any `json:"paths"`
 		Components map[string]any `json:"components"`
 	}
@@ -486,7 +487,11 @@ func parseDocument(doc []byte) (document, error) {
 		}
 		return out
 	}
-	return document{paths: objects(d.Paths), components: objects(d.Components)}, nil
+	version := d.Info.Version
+	if version == "" {
+		version = "an unversioned document"
+	}
+	return document{version: version, paths: objects(d.Paths), components: objects(d.Components)}, nil
 }
 
 // objectKinds are the kinds of schemas generated as structs: an object, a
