@@ -431,13 +431,9 @@ func interfaceMethod(a Alias, it *ast.InterfaceType, s *source) (string, bool) {
 }
 
 // typeAliases returns what a package-qualified type name (pkg.Name) names
-// in files, following their type aliases whose right side is a name
+// in sources, following their type aliases whose right side is a name
 // (type A = B); a name that is no such alias names itself.
-func typeAliases(files []File) (func(string) string, error) {
-	sources, err := goSources(files)
-	if err != nil {
-		return nil, err
-	}
+func typeAliases(sources []pkgSource) func(string) string {
 	alias := map[string]string{}
 	for _, s := range sources {
 		pkg := s.pkg
@@ -469,7 +465,7 @@ func typeAliases(files []File) (func(string) string, error) {
 			q = t
 		}
 		return q
-	}, nil
+	}
 }
 
 // lostMembers lists the methods and fields that a type alias name gave (its

@@ -14,12 +14,8 @@ import (
 // when two names of the document make one Go name (operationIds that differ
 // only in case or separators, a schema named like a type generated for an
 // operation); the error names them, so nothing is written.
-func checkDeclarations(files []File, ops []Operation, schemas []Schema) error {
+func checkDeclarations(sources []pkgSource, ops []Operation, schemas []Schema) error {
 	seen := map[string][]string{} // package + " " + name → files
-	sources, err := goSources(files)
-	if err != nil {
-		return err
-	}
 	for _, s := range sources {
 		pkg, file := s.pkg, s.fset.File(s.file.Pos()).Name()
 		note := func(name string) { seen[pkg+" "+name] = append(seen[pkg+" "+name], file) }

@@ -54,16 +54,20 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := exportedIdents(files)
+	// The shaped files, parsed once here and again below if compat
+	// declarations are added.
+	sources, err := goSources(files)
 	if err != nil {
 		return nil, err
 	}
+	plain := exportedIdents(sources)
 	doc, err := parseDocument(in.Document)
 	if err != nil {
 		return nil, err
 	}
+	models := path.Base(in.Options.ModelsImport)
 	ops := documentOperations(doc, plain)
-	schemas := documentSchemas(doc, plain, path.Base(in.Options.ModelsImport))
+	schemas := documentSchemas(doc, plain, models)
 	version := doc.version
 	prev := in.Previous
 	if prev == nil {
@@ -76,7 +80,6 @@ func Generate(in Input) (*Output, error) {
 	}
 	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
 	// Types named after an inline schema that no rename above keeps.
-	models := path.Base(in.Options.ModelsImport)
 	var inlineGone []string
 	plainSet := newIdentSet(plain)
 	for _, t := range goneInlineTypes(prev, plain, models) {
@@ -87,10 +90,7 @@ func Generate(in Input) (*Output, error) {
 	inlineRen, inlineChanged := inlineRenames(inlineGone, schemas, oldSchemaGo(prev.Schemas, schemaNames), oldOperationGo(prev.Operations, routes))
 	changed = append(changed, inlineChanged...)
 	renames = longestFirst(append(renames, inlineRen...))
-	aliasOf, err := typeAliases(files)
-	if err != nil {
-		return nil, err
-	}
+	aliasOf := typeAliases(sources)
 	revision := version
 	if len(prev.Exported) > 0 && prev.Version == version {
 		// The same info.version with other content: say which content.
@@ -106,20 +106,20 @@ func Generate(in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDeclarations(files, ops, schemas); err != nil {
+	if len(aliases) > 0 { // addCompat changed the files
+		if sources, err = goSources(files); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkDeclarations(sources, ops, schemas); err != nil {
 		return nil, err
 	}
-	final, err := exportedIdents(files)
-	if err != nil {
-		return nil, err
-	}
+	final := exportedIdents(sources)
 	rec := &Record{Version: version, Operations: ops, Schemas: schemas, Deprecated: aliases, Exported: map[string][]string{}}
 	for _, id := range final {
 		rec.Exported[id.Package] = append(rec.Exported[id.Package], id.key())
 	}
-	if rec.Signatures, err = signaturesOf(files); err != nil {
-		return nil, err
-	}
+	rec.Signatures = signaturesOf(sources)
 	files = append(files, File{Path: RecordPath, Content: rec.Marshal()})
 	r := report(prev, rec, final, aliases, removed, changed, reused, moves, repointedOperations(prev.Operations, ops))
 	r.Revision = revision

@@ -125,16 +125,14 @@ func ReadRecord(root string, o Options) (*Record, error) {
 	for p, src := range committed {
 		files = append(files, File{Path: p, Content: src})
 	}
-	ids, err := exportedIdents(files)
+	sources, err := goSources(files)
 	if err != nil {
 		return nil, fmt.Errorf("gogen: reading the committed generated code: %w", err)
 	}
-	for _, id := range ids {
+	for _, id := range exportedIdents(sources) {
 		r.Exported[id.Package] = append(r.Exported[id.Package], id.key())
 	}
-	if r.Signatures, err = signaturesOf(files); err != nil {
-		return nil, err
-	}
+	r.Signatures = signaturesOf(sources)
 	return r, nil
 }
 
@@ -210,20 +208,16 @@ func sortIdents(ids []Ident) {
 	})
 }
 
-// exportedIdents lists the exported identifiers that files declare: types,
-// constants, variables, functions, and the exported methods (interface
-// methods included) and struct fields of exported types.
-func exportedIdents(files []File) ([]Ident, error) {
-	sources, err := goSources(files)
-	if err != nil {
-		return nil, err
-	}
+// exportedIdents lists the exported identifiers that sources declare:
+// types, constants, variables, functions, and the exported methods
+// (interface methods included) and struct fields of exported types.
+func exportedIdents(sources []pkgSource) []Ident {
 	var out []Ident
 	for _, s := range sources {
 		out = append(out, declaredIdents(s.source, s.pkg)...)
 	}
 	sortIdents(out)
-	return out, nil
+	return out
 }
 
 func declaredIdents(s *source, pkg string) []Ident {

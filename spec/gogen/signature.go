@@ -21,15 +21,11 @@ type Retype struct {
 func (r Retype) String() string { return fmt.Sprintf("%s: %s → %s", r.Ident, r.Was, r.Now) }
 
 // signaturesOf maps each exported function, method, field, constant and
-// type that files declare (keyed by Ident.String) to its type, written
+// type that sources declare (keyed by Ident.String) to its type, written
 // without parameter names: what callers depend on besides the name. Type
 // aliases are listed as kind "alias", with what they stand for, so that
 // signatures can be compared by the types they name, not by spelling.
-func signaturesOf(files []File) (map[string]string, error) {
-	sources, err := goSources(files)
-	if err != nil {
-		return nil, err
-	}
+func signaturesOf(sources []pkgSource) map[string]string {
 	out := map[string]string{}
 	for _, ps := range sources {
 		pkg, s := ps.pkg, ps.source
@@ -96,7 +92,7 @@ func signaturesOf(files []File) (map[string]string, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // constSignature writes a constant's type and value.
