@@ -49,9 +49,11 @@ func inlineRenames(gone []string, next []Schema, oldSchemaGo, oldOpGo func(strin
 					continue
 				}
 				for _, u := range s.Uses {
-					names := inlineNames(u, containerGo, oldOpGo)
+					var names []string
 					if other {
 						names = otherSuccessNames(u, oldOpGo)
+					} else {
+						names = inlineNames(u, containerGo, oldOpGo)
 					}
 					for _, name := range names {
 						if other && exact[name] {
