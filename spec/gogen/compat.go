@@ -436,22 +436,16 @@ func interfaceMethod(a Alias, it *ast.InterfaceType, s *source) (string, bool) {
 func typeAliases(sources []pkgSource) func(string) string {
 	alias := map[string]string{}
 	for _, s := range sources {
-		pkg := s.pkg
-		for _, d := range s.file.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok {
+		for _, ts := range typeSpecs(s.source) {
+			if !ts.Assign.IsValid() {
 				continue
 			}
-			for _, sp := range g.Specs {
-				if ts, ok := sp.(*ast.TypeSpec); ok && ts.Assign.IsValid() {
-					switch t := ts.Type.(type) {
-					case *ast.Ident:
-						alias[pkg+"."+ts.Name.Name] = pkg + "." + t.Name
-					case *ast.SelectorExpr:
-						if x, ok := t.X.(*ast.Ident); ok {
-							alias[pkg+"."+ts.Name.Name] = x.Name + "." + t.Sel.Name
-						}
-					}
+			switch t := ts.Type.(type) {
+			case *ast.Ident:
+				alias[s.pkg+"."+ts.Name.Name] = s.pkg + "." + t.Name
+			case *ast.SelectorExpr:
+				if x, ok := t.X.(*ast.Ident); ok {
+					alias[s.pkg+"."+ts.Name.Name] = x.Name + "." + t.Sel.Name
 				}
 			}
 		}
