@@ -37,9 +37,10 @@ func AddToChangelog(changelog string, r Report) (string, bool) {
 		}
 	}
 	entry := fmt.Sprintf("- Generated packages regenerated from the Apify API document %s (was %s): %s; see `make spec-update`'s compatibility report.", document, r.PreviousVersion, r.Summary())
+	before := len(lines)
 	lines = addEntry(lines, start, end, "### Changed", entry)
 	if gone := removedNames(r); len(gone) > 0 {
-		end += len(lines) - len(strings.Split(changelog, "\n"))
+		end += len(lines) - before
 		lines = addEntry(lines, start, end, "### Removed", fmt.Sprintf("- From the generated packages (%s): %s.", document, strings.Join(gone, ", ")))
 	}
 	return strings.Join(lines, "\n"), true
