@@ -218,9 +218,7 @@ func (x *exporter) paged(ctx context.Context) error {
 				return err
 			}
 			continue
-		case !counted && x.reshapes:
-			return fmt.Errorf("%w: the answer lacks the X-Apify-Pagination-Count header needed to page past filtered items", ErrUnexpectedResponse)
-		case !counted:
+		case !counted: // never under reshapes: ScannedCount above needs the header
 			count = got
 		}
 		if count == 0 {
