@@ -458,7 +458,7 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 		}
 		m, err := readMeta(resp.Header)
 		if err == nil {
-			err = CheckOffset(resp.Header, offset+got)
+			err = checkOffset(m.offset, offset+got)
 		}
 		if err != nil {
 			<-r.requests

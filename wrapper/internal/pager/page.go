@@ -86,6 +86,12 @@ func CheckOffset(h http.Header, offset int) error {
 	if err != nil {
 		return err
 	}
+	return checkOffset(got, offset)
+}
+
+// checkOffset is CheckOffset on the header's parsed value got (-1 when
+// absent).
+func checkOffset(got, offset int) error {
 	if got >= 0 && got != offset {
 		return fmt.Errorf("asked for offset %d, the API answered offset %d; stopping instead of repeating items", offset, got)
 	}
