@@ -51,6 +51,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // newRequest builds a request for path (starting with "/v2/", segments
@@ -150,7 +151,8 @@ func decodeDataInto(body []byte, token string, v any) error {
 		return errors.New("empty body, expected JSON")
 	}
 	payload := trimmed
-	unwrapped := hasDataField(reflect.TypeOf(v))
+	facts := decodeFactsOf(reflect.TypeOf(v))
+	unwrapped := facts.hasData
 	if trimmed[0] == '{' && !unwrapped {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(trimmed, &top); err != nil {
@@ -169,37 +171,62 @@ func decodeDataInto(body []byte, token string, v any) error {
 	if !unwrapped && isZeroStruct(v) && !bytes.Equal(payload, []byte("{}")) {
 		return fmt.Errorf(`the answer has no "data" member and none of the fields of %s: %s`, reflect.TypeOf(v).Elem(), excerpt(trimmed, token))
 	}
-	if missingID(v) {
+	if facts.missingID(v) {
 		return fmt.Errorf(`the answer's %s has no "id", which the API always sends: %s`, reflect.TypeOf(v).Elem(), excerpt(trimmed, token))
 	}
 	return nil
 }
 
-// missingID reports whether v points to a struct whose required "id" field
-// is empty after decoding. Required means what the generated models say: a
-// field tagged json:"id" without omitempty, of a string kind (optional
-// fields are pointers or Nullable). An answer such as {"data":{}} names no
-// object and must not pass for one.
-func missingID(v any) bool {
+// decodeFacts is what decodeDataInto needs to know of a destination type,
+// worked out once per type rather than once per answer.
+type decodeFacts struct {
+	hasData bool // see hasDataField
+	idField int  // index of the required "id" field (see idFieldIndex), or -1
+}
+
+// decodeFactsCache maps a reflect.Type to its decodeFacts.
+var decodeFactsCache sync.Map
+
+// decodeFactsOf returns the decodeFacts of t, the type of a pointer v.
+func decodeFactsOf(t reflect.Type) decodeFacts {
+	if f, ok := decodeFactsCache.Load(t); ok {
+		return f.(decodeFacts)
+	}
+	f := decodeFacts{hasData: hasDataField(t), idField: idFieldIndex(t)}
+	decodeFactsCache.Store(t, f)
+	return f
+}
+
+// missingID reports whether v, of the type f describes, points to a struct
+// whose required "id" field is empty after decoding. An answer such as
+// {"data":{}} names no object and must not pass for one.
+func (f decodeFacts) missingID(v any) bool {
+	if f.idField < 0 {
+		return false
+	}
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return false
+	return !rv.IsNil() && rv.Elem().Field(f.idField).Len() == 0
+}
+
+// idFieldIndex returns the index of the required "id" field of the struct
+// t points to, or -1. Required means what the generated models say: an
+// exported field tagged json:"id" without omitempty, of a string kind
+// (optional fields are pointers or Nullable).
+func idFieldIndex(t reflect.Type) int {
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return -1
 	}
-	rv = rv.Elem()
-	if rv.Kind() != reflect.Struct {
-		return false
-	}
-	t := rv.Type()
+	t = t.Elem()
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() || f.Type.Kind() != reflect.String {
 			continue
 		}
 		if tag := f.Tag.Get("json"); tag == "id" {
-			return rv.Field(i).Len() == 0
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // isZeroStruct reports whether v points to a struct with every field zero,
