@@ -141,11 +141,7 @@ func (r resource) callInto(ctx context.Context, method, sub string, q url.Values
 
 // getResource reads the resource itself.
 func getResource[T any](ctx context.Context, r resource) (*T, error) {
-	v := new(T)
-	if err := r.callInto(ctx, http.MethodGet, "", nil, nil, "", v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return callResource[T](ctx, r, http.MethodGet, "", nil, nil, "")
 }
 
 // deleteResource deletes the resource itself.
