@@ -334,7 +334,7 @@ func (x *exporter) get(ctx context.Context, offset, limit int, whole bool) (*htt
 // paginationCount reads the X-Apify-Pagination-Count header: the stored
 // items the page scanned.
 func paginationCount(resp *http.Response) (int, bool) {
-	n, err := strconv.Atoi(resp.Header.Get("X-Apify-Pagination-Count"))
+	n, err := strconv.Atoi(resp.Header.Get(pager.HeaderCount))
 	return n, err == nil && n >= 0
 }
 
