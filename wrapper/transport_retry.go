@@ -99,16 +99,17 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, backoff.Permanent(t.requestErr(req, attempts, err, notRetriedNote(req)))
 		}
 		var gateEnd time.Time
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && gatingStatus(resp.StatusCode) && t.policy.MaxRetryAfter > 0 {
+		retryAfter, hasRetryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if hasRetryAfter && gatingStatus(resp.StatusCode) && t.policy.MaxRetryAfter > 0 {
 			// No request of this client to the host until the wait passed.
-			until := time.Now().Add(min(d, t.policy.MaxRetryAfter))
+			until := time.Now().Add(min(retryAfter, t.policy.MaxRetryAfter))
 			if end := t.gate.close(req.URL.Host, until); !until.Before(end) {
 				gateEnd = end // this call's own wait below covers the window
 			}
 		}
 		if retryableStatus(resp.StatusCode) && (mayRepeat || resp.StatusCode == http.StatusTooManyRequests) {
-			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				b.setHint(d)
+			if hasRetryAfter {
+				b.setHint(retryAfter)
 				if gateEnd.After(waited) {
 					waited = gateEnd
 				}
