@@ -139,8 +139,13 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 		at       int
 		from, to string
 	}
-	bySub := map[sub][][2]int{}
-	subsOf := map[int]int{}
+	// The pairs not matched by form whose paths are one segment apart;
+	// what is left of them after this step is reported as not moved.
+	type pair struct {
+		i, j int
+		sub
+	}
+	var segmentPairs []pair
 	for i, a := range gone {
 		if matched[i] {
 			continue
@@ -150,10 +155,15 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 				continue
 			}
 			if k, x, y, ok := segmentMoved(a.Path, b.Path); ok {
-				bySub[sub{k, x, y}] = append(bySub[sub{k, x, y}], [2]int{i, j})
-				subsOf[i]++
+				segmentPairs = append(segmentPairs, pair{i, j, sub{k, x, y}})
 			}
 		}
+	}
+	bySub := map[sub][][2]int{}
+	subsOf := map[int]int{}
+	for _, p := range segmentPairs {
+		bySub[p.sub] = append(bySub[p.sub], [2]int{p.i, p.j})
+		subsOf[p.i]++
 	}
 	keys := make([]sub, 0, len(bySub))
 	for k := range bySub {
@@ -186,26 +196,19 @@ func movedOperations(prev, next []Operation, schemas map[string]string) ([]renam
 	sort.Slice(moves, func(x, y int) bool { return moves[x].From.route() < moves[y].From.route() })
 	// What was not taken, though it looks like a move: for the report.
 	var near []Move
-	for i, a := range gone {
-		if matched[i] {
+	for _, p := range segmentPairs {
+		if matched[p.i] || taken[p.j] {
 			continue
 		}
-		for j, b := range added {
-			if taken[j] || a.Method != b.Method {
-				continue
-			}
-			if _, _, _, ok := segmentMoved(a.Path, b.Path); !ok {
-				continue
-			}
-			why := "its parameters, request body or success responses differ, and no other operation's path moved the same way"
-			switch {
-			case alike(a, b):
-				why = "other operations have the same form"
-			case len(a.Refs) == 0:
-				why = "it refers to no schema, and no other operation's path moved the same way"
-			}
-			near = append(near, Move{From: a, To: b, By: why})
+		a, b := gone[p.i], added[p.j]
+		why := "its parameters, request body or success responses differ, and no other operation's path moved the same way"
+		switch {
+		case alike(a, b):
+			why = "other operations have the same form"
+		case len(a.Refs) == 0:
+			why = "it refers to no schema, and no other operation's path moved the same way"
 		}
+		near = append(near, Move{From: a, To: b, By: why})
 	}
 	return out, routes, moves, near
 }
