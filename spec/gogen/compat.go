@@ -47,7 +47,7 @@ func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 	if id.Kind == "method" {
 		typ, _, _ := strings.Cut(id.Name, ".")
 		recv := typ
-		if !next[Ident{Package: id.Package, Kind: "type", Name: typ}] && !next[Ident{Package: id.Package, Kind: "interface", Name: typ}] {
+		if !next.hasType(id.Package, typ) {
 			to, ok := renamedType(Ident{Package: id.Package, Kind: "type", Name: typ}, renames, next)
 			if !ok {
 				return "", false
@@ -66,6 +66,12 @@ func renamed(id Ident, renames []rename, next identSet) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// hasType reports whether the set has a type or an interface named name in
+// package pkg.
+func (s identSet) hasType(pkg, name string) bool {
+	return s[Ident{Package: pkg, Kind: "type", Name: name}] || s[Ident{Package: pkg, Kind: "interface", Name: name}]
 }
 
 // renamedType maps a type (or interface) name through the renames.
@@ -256,7 +262,7 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string,
 			removed = append(removed, id) // Go has no alias for a field
 			continue
 		}
-		if !nextSet[Ident{Package: id.Package, Kind: "type", Name: recv}] && !nextSet[Ident{Package: id.Package, Kind: "interface", Name: recv}] {
+		if !nextSet.hasType(id.Package, recv) {
 			removed = append(removed, id)
 			continue
 		}
