@@ -42,9 +42,10 @@ type Output struct {
 
 // Generate shapes oapi-codegen's outputs into the generated packages and
 // keeps every name the previous generation exported: an identifier that an
-// operation rename (same method and path, new operationId) took away gets a
-// generated deprecated alias or forwarding function in compat.go; one that
-// nothing replaces is reported as removed.
+// upstream rename took away (an operation's new operationId or path, a
+// schema's new name; see the package doc) gets a generated deprecated alias
+// or forwarding function in compat.go; one that nothing replaces is
+// reported as removed.
 func Generate(in Input) (*Output, error) {
 	files, err := Shape(in.Models, in.Client, in.Options)
 	var collision *collisionError

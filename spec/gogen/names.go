@@ -23,8 +23,8 @@ type Record struct {
 	// Version is the info.version of the document the names come from.
 	Version    string      `json:"version"`
 	Operations []Operation `json:"operations"`
-	// Schemas lists the document's schemas with the shape of each (a hash
-	// of its content without descriptions), to recognise a renamed one.
+	// Schemas lists the document's schemas with what recognises each under
+	// another name (see Schema).
 	Schemas []Schema `json:"schemas"`
 	// Deprecated lists the forwarding declarations of the compat files.
 	Deprecated []Alias `json:"deprecated"`
@@ -60,7 +60,9 @@ type Schema struct {
 	Name string `json:"name"`
 	Go   string `json:"go"`
 	// Shape is the hash records had before forms (the content without
-	// prose, names of referred schemas included); read, not written.
+	// prose, names of referred schemas included): read from such a record,
+	// and computed for the new document to compare with it, but never
+	// written to the record.
 	Shape string   `json:"shape,omitempty"`
 	Kind  string   `json:"kind,omitempty"`
 	Form  string   `json:"form,omitempty"`
