@@ -95,7 +95,7 @@ func (l *LogClient) Follow(ctx context.Context, w io.Writer, opts *LogOptions) e
 	if err := l.r.check(ctx); err != nil {
 		return err
 	}
-	return l.r.c.followLog(ctx, l.r.desc, l.r, l.jobs, w, opts)
+	return l.follow(ctx, w, opts)
 }
 
 // jobStatus is the part of a run or build the log follower needs.
@@ -103,9 +103,10 @@ type jobStatus struct {
 	Status JobStatus `json:"status"`
 }
 
-// followLog streams the log at log to w until the job (one of jobs) has
-// finished and its log is complete.
-func (c *Client) followLog(ctx context.Context, what string, log resource, jobs []resource, w io.Writer, opts *LogOptions) error {
+// follow streams the log to w until the job (one of l.jobs) has finished
+// and its log is complete.
+func (l *LogClient) follow(ctx context.Context, w io.Writer, opts *LogOptions) error {
+	c, what, log, jobs := l.r.c, l.r.desc, l.r, l.jobs
 	if w == nil {
 		return errors.New("apify: the io.Writer for the log is nil")
 	}
