@@ -142,34 +142,35 @@ func ReadRecord(root string, o Options) (*Record, error) {
 func (r *Record) Marshal() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "{\n  \"version\": %s,\n  \"operations\": [", quote(r.Version))
-	for i, op := range r.Operations {
-		sep := ","
-		if i == len(r.Operations)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "\n    {\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s, \"form\": %s, \"refs\": %s}%s",
-			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), quote(op.Form), quoteList(op.Refs), sep)
-	}
+	writeEntries(&b, len(r.Operations), func(i int) string {
+		op := r.Operations[i]
+		return fmt.Sprintf("{\"method\": %s, \"path\": %s, \"operationId\": %s, \"go\": %s, \"form\": %s, \"refs\": %s}",
+			quote(op.Method), quote(op.Path), quote(op.OperationID), quote(op.Go), quote(op.Form), quoteList(op.Refs))
+	})
 	b.WriteString("\n  ],\n  \"schemas\": [")
-	for i, sc := range r.Schemas {
-		sep := ","
-		if i == len(r.Schemas)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "\n    {\"name\": %s, \"go\": %s, \"kind\": %s, \"form\": %s, \"refs\": %s, \"uses\": %s}%s",
-			quote(sc.Name), quote(sc.Go), quote(sc.Kind), quote(sc.Form), quoteList(sc.Refs), quoteList(sc.Uses), sep)
-	}
+	writeEntries(&b, len(r.Schemas), func(i int) string {
+		sc := r.Schemas[i]
+		return fmt.Sprintf("{\"name\": %s, \"go\": %s, \"kind\": %s, \"form\": %s, \"refs\": %s, \"uses\": %s}",
+			quote(sc.Name), quote(sc.Go), quote(sc.Kind), quote(sc.Form), quoteList(sc.Refs), quoteList(sc.Uses))
+	})
 	b.WriteString("\n  ],\n  \"deprecated\": [")
-	for i, a := range r.Deprecated {
-		sep := ","
-		if i == len(r.Deprecated)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "\n    {\"package\": %s, \"kind\": %s, \"name\": %s, \"target\": %s, \"since\": %s}%s",
-			quote(a.Package), quote(a.Kind), quote(a.Name), quote(a.Target), quote(a.Since), sep)
-	}
+	writeEntries(&b, len(r.Deprecated), func(i int) string {
+		a := r.Deprecated[i]
+		return fmt.Sprintf("{\"package\": %s, \"kind\": %s, \"name\": %s, \"target\": %s, \"since\": %s}",
+			quote(a.Package), quote(a.Kind), quote(a.Name), quote(a.Target), quote(a.Since))
+	})
 	b.WriteString("\n  ]\n}\n")
 	return b.Bytes()
+}
+
+// writeEntries writes the n entries of a JSON array, each on its own line.
+func writeEntries(b *bytes.Buffer, n int, entry func(i int) string) {
+	for i := range n {
+		b.WriteString("\n    " + entry(i))
+		if i < n-1 {
+			b.WriteString(",")
+		}
+	}
 }
 
 func quoteList(l []string) string {
