@@ -120,10 +120,7 @@ func schemaForm(v any, refs *[]string) any {
 		case prose[k]:
 			continue
 		case k == "$ref":
-			if s, ok := x.(string); ok && strings.HasPrefix(s, schemaRef) {
-				*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
-				x = schemaRef + "*"
-			}
+			x = anonymousRef(x, refs)
 		case k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" || k == "dependentSchemas":
 			x = namedSchemas(x, refs)
 		case k == "allOf" || k == "anyOf" || k == "oneOf" || k == "prefixItems":
@@ -175,15 +172,21 @@ func discriminatorForm(v any, refs *[]string) any {
 	}
 	anon := map[string]any{}
 	for _, k := range sortedKeys(mapping) {
-		x := mapping[k]
-		if s, ok := x.(string); ok && strings.HasPrefix(s, schemaRef) {
-			*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
-			x = schemaRef + "*"
-		}
-		anon[k] = x
+		anon[k] = anonymousRef(mapping[k], refs)
 	}
 	out["mapping"] = anon
 	return out
+}
+
+// anonymousRef is a reference to a component schema without its name,
+// which it appends to refs; any other value is returned as it is.
+func anonymousRef(v any, refs *[]string) any {
+	s, ok := v.(string)
+	if !ok || !strings.HasPrefix(s, schemaRef) {
+		return v
+	}
+	*refs = append(*refs, strings.TrimPrefix(s, schemaRef))
+	return schemaRef + "*"
 }
 
 // schemaKind is what a schema is at its top: its type, or the combinator
