@@ -225,15 +225,16 @@ func compatibility(prev *Record, next []Ident, renames []rename, version string,
 			typeAlias[a.Package+"."+a.Name] = a.Target
 		}
 	}
+	prevIdents := prev.Idents()
 	prevMembers := map[string][]Ident{} // package.Type → its methods and fields
-	for _, id := range prev.Idents() {
+	for _, id := range prevIdents {
 		if id.Kind == "method" || id.Kind == "field" {
 			typ, _, _ := strings.Cut(id.Name, ".")
 			prevMembers[id.Package+"."+typ] = append(prevMembers[id.Package+"."+typ], id)
 		}
 	}
 	var methods []Ident
-	for _, id := range prev.Idents() {
+	for _, id := range prevIdents {
 		switch {
 		case nextSet[id]:
 			if a, ok := carried[id.Package+" "+id.Name]; ok && !cameBack(a) {
