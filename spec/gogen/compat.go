@@ -3,7 +3,6 @@ package gogen
 import (
 	"fmt"
 	"go/ast"
-	"path"
 	"sort"
 	"strings"
 	"unicode"
@@ -315,19 +314,10 @@ type funcIndex struct {
 	files      map[string]int // pkg Interface → index of its file
 }
 
-func indexFiles(files []File) (*funcIndex, map[string]*source, error) {
+func indexFiles(sources []pkgSource) *funcIndex {
 	ix := &funcIndex{funcs: map[string]*ast.FuncDecl{}, interfaces: map[string]*ast.InterfaceType{}, srcOf: map[ast.Node]*source{}, files: map[string]int{}}
-	sources := map[string]*source{}
-	for i, f := range files {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		s, err := parseSource(f.Path, f.Content)
-		if err != nil {
-			return nil, nil, err
-		}
-		sources[f.Path] = s
-		pkg := path.Base(path.Dir(f.Path))
+	for _, ps := range sources {
+		pkg, s := ps.pkg, ps.source
 		for _, d := range s.file.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
@@ -343,14 +333,14 @@ func indexFiles(files []File) (*funcIndex, map[string]*source, error) {
 						if it, ok := ts.Type.(*ast.InterfaceType); ok {
 							ix.interfaces[pkg+" "+ts.Name.Name] = it
 							ix.srcOf[it] = s
-							ix.files[pkg+" "+ts.Name.Name] = i
+							ix.files[pkg+" "+ts.Name.Name] = ps.index
 						}
 					}
 				}
 			}
 		}
 	}
-	return ix, sources, nil
+	return ix
 }
 
 func deprecation(a Alias) string {

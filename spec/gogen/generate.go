@@ -103,7 +103,7 @@ func Generate(in Input) (*Output, error) {
 		revision = fmt.Sprintf("%s (sha256 %s)", version, sum[:min(12, len(sum))])
 	}
 	aliases, removed, reused := compatibility(prev, plain, renames, revision, aliasOf)
-	files, err = addCompat(files, aliases, in.Options)
+	files, err = addCompat(files, sources, aliases, in.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -132,15 +132,13 @@ func Generate(in Input) (*Output, error) {
 }
 
 // addCompat adds the compat.go file of each package that has deprecated
-// names, and the deprecated methods of its interfaces.
-func addCompat(files []File, aliases []Alias, o Options) ([]File, error) {
+// names, and the deprecated methods of its interfaces; sources are files
+// parsed (goSources).
+func addCompat(files []File, sources []pkgSource, aliases []Alias, o Options) ([]File, error) {
 	if len(aliases) == 0 {
 		return files, nil
 	}
-	ix, sources, err := indexFiles(files)
-	if err != nil {
-		return nil, err
-	}
+	ix := indexFiles(sources)
 	dirOf := map[string]string{path.Base(o.ModelsImport): o.ModelsDir, path.Base(o.ClientDir): o.ClientDir}
 	decls := map[string][][]byte{}
 	inserts := map[int]map[int]string{} // file index → offset → text
@@ -190,8 +188,8 @@ func addCompat(files []File, aliases []Alias, o Options) ([]File, error) {
 	sort.Strings(pkgs)
 	for _, pkg := range pkgs {
 		imports := map[string]string{}
-		for p, s := range sources {
-			if path.Base(path.Dir(p)) == pkg {
+		for _, s := range sources {
+			if s.pkg == pkg {
 				for name, line := range s.imports() {
 					imports[name] = line
 				}

@@ -158,17 +158,18 @@ func typeSpecs(s *source) []*ast.TypeSpec {
 	return out
 }
 
-// pkgSource is one parsed generated Go file and its package's name (the
-// last element of its folder).
+// pkgSource is one parsed generated Go file, its package's name (the last
+// element of its folder) and its index in the files it was parsed from.
 type pkgSource struct {
-	pkg string
+	pkg   string
+	index int
 	*source
 }
 
 // goSources parses the Go files of files.
 func goSources(files []File) ([]pkgSource, error) {
 	var out []pkgSource
-	for _, f := range files {
+	for i, f := range files {
 		if !strings.HasSuffix(f.Path, ".go") {
 			continue
 		}
@@ -176,7 +177,7 @@ func goSources(files []File) ([]pkgSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pkgSource{pkg: path.Base(path.Dir(f.Path)), source: s})
+		out = append(out, pkgSource{pkg: path.Base(path.Dir(f.Path)), index: i, source: s})
 	}
 	return out, nil
 }
