@@ -77,7 +77,7 @@ func Generate(in Input) (*Output, error) {
 	schemaRen, changed, schemaNames := schemaRenames(prev.Schemas, schemas, nil)
 	moved, routes, moves, near := movedOperations(prev.Operations, ops, schemaNames)
 	if len(routes) > 0 { // where the moved operations use schemas counts too
-		schemaRen, changed, _ = schemaRenames(prev.Schemas, schemas, routes)
+		schemaRen, changed, schemaNames = schemaRenames(prev.Schemas, schemas, routes)
 	}
 	renames := longestFirst(append(append(operationRenames(prev.Operations, ops), moved...), schemaRen...))
 	// Types named after an inline schema that no rename above keeps.
