@@ -345,6 +345,7 @@ type exportWriter struct {
 	n    int64
 	hash hash.Hash
 	err  error
+	buf  []byte // scratch for write
 }
 
 func (e *exportWriter) Write(p []byte) (int, error) {
@@ -367,16 +368,12 @@ func (e *exportWriter) Write(p []byte) (int, error) {
 }
 
 // write writes sep and the parts in one call, so that an item reaches w in
-// one piece.
+// one piece. The pieces are joined in a buffer kept for the next item (an
+// io.Writer must not retain what it is given).
 func (e *exportWriter) write(sep string, parts ...[]byte) (int, error) {
-	n := len(sep)
+	e.buf = append(e.buf[:0], sep...)
 	for _, p := range parts {
-		n += len(p)
+		e.buf = append(e.buf, p...)
 	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, sep...)
-	for _, p := range parts {
-		buf = append(buf, p...)
-	}
-	return e.Write(buf)
+	return e.Write(e.buf)
 }
