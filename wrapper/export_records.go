@@ -159,8 +159,17 @@ func (s *arrayScanner) scan(buf []byte) (int, []byte, error) {
 func readJSONLines(body *itemBudget, each func(item []byte) error) error {
 	br := bufio.NewReaderSize(body, 64<<10)
 	skipBOM(br)
+	var long []byte // a line longer than br's buffer, joined; reused
 	for {
-		line, err := br.ReadBytes('\n')
+		line, err := br.ReadSlice('\n') // valid until the next read
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
 		body.reset()
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err

@@ -422,3 +422,26 @@ func offsets(reqs []apifytest.RecordedRequest) []string {
 	}
 	return out
 }
+
+// TestExportJSONLLongLine: a jsonl item longer than the reader's 64 KiB
+// buffer is written whole, and the item after it too.
+func TestExportJSONLLongLine(t *testing.T) {
+	srv := apifytest.NewServer(t)
+	blob := strings.Repeat("x", 200<<10)
+	id, err := srv.AddDataset("long", map[string]any{"blob": blob}, map[string]any{"n": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fakeClient(t, srv, nil)
+	lines := bytes.Split(bytes.TrimSuffix(exportOnce(t, c, id, ExportJSONL, nil), []byte("\n")), []byte("\n"))
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2", len(lines))
+	}
+	var first struct{ Blob string }
+	if err := json.Unmarshal(lines[0], &first); err != nil || first.Blob != blob {
+		t.Errorf("first line: %d bytes, decoding error %v; want the %d-byte blob whole", len(lines[0]), err, len(blob))
+	}
+	if string(lines[1]) != `{"n":2}` {
+		t.Errorf("second line = %q, want {\"n\":2}", lines[1])
+	}
+}
