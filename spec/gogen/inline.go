@@ -124,13 +124,23 @@ func inlineNames(use string, oldSchemaGo, oldOpGo func(string) string) []string 
 	if base == "" {
 		return nil
 	}
-	switch strings.Join(segs, "/") {
-	case "responses/" + segs[min(1, len(segs)-1)] + "/content/application~1json/schema":
-		return []string{foldName(base + segs[1] + "JSONResponseBody")}
-	case "requestBody/content/application~1json/schema":
+	if code, ok := jsonResponseStatus(segs); ok {
+		return []string{foldName(base + code + "JSONResponseBody")}
+	}
+	if strings.Join(segs, "/") == "requestBody/content/application~1json/schema" {
 		return []string{foldName(base + "JSONBody"), foldName(base + "JSONRequestBody")}
 	}
 	return nil
+}
+
+// jsonResponseStatus is the status of the JSON response body that an
+// operation's pointer segments (responses/<status>/content/application~1json/schema)
+// lead to.
+func jsonResponseStatus(segs []string) (string, bool) {
+	if len(segs) != 5 || segs[0] != "responses" || strings.Join(segs[2:], "/") != "content/application~1json/schema" {
+		return "", false
+	}
+	return segs[1], true
 }
 
 func unescapePointer(s string) string {
@@ -195,12 +205,13 @@ func otherSuccessNames(use string, oldOpGo func(string) string) []string {
 	where, pointer, _ := strings.Cut(use, "#")
 	segs := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
 	base := oldOpGo(where)
-	if base == "" || len(segs) != 5 || segs[0] != "responses" || !strings.HasPrefix(segs[1], "2") || strings.Join(segs[2:], "/") != "content/application~1json/schema" {
+	status, ok := jsonResponseStatus(segs)
+	if base == "" || !ok || !strings.HasPrefix(status, "2") {
 		return nil
 	}
 	var out []string
 	for _, code := range successStatuses {
-		if code != segs[1] {
+		if code != status {
 			out = append(out, foldName(base+code+"JSONResponseBody"))
 		}
 	}
