@@ -29,8 +29,9 @@ import (
 // previous one ended by the count of stored items the API scanned, so Clean,
 // SkipEmpty and Unwind neither lose nor repeat items, and the iteration ends
 // on an empty page or at Limit, never on the reported total, which lags
-// behind writes. A page cut short is read again from the next item. No
-// request is spent past the end of the dataset.
+// behind writes. A page cut short is read again from the next item.
+// Requests go ahead only where items are expected: reading n pages takes
+// n+1 requests, the last one confirming the end (see [ItemsOptions].Prefetch).
 //
 // With T = json.RawMessage each item's bytes are yielded as sent, without
 // decoding; they stay valid after the loop moves on. opts may be nil. See
