@@ -36,9 +36,6 @@ func checkSendable(req *http.Request) error {
 // refusedByGo reports an error with which Go's HTTP transport refuses a
 // request before sending it; it has no type of its own, only its text.
 func refusedByGo(err error) bool {
-	if errors.Is(err, errUnsendable) {
-		return true
-	}
 	msg := err.Error()
 	return strings.Contains(msg, "net/http: invalid header field") ||
 		strings.Contains(msg, "net/http: invalid method") ||
