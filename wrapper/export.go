@@ -190,7 +190,7 @@ func (x *exporter) paged(ctx context.Context) error {
 		if err == nil && x.reshapes {
 			// Items do not map one to one onto stored ones: only the
 			// header tells where the next page starts.
-			if count, err = pager.ScannedCount(resp.Header, limit, got, true); err != nil {
+			if count, err = pager.ScannedCount(resp.Header, offset, limit, got, true); err != nil {
 				return fmt.Errorf("%w: %w", ErrUnexpectedResponse, err)
 			}
 			counted = true

@@ -483,32 +483,10 @@ func (r *run[T]) load(ctx context.Context, offset, limit int) (*[]byte, []span, 
 		fresh := len(spans) - got
 		if err == nil || !filtered && m.count >= 0 && fresh >= m.count {
 			// Complete, or every scanned item arrived and only the tail was lost.
-			if m.count < 0 {
-				if filtered {
-					*body = b
-					putBuf(body)
-					return nil, nil, meta{}, fmt.Errorf("the response for offset %d has no %s header, needed to page with filters or unwind", offset+got, HeaderCount)
-				}
-				m.count = fresh
-			}
-			if m.count > limit-got {
-				// The next page would start past items never seen (or at an
-				// overflowed offset).
+			if m.count, err = scannedCount(m.count, offset+got, limit-got, fresh, filtered); err != nil {
 				*body = b
 				putBuf(body)
-				return nil, nil, meta{}, fmt.Errorf("the response for offset %d says its page scanned %d items, more than the %d asked for; stopping instead of skipping items", offset+got, m.count, limit-got)
-			}
-			if m.count == 0 && fresh > 0 {
-				// The header says nothing was scanned, yet items came: ending
-				// here would drop them. Without filters each item is one
-				// stored item, so their number is the count; with filters
-				// nothing tells where the next page starts.
-				if filtered {
-					*body = b
-					putBuf(body)
-					return nil, nil, meta{}, fmt.Errorf("the response for offset %d carries %d items but its %s header says 0 were scanned; stopping instead of dropping them", offset+got, fresh, HeaderCount)
-				}
-				m.count = fresh
+				return nil, nil, meta{}, err
 			}
 			if got == 0 && m.limit >= 0 && m.limit < limit {
 				limit = m.limit

@@ -98,29 +98,45 @@ func checkOffset(got, offset int) error {
 	return nil
 }
 
-// ScannedCount is the number of stored items a page asked with limit
-// scanned, by its X-Apify-Pagination-Count header, when items arrived: the
-// next page starts that many stored items further. filtered says that items
-// may not map one to one onto stored items (filters, unwind), so the header
-// is needed. A count beyond limit (it would skip items never seen, or
-// overflow the offset) is an error, as is a count of 0 beside items under
-// filters (ending there would drop the rest); without filters the items are
-// the count.
-func ScannedCount(h http.Header, limit, items int, filtered bool) (int, error) {
+// ScannedCount is the number of stored items the page at offset, asked
+// with limit, scanned by its X-Apify-Pagination-Count header, when items
+// arrived: the next page starts that many stored items further. filtered
+// says that items may not map one to one onto stored items (filters,
+// unwind), so the header is needed. A count beyond limit (it would skip
+// items never seen, or overflow the offset) is an error, as is a count of 0
+// beside items under filters (ending there would drop the rest); without
+// filters the items are the count.
+func ScannedCount(h http.Header, offset, limit, items int, filtered bool) (int, error) {
 	count, err := headerInt(h, HeaderCount)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, err
-	case count < 0 && filtered:
-		return 0, fmt.Errorf("the response has no %s header, needed to page with filters or unwind", HeaderCount)
-	case count < 0:
-		return items, nil
-	case limit > 0 && count > limit:
-		return 0, fmt.Errorf("the response says its page scanned %d items, more than the %d asked for; stopping instead of skipping items", count, limit)
-	case count == 0 && items > 0 && filtered:
-		return 0, fmt.Errorf("the response carries %d items but its %s header says 0 were scanned; stopping instead of dropping them", items, HeaderCount)
-	case count == 0 && items > 0:
-		return items, nil
+	}
+	return scannedCount(count, offset, limit, items, filtered)
+}
+
+// scannedCount is ScannedCount on the header's parsed value count (-1 when
+// absent); the engine calls it with the metadata readMeta parsed.
+func scannedCount(count, offset, limit, items int, filtered bool) (int, error) {
+	if count < 0 {
+		if filtered {
+			return 0, fmt.Errorf("the response for offset %d has no %s header, needed to page with filters or unwind", offset, HeaderCount)
+		}
+		count = items
+	}
+	if count > limit {
+		// The next page would start past items never seen (or at an
+		// overflowed offset).
+		return 0, fmt.Errorf("the response for offset %d says its page scanned %d items, more than the %d asked for; stopping instead of skipping items", offset, count, limit)
+	}
+	if count == 0 && items > 0 {
+		// The header says nothing was scanned, yet items came: ending here
+		// would drop them. Without filters each item is one stored item,
+		// so their number is the count; with filters nothing tells where
+		// the next page starts.
+		if filtered {
+			return 0, fmt.Errorf("the response for offset %d carries %d items but its %s header says 0 were scanned; stopping instead of dropping them", offset, items, HeaderCount)
+		}
+		count = items
 	}
 	return count, nil
 }
